@@ -1,0 +1,48 @@
+# geoconflict: two commands do all the set-up on a fresh Debian machine with Python 3.11+.
+#   make demo   - create .venv, install geoconflict, run the main job on the embedded scenario
+#   make test   - install test deps (and Debian chromium/gdal-bin when root), lint, type-check, pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint typecheck pytest bench install dev system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+demo: install
+	$(BIN)/geoconflict demo -o $(OUT)
+
+system-deps:
+	sh scripts/install-system-deps.sh
+
+lint: dev
+	$(BIN)/ruff check geoconflict tests bench scripts
+
+typecheck: dev
+	$(BIN)/mypy
+
+pytest: dev system-deps
+	$(BIN)/python -m pytest
+
+test: dev system-deps lint typecheck pytest
+
+bench: dev
+	$(BIN)/python bench/run.py $(if $(BENCH),--only $(BENCH))
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist .mypy_cache .ruff_cache .pytest_cache bench/results.json

@@ -1,0 +1,75 @@
+"""geoconflict: geocode, ingest, measure and map armed-conflict incidents, offline first.
+
+The public API is listed in ``__all__`` and imported lazily: ``import geoconflict`` is
+cheap, and geopandas, folium, rasterio or osmnx load only when a function needing them
+is first used.
+
+Examples
+--------
+>>> import geoconflict as gc
+>>> bases = gc.load_dataset("deployments")          # doctest: +SKIP
+>>> hits = gc.geocode(["Mashtal, Baghdad", "Tower 22"])  # doctest: +SKIP
+>>> gc.nearest(hits, bases)                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it. Module names never equal function names, so
+#: importing a module cannot shadow a lazily exported function of the same name.
+_API: dict[str, str] = {
+    # foundation
+    "load_dataset": "geoconflict.datasets",
+    "list_datasets": "geoconflict.datasets",
+    "parse_distance": "geoconflict.units",
+    "conform_incidents": "geoconflict.schema",
+    "validate_incidents": "geoconflict.schema",
+    "read_features": "geoconflict._read",
+    # geocoding
+    "geocode": "geoconflict.geocoder",
+    "find_places": "geoconflict.geocoder",
+    "Geocoder": "geoconflict.geocoder",
+    # ingest
+    "read_events": "geoconflict.events",
+    "filter_events": "geoconflict.events",
+    "deduplicate": "geoconflict.events",
+    # text
+    "parse_text": "geoconflict.geoparse",
+    # proximity
+    "nearest": "geoconflict.proximity",
+    "within": "geoconflict.proximity",
+    "exposure": "geoconflict.proximity",
+    "rings": "geoconflict.proximity",
+    "distance_to": "geoconflict.proximity",
+    # outputs
+    "conflict_map": "geoconflict.webmap",
+    "export": "geoconflict.writers",
+    # analysis layers
+    "density": "geoconflict.raster",
+    "zonal_exposure": "geoconflict.raster",
+    "line_of_sight": "geoconflict.raster",
+    "radar_coverage": "geoconflict.raster",
+    "road_network": "geoconflict.roads",
+    "road_distance": "geoconflict.roads",
+    "site_features": "geoconflict.roads",
+}
+
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        msg = f"module 'geoconflict' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -1,0 +1,5 @@
+"""``python -m geoconflict`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""The ``geoconflict`` command line: a click group whose commands load lazily.
+
+Each command group lives in its own module here and is imported only when it runs, so
+``geoconflict --help`` starts without importing geopandas, folium, osmnx or rasterio.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import GeoconflictError
+
+#: command name -> (module, attribute). Keep in ARCHITECTURE order.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "data": ("geoconflict.cli.data", "data", "List and export the embedded, cited datasets."),
+    "geocode": ("geoconflict.cli.geocode", "geocode",
+                "Resolve place names offline (neighbourhoods, bases, seas)."),
+    "events": ("geoconflict.cli.events", "events",
+               "Validate and convert ACLED, UCDP GED, GDELT, CSV and GeoJSON incidents."),
+    "parse": ("geoconflict.cli.parse", "parse", "Geoparse a news report into incidents."),
+    "proximity": ("geoconflict.cli.proximity", "proximity",
+                  "Nearest deployments to incidents (geodesic, WGS84)."),
+    "exposure": ("geoconflict.cli.proximity", "exposure",
+                 "Incidents near each deployment within radii, per period."),
+    "map": ("geoconflict.cli.map", "map_command", "Render a self-contained HTML map."),
+    "export": ("geoconflict.cli.export", "export",
+               "Convert features to GeoJSON, GeoPackage, KML, GeoParquet, CSV..."),
+    "raster": ("geoconflict.cli.raster", "raster",
+               "Density surfaces, zonal exposure and radar coverage (rasterio)."),
+    "roads": ("geoconflict.cli.roads", "roads",
+              "Road-network distance and OSM site features (osmnx)."),
+    "demo": ("geoconflict.cli.demo", "demo", "Run the main job on the embedded scenario."),
+}
+
+EPILOG = """\b
+Examples:
+  geoconflict data list
+  geoconflict data export deployments -o bases.geojson
+  geoconflict geocode "Mashtal, Baghdad" "Tower 22" "Red Sea shipping lanes"
+  geoconflict events convert acled.csv -o incidents.geojson --rejects rejects.csv
+  geoconflict geocode "Tower 22" | geoconflict proximity - | geoconflict export - -o out.gpkg
+  geoconflict map incidents.geojson --rings 25km,50km -o map.html
+  geoconflict demo -o out/
+
+Features on stdin/stdout are GeoJSON (RFC 7946); use - for either.
+"""
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _exists(COMMANDS[name][0])]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _exists(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help from COMMANDS, so --help imports no command module.
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="geoconflict")
+def cli() -> None:
+    """geoconflict: geocode, ingest, measure and map armed-conflict incidents, offline.
+
+    Distances are geodesic on the WGS84 ellipsoid; every location carries its source,
+    precision (1 exact, 2 near, 3 region) and uncertainty radius in metres.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, turning geoconflict errors into one clear line."""
+    try:
+        return cli.main(args=argv, prog_name="geoconflict", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except GeoconflictError as exc:
+        click.echo(f"geoconflict: error: {exc}", err=True)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        click.echo(f"geoconflict: error: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        # The reader of our stdout went away (e.g. `| head`): not an error.
+        sys.stderr.close()
+        sys.exit(0)

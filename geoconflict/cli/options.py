@@ -1,0 +1,46 @@
+"""Options and helpers shared by every command, so the commands read alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``-o/--output``: a file, or ``-`` (the default) for standard output.
+output_option = click.option(
+    "-o", "--output", default="-", show_default=True, metavar="FILE|-",
+    help="Output file; - writes GeoJSON to standard output.",
+)
+overwrite_option = click.option(
+    "--overwrite", is_flag=True, help="Replace the output file if it exists.")
+precision_option = click.option(
+    "--precision", type=click.IntRange(0, 15), default=6, show_default=True,
+    help="Decimal places of output coordinates.")
+
+
+def feature_output_options(func: F) -> F:
+    """Decorate a command with ``-o``, ``--overwrite`` and ``--precision``."""
+    return output_option(overwrite_option(precision_option(func)))
+
+
+def read_input(src: str) -> gpd.GeoDataFrame:
+    """Read features from a path or ``-`` (GeoJSON/GeoJSONSeq on stdin)."""
+    from .._read import read_features
+
+    return read_features(src)
+
+
+def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,
+                 precision: int = 6, fmt: str = "auto") -> None:
+    """Write features to ``output`` (``-`` is stdout) and say so on stderr."""
+    from ..writers import export
+
+    written = export(gdf, output, format=fmt, precision=precision, overwrite=overwrite)
+    if written is not None:
+        click.echo(f"wrote {len(gdf)} features to {written}", err=True)
