@@ -24,10 +24,12 @@ __all__ = [
     "CRS",
     "DEFAULT_UNCERTAINTY_M",
     "DEPLOYMENT_FIELDS",
+    "DEPLOYMENT_KINDS",
     "GEO_PRECISION",
     "INCIDENT_COLUMNS",
     "REJECT_COLUMNS",
     "SITE_FIELDS",
+    "SITE_KINDS",
     "TIME_PRECISION",
     "FieldSpec",
     "conform_incidents",
@@ -116,6 +118,20 @@ ACLED_EVENT_TYPES: tuple[str, ...] = tuple(ACLED_SUB_EVENT_TYPES)
 REJECT_COLUMNS: tuple[str, ...] = ("row", "field", "reason", "value", "source_file")
 
 
+#: Kinds of deployment site (``kind`` in ``data/deployments.geojson``).
+DEPLOYMENT_KINDS: tuple[str, ...] = (
+    "air base", "outpost", "garrison", "naval base", "logistics base", "headquarters",
+    "embassy compound",
+)
+
+#: Kinds of named site (``kind`` in ``data/sites.geojson``); the gazetteer adds its own
+#: civil kinds (city, town, country, admin1) to these.
+SITE_KINDS: tuple[str, ...] = (
+    "neighbourhood", "district", "street", "camp", "town", "landmark", "sea", "gulf",
+    "strait", "canal", "chokepoint", "shipping lane", "region",
+)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One property of a curated data record (deployments, sites).
@@ -201,6 +217,14 @@ def validate_record(
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
             msg = f"country must be an ISO 3166-1 alpha-3 code, got {code!r}"
             raise SchemaError(msg, file=file, row=row, field="country")
+    kind = properties.get("kind")
+    allowed = {"DEPLOYMENT": DEPLOYMENT_KINDS, "SITE": SITE_KINDS}
+    for label, kinds in allowed.items():
+        names = {f.name for f in fields}
+        if (label == "DEPLOYMENT") == ("operator" in names) and kind is not None \
+                and kind not in kinds:
+            msg = f"kind must be one of {', '.join(kinds)}; got {kind!r}"
+            raise SchemaError(msg, file=file, row=row, field="kind")
     precision = properties.get("geo_precision")
     if precision is not None and precision not in GEO_PRECISION:
         msg = f"geo_precision must be one of {sorted(GEO_PRECISION)}, got {precision!r}"
