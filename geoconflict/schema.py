@@ -273,8 +273,8 @@ def conform_incidents(frame: pd.DataFrame | gpd.GeoDataFrame) -> gpd.GeoDataFram
         gdf = gdf.to_crs(CRS)
     for column, dtype in INCIDENT_COLUMNS.items():
         if column not in gdf.columns:
-            gdf[column] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT,
-                                    index=gdf.index, dtype=dtype)
+            null = {"datetime64[ns]": pd.NaT, "float64": float("nan")}.get(dtype, pd.NA)
+            gdf[column] = pd.Series(null, index=gdf.index, dtype=dtype)
         try:
             if dtype == "datetime64[ns]":
                 gdf[column] = pd.to_datetime(gdf[column], errors="coerce").astype("datetime64[ns]")

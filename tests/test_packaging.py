@@ -1,0 +1,84 @@
+"""Packaging: the wheel ships data/, environment.yml agrees with pyproject.toml."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names(requirements: list[str]) -> dict[str, str]:
+    out = {}
+    for req in requirements:
+        match = re.match(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", req)
+        assert match, req
+        name = re.sub(r"\[.*\]", "", match.group(1)).lower().replace("_", "-")
+        out[name] = match.group(2).replace(" ", "")
+    return out
+
+
+def test_environment_yml_matches_pyproject() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = _names(pyproject["project"]["dependencies"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed: list[str] = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            listed += [d for d in dep["pip"] if not d.startswith("-e")]
+        elif not dep.startswith(("python", "pip")):
+            listed.append(dep)
+    assert _names(listed) == wanted
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme
+    assert "make demo" in readme
+
+
+@pytest.mark.slow
+def test_wheel_ships_data_and_cli_works(tmp_path: Path) -> None:
+    """Build the wheel, install it (no deps) into a fresh venv and run the CLI from it."""
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-w", str(dist), str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    wheel = next(dist.glob("geoconflict-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True, text=True)
+    # Dependencies come from the dev venv's site-packages on PYTHONPATH; .pth files there
+    # (the editable install of the checkout) are not processed, so only the wheel's copy of
+    # geoconflict can be imported.
+    site = sysconfig.get_paths()["purelib"]
+    env = {**os.environ, "PYTHONPATH": site}
+    probe = subprocess.run(
+        [str(py), "-c", "import geoconflict.datasets as d; print(d.__file__); print(d.data_dir())"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    module_file, data_dir = probe.stdout.split()
+    assert module_file.startswith(str(env_dir))
+    assert data_dir.startswith(str(env_dir))
+    assert data_dir.endswith(os.path.join("geoconflict", "_data"))
+    listing = subprocess.run([str(py), "-m", "geoconflict", "data", "list"], check=True,
+                             capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert "deployments" in listing.stdout
+    exported = subprocess.run([str(py), "-m", "geoconflict", "data", "export", "deployments"],
+                              check=True, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert exported.stdout.startswith('{"type": "FeatureCollection"')
