@@ -60,6 +60,8 @@ DATASETS: dict[str, Dataset] = {
                 "chokepoints, shipping lane"),
         Dataset("scenario", "incidents/scenario.geojson",
                 "The reference scenario's incidents, Jan-Feb 2024 (canonical schema)"),
+        Dataset("actors", "actors.csv",
+                "Armed actors named in reporting, with aliases (used by the geoparser)"),
         Dataset("basemap", "basemap/countries.geojson",
                 "Country outlines for offline maps (Natural Earth 1:50m, public domain)"),
     )

@@ -1,0 +1,372 @@
+"""Rules that read news prose: sentences and clauses, dates, casualty counts, event types.
+
+Deliberately rule-based and offline: every decision can be traced to one pattern here,
+which is what an analyst reviewing a proposed incident needs. The patterns follow the
+way wire reports are written ("killing three people", "on Wednesday night", "more than
+40 were injured").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Casualties",
+    "ResolvedDate",
+    "casualties",
+    "classify_event",
+    "clauses",
+    "resolve_date",
+    "sentences",
+    "word_number",
+]
+
+# ---------------------------------------------------------------- sentences and clauses
+
+_ABBREV = ("U.S.", "U.K.", "U.N.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.",
+           "Oct.", "Nov.", "Dec.", "Mr.", "Mrs.", "Dr.", "Gen.", "Lt.", "Col.", "St.", "No.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) character spans of the sentences of ``text``."""
+    protected = text
+    for abbr in _ABBREV:
+        protected = protected.replace(abbr, abbr.replace(".", "\x00"))
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(protected):
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+while\s+|\s+while\s+a\s+separate\s+|,\s+and\s+a\s+separate\s+")
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split the sentence ``text[start:end]`` where it starts a separate event."""
+    spans = []
+    cursor = start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return spans
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_UNITS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "dozen": 12, "dozens": 24, "scores": 40,
+}
+
+
+def word_number(token: str) -> int | None:
+    """Read ``"three"``, ``"40"``, ``"1,200"``, ``"twenty-one"`` as an int, else None."""
+    token = token.lower().strip()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", token):
+        return int(token.replace(",", ""))
+    if token in _UNITS:
+        return _UNITS[token]
+    parts = token.split("-")
+    if len(parts) == 2 and parts[0] in _UNITS and parts[1] in _UNITS:
+        return _UNITS[parts[0]] + _UNITS[parts[1]]
+    return None
+
+
+# -------------------------------------------------------------------------- casualties
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Counts stated in a clause; None where the clause says nothing."""
+
+    killed: int | None
+    injured: int | None
+    evidence: str | None
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a|an|dozens|scores)"  # noqa: E501
+_QUAL = r"(?:at\s+least\s+|more\s+than\s+|over\s+|about\s+|around\s+|some\s+|nearly\s+|up\s+to\s+)?"
+_NOUNS = r"(?:(?!and\b|were\b|was\b)[\w\-]+\s+){0,3}?"
+_KILL = r"(?:killed|killing|kills|dead|died|deaths)"
+_HURT = r"(?:injured|injuring|wounded|wounding|hurt)"
+
+# "killing three people", "killed 16", "killing a woman and her child"
+_AFTER_VERB = re.compile(r"\b(?P<verb>killing|killed|kills|wounding|wounded|injuring|injured)\s+",
+                         re.IGNORECASE)
+_STARTS_WITH_COUNT = re.compile(rf"{_QUAL}{_NUM}\b", re.IGNORECASE)
+# "three US troops were killed", "16 people were killed", "five of their fighters were killed"
+_BEFORE_VERB = re.compile(
+    rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b",
+    re.IGNORECASE,
+)
+_TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:at|of|to|rose\s+to)\s+{_QUAL}(?P<n>{_NUM})\b",
+                   re.IGNORECASE)
+_NONE = re.compile(
+    r"\bno\s+(?:casualties|injuries|deaths|one|crew|ship|damage)\b|\bnobody\s+was\s+(?:hurt|injured|killed)"
+    r"|\bno\s+one\s+was\s+(?:hurt|injured|killed)|\bcaused\s+no\s+(?:damage|casualties)"
+    r"|\bwithout\s+casualties|\bno\s+\w+\s+(?:were|was)\s+(?:hurt|injured|killed|damaged)",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(
+    rf"(?:^|\band\s+|,\s*)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
+_STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at|near|according|said|"
+                        r"when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
+
+
+def _count_list(phrase: str) -> int | None:
+    """Sum the people in ``"three soldiers and an officer"`` (-> 4)."""
+    stop = _STOP_LIST.search(phrase)
+    head = phrase[: stop.start()] if stop else phrase
+    total = 0
+    found = False
+    for match in _LIST_ITEM.finditer(head):
+        token = match.group(2).lower()
+        value = 1 if token in ("his", "her", "their") else word_number(token)
+        if value is None:
+            continue
+        total += value
+        found = True
+    return total if found else None
+
+
+def casualties(clause: str) -> Casualties:
+    """Read killed and injured counts from one clause.
+
+    Examples
+    --------
+    >>> casualties("killing three soldiers and an officer").killed
+    4
+    >>> casualties("more than 40 were injured").injured
+    40
+    >>> casualties("There were no casualties").killed
+    0
+    """
+    killed: int | None = None
+    injured: int | None = None
+    evidence: str | None = None
+    for match in _AFTER_VERB.finditer(clause):
+        rest = clause[match.end():]
+        if not _STARTS_WITH_COUNT.match(rest):
+            continue
+        n = _count_list(re.split(r"[.;:]", rest, maxsplit=1)[0])
+        if n is None:
+            continue
+        if match.group("verb").lower().startswith("kill"):
+            killed = n if killed is None else max(killed, n)
+        else:
+            injured = n if injured is None else max(injured, n)
+        evidence = evidence or (match.group(0) + rest[:40])
+    for match in _BEFORE_VERB.finditer(clause):
+        n = word_number(match.group("n"))
+        if n is None:
+            continue
+        verb = match.group("verb").lower()
+        if re.match(_KILL, verb):
+            killed = n if killed is None else max(killed, n)
+        else:
+            injured = n if injured is None else max(injured, n)
+        evidence = evidence or match.group(0)
+    toll = _TOLL.search(clause)
+    if toll and (n := word_number(toll.group("n"))) is not None:
+        killed = n if killed is None else max(killed, n)
+        evidence = evidence or toll.group(0)
+    if killed is None and _NONE.search(clause):
+        killed = 0
+        evidence = evidence or _NONE.search(clause).group(0)  # type: ignore[union-attr]
+    if killed is None and injured is not None:
+        # Injuries reported with no death: ACLED codes zero fatalities.
+        killed = 0
+    if killed is None and re.search(r"\b(?:hurt|injured|wounded|wounding)\b", clause, re.I):
+        killed = 0
+    return Casualties(killed, injured, evidence)
+
+
+# ------------------------------------------------------------------------- event types
+
+#: (pattern, ACLED event type, sub-event type), first match wins: specific before generic.
+_EVENT_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), t, s)
+    for p, t, s in (
+        (r"\bsuicide\s+(?:bomb|bomber|attack|car)|blew\s+(?:himself|herself|themselves)\s+up",
+         "Explosions/Remote violence", "Suicide bomb"),
+        (r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
+         r"\blandmines?\b|\bbomb\s+(?:exploded|went\s+off|blast)|explosive\s+device",
+         "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        (r"\bgrenades?\b", "Explosions/Remote violence", "Grenade"),
+        (r"\bchemical\s+(?:weapon|attack)", "Explosions/Remote violence", "Chemical weapon"),
+        (r"\bdrones?\b|\bair\s*strikes?\b|\bairstrikes?\b|\bwarplanes?\b|\bbombers?\b|"
+         r"\baircraft\b|\bhelicopters?\b|\bjets?\b|\bair\s+raids?\b|\bbombed\b|\bbombing\b|"
+         r"\bUAVs?\b", "Explosions/Remote violence", "Air/drone strike"),
+        (r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshelling\b|\bshells?\b|\bartillery\b|"
+         r"\bprojectiles?\b", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        (r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
+         r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
+        (r"\b(?:attack(?:ed|s)?|shot\s+dead|gunned\s+down|stormed|opened\s+fire)\b",
+         "Violence against civilians", "Attack"),
+        (r"\bstrikes?\b|\bstruck\b", "Explosions/Remote violence", "Air/drone strike"),
+        (r"\bexplosions?\b|\bexploded\b|\bblasts?\b", "Explosions/Remote violence",
+         "Remote explosive/landmine/IED"),
+    )
+)
+_CIVILIAN_TARGET = re.compile(
+    r"\b(?:civilians?|shepherds?|farmers?|residents?|villagers?|worshippers?|market|"
+    r"children|women|family|families|homes?|shop|camp\s+for|journalists?|protesters?)\b",
+    re.IGNORECASE,
+)
+_MILITARY_TARGET = re.compile(
+    r"\b(?:checkpoint|patrol|soldiers?|troops|army|police|base|outpost|convoy|fighters?|"
+    r"forces|garrison|position)\b", re.IGNORECASE)
+#: A clause that only refers back to an earlier event ("claimed the attack").
+_ANAPHORA = re.compile(r"\b(?:claimed|condemned|denied|blamed\s+\w+\s+for)\s+the\s+"
+                       r"(?:attack|strike|bombing|bombings|strikes|attacks)\b", re.IGNORECASE)
+
+
+def classify_event(clause: str) -> tuple[str, str, str] | None:
+    """Return (event_type, sub_event_type, trigger text) for a violent-event clause.
+
+    Returns None when the clause describes no violent event, or only refers back to one
+    ("the group claimed the attack").
+    """
+    if _ANAPHORA.search(clause) and not re.search(r"\b(?:killed|killing)\b", clause, re.I):
+        return None
+    for pattern, event_type, sub_event_type in _EVENT_RULES:
+        match = pattern.search(clause)
+        if not match:
+            continue
+        if sub_event_type == "Attack":
+            # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
+            if _MILITARY_TARGET.search(clause) and not _CIVILIAN_TARGET.search(clause):
+                return "Battles", "Armed clash", match.group(0)
+        return event_type, sub_event_type, match.group(0)
+    return None
+
+
+# ------------------------------------------------------------------------------ dates
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A date resolved from text, with ACLED's time precision (1 day, 2 week, 3 month)."""
+
+    date: dt.date
+    time_precision: int
+    evidence: str
+
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_SAID = re.compile(r"\b(?:said|says|reported|announced|added|told\s+\w+)\s+(?:late\s+|early\s+)?"
+                   r"on\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(p, re.IGNORECASE))
+    for kind, p in (
+        ("dmy", rf"\b(\d{{1,2}})\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b"),
+        ("mdy", rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"),
+        ("weekday", r"\b(?:on|late\s+on|early\s+on|last|since|by)?\s*(" + "|".join(_WEEKDAYS)
+         + r")(?:\s+(?:night|morning|evening|afternoon))?\b"),
+        ("yesterday", r"\byesterday\b"),
+        ("last_night", r"\blast\s+night\b|\bovernight\b"),
+        ("today", r"\btoday\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b"),
+        ("last_week", r"\blast\s+week\b|\bearlier\s+this\s+week\b"),
+        ("part_month", rf"\b(early|mid|late|end\s+of)[\s\-]+({_MONTH_RE})(?:\s+(\d{{4}}))?\b"),
+        ("month", rf"\bin\s+({_MONTH_RE})(?:\s+(\d{{4}}))?\b"),
+        ("last_month", r"\blast\s+month\b"),
+        ("this_month", r"\bearlier\s+this\s+month\b|\bthis\s+month\b"),
+        ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    )
+)
+
+
+def _month_year(month: int, year: str | None, published: dt.date) -> int:
+    """The year of a month named without one: the latest not after publication."""
+    if year:
+        return int(year)
+    return published.year if month <= published.month else published.year - 1
+
+
+def resolve_date(clause: str, published: dt.date) -> ResolvedDate | None:
+    """Resolve the first date expression of an event clause against ``published``.
+
+    Weekdays resolve to the latest such day on or before publication ("on Wednesday"
+    in a Thursday report is the day before); "said on Friday" is about the statement,
+    not the event, and is skipped. Returns None if the clause names no date.
+
+    Examples
+    --------
+    >>> resolve_date("on Wednesday night", dt.date(2024, 2, 8)).date
+    datetime.date(2024, 2, 7)
+    >>> resolve_date("in late January", dt.date(2024, 2, 8)).time_precision
+    2
+    """
+    masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause)
+    found: list[tuple[int, ResolvedDate]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(masked):
+            resolved = _resolve(kind, match, published)
+            if resolved is not None:
+                found.append((match.start(), resolved))
+                break
+    if not found:
+        return None
+    return min(found, key=lambda item: item[0])[1]
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> ResolvedDate | None:
+    text = m.group(0).strip()
+    try:
+        if kind == "iso":
+            return ResolvedDate(dt.date(int(m[1]), int(m[2]), int(m[3])), 1, text)
+        if kind in ("dmy", "mdy"):
+            day, month_name = (m[1], m[2]) if kind == "dmy" else (m[2], m[1])
+            month = _MONTHS[month_name.lower().rstrip(".")]
+            year = _month_year(month, m[3], published)
+            return ResolvedDate(dt.date(year, month, int(day)), 1, text)
+    except ValueError:
+        return None
+    if kind == "weekday":
+        target = _WEEKDAYS[m[1].lower()]
+        back = (published.weekday() - target) % 7
+        if text.lower().startswith("last") and back == 0:
+            back = 7
+        return ResolvedDate(published - dt.timedelta(days=back), 1, text)
+    if kind in ("yesterday", "last_night"):
+        days = 1 if kind == "yesterday" or "last" in text.lower() else 0
+        return ResolvedDate(published - dt.timedelta(days=days), 1, text)
+    if kind == "today":
+        return ResolvedDate(published, 1, text)
+    if kind == "last_week":
+        return ResolvedDate(published - dt.timedelta(days=7), 2, text)
+    if kind == "part_month":
+        month = _MONTHS[m[2].lower().rstrip(".")]
+        year = _month_year(month, m[3], published)
+        part = m[1].lower()
+        last = calendar.monthrange(year, month)[1]
+        day = {"early": 5, "mid": 15}.get(part, min(25, last))
+        return ResolvedDate(dt.date(year, month, day), 2, text)
+    if kind == "month":
+        month = _MONTHS[m[1].lower().rstrip(".")]
+        year = _month_year(month, m[2], published)
+        return ResolvedDate(dt.date(year, month, 1), 3, text)
+    if kind == "last_month":
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return ResolvedDate(first.replace(day=1), 3, text)
+    if kind == "this_month":
+        return ResolvedDate(published.replace(day=1), 3, text)
+    return None

@@ -1,0 +1,71 @@
+"""``geoconflict parse``: geoparse a news report into located, dated incidents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .options import feature_output_options, write_output
+
+
+@click.command()
+@click.argument("report", metavar="REPORT.txt|-")
+@click.option("--published", metavar="YYYY-MM-DD",
+              help="The report's date; relative dates ('on Wednesday') resolve against it.")
+@click.option("--source", help="Source name written into each incident (default: file name).")
+@click.option("--mentions", "mentions_path", metavar="FILE.csv",
+              help="Also write every place mention (span, place, role) as CSV.")
+@click.option("--map", "map_path", metavar="FILE.html",
+              help="Also render the incidents on a self-contained HTML map.")
+@feature_output_options
+def parse(report: str, published: str | None, source: str | None,
+          mentions_path: str | None, map_path: str | None, output: str, overwrite: bool,
+          precision: int) -> None:
+    """Geoparse REPORT (a text file, or - for stdin) into incidents (GeoJSON).
+
+    \b
+    Examples:
+      geoconflict parse report.txt --published 2024-02-08 -o incidents.geojson
+      cat report.txt | geoconflict parse - --published 2024-02-08 --map map.html
+    """
+    import datetime as dt
+
+    from ..geoparse import parse_text
+
+    if report == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(report)
+        if not path.exists():
+            raise click.BadParameter(f"no such file: {path}", param_hint="REPORT")
+        text = path.read_text(encoding="utf-8-sig")
+    when = None
+    if published:
+        try:
+            when = dt.date.fromisoformat(published)
+        except ValueError as exc:
+            raise click.BadParameter(f"{published!r} is not a date (YYYY-MM-DD)",
+                                     param_hint="--published") from exc
+    result = parse_text(text, published=when,
+                        source=source or (Path(report).name if report != "-" else "stdin"))
+    click.echo(f"{len(result.mentions)} place mentions, {len(result.incidents)} incidents",
+               err=True)
+    for row in result.incidents.itertuples():
+        date = row.event_date.date().isoformat() if row.event_date == row.event_date else "?"
+        click.echo(f"  {date}  {row.sub_event_type:<34} {row.location!s:<24} "
+                   f"fatalities={row.fatalities}", err=True)
+    if mentions_path:
+        from .._atomic import atomic_path
+
+        with atomic_path(mentions_path, overwrite=overwrite) as tmp:
+            result.mentions.drop(columns="geometry").to_csv(tmp, index=False)
+        click.echo(f"wrote {len(result.mentions)} mentions to {mentions_path}", err=True)
+    if map_path:
+        from ..webmap import conflict_map
+
+        conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(
+            map_path)
+        click.echo(f"wrote map to {map_path}", err=True)
+    write_output(result.incidents, output, overwrite=overwrite, precision=precision)

@@ -1,0 +1,454 @@
+"""From report to map: geoparse news text into located, dated, typed incidents.
+
+``parse_text`` reads prose the way an analyst does: it finds every place the text
+names (with the offline gazetteer's ``find_places``), every armed actor (a curated,
+cited list in ``data/actors.csv``), then reads each sentence clause for a violent event
+(ACLED's taxonomy), its date (resolved against the publication date), its casualties
+and the most specific place the clause ties to it. Everything is rule-based and offline,
+and each proposed incident carries its evidence sentence for review.
+
+Examples
+--------
+>>> result = parse_text(
+...     "A US drone strike hit a car in the Mashtal neighbourhood of eastern Baghdad "
+...     "on Wednesday night, killing three people.", published="2024-02-08")  # doctest: +SKIP
+>>> result.incidents[["location", "event_date", "sub_event_type", "fatalities"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ._textrules import casualties, classify_event, clauses, resolve_date, sentences
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["Mention", "ParseResult", "parse_text"]
+
+#: How specific a kind of place is: lower wins when choosing an event's location.
+SPECIFICITY: dict[str, int] = {
+    "air base": 0, "outpost": 0, "garrison": 0, "naval base": 0, "logistics base": 0,
+    "headquarters": 0, "embassy compound": 0, "landmark": 0, "camp": 0,
+    "street": 1, "neighbourhood": 1, "district": 2,
+    "village": 3, "town": 3, "city": 3, "locality": 3, "populated place": 3,
+    "strait": 4, "chokepoint": 4, "canal": 4, "shipping lane": 5,
+    "admin2": 5, "admin1": 6, "region": 6, "gulf": 6, "sea": 7, "country": 8,
+}
+_DEFAULT_SPECIFICITY = 3
+#: Kinds that name a whole country or province: context for an event, rarely its site.
+_CONTEXT_KINDS = {"country", "admin1", "region"}
+#: Words after a place that make it an attribute, not a location ("Iran-backed").
+_ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
+                          r"sponsored|supported|funded|owned)\b", re.IGNORECASE)
+#: Words before a place that make it an origin or a seat, not the event's site.
+_ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
+                            r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+#: Words before a place that mark an approximate location ("near X") -> precision 2.
+_NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
+                          r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+#: A clause opening that refers back to the previous event ("The strike hit ...").
+_COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
+                         r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
+                         re.IGNORECASE)
+
+
+@dataclass
+class Mention:
+    """One place named in the text, resolved against the gazetteer."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    country: str | None
+    geometry: Any
+    score: float
+    source_id: str | None
+    geo_precision: int
+    uncertainty_m: float
+    sentence: int = 0
+    role: str = "mention"  # mention | event location | origin | attribute | actor name
+
+    @property
+    def specificity(self) -> int:
+        """Lower is more specific (a base beats a town beats a country)."""
+        return SPECIFICITY.get(self.kind, _DEFAULT_SPECIFICITY)
+
+
+@dataclass
+class _Incident:
+    clause: tuple[int, int]
+    sentence: int
+    event_type: str
+    sub_event_type: str
+    trigger: str
+    date: dt.date | None
+    time_precision: int
+    place: Mention | None
+    near: bool
+    killed: int | None
+    injured: int | None
+    actors: list[str] = field(default_factory=list)
+    evidence: str = ""
+
+
+@dataclass
+class ParseResult:
+    """What ``parse_text`` found.
+
+    Attributes
+    ----------
+    mentions
+        Every place mention: ``start``, ``end``, ``surface``, ``name``, ``kind``,
+        ``country``, ``score``, ``source_id``, ``sentence`` (index), ``role``
+        (``event location``, ``mention``, ``origin``, ``attribute``, ``actor name``),
+        ``lon``/``lat`` (a representative point) and ``geometry`` (the gazetteer entry's
+        full geometry: a sea stays a polygon, a lane a line).
+    incidents
+        Candidate incidents in the canonical schema (EPSG:4326) plus ``injuries``,
+        ``time_evidence`` and ``mention_start``; ``notes`` holds the evidence sentence.
+    actors
+        Actor mentions: ``start``, ``end``, ``surface``, ``actor``.
+    """
+
+    text: str
+    published: dt.date | None
+    mentions: pd.DataFrame
+    incidents: gpd.GeoDataFrame
+    actors: pd.DataFrame
+
+
+# ------------------------------------------------------------------------------ actors
+
+
+@cache
+def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """Compile the actor aliases: one case-insensitive and one case-sensitive regex."""
+    from .datasets import load_dataset
+
+    table = load_dataset("actors")
+    lookup: dict[str, str] = {}
+    folded: list[str] = []
+    exact: list[str] = []
+    for row in table.itertuples():
+        for alias in str(row.aliases).split("|"):
+            alias = alias.strip()
+            if not alias:
+                continue
+            # Acronyms (IS, PMF, SDF) match only in capitals, so "is" stays a verb.
+            if alias.isupper() and len(alias) <= 5:
+                exact.append(alias)
+                lookup[alias] = str(row.name)
+            else:
+                folded.append(alias)
+                lookup[alias.lower()] = str(row.name)
+
+    def alternation(aliases: list[str]) -> str:
+        ordered = sorted(set(aliases), key=len, reverse=True)
+        return r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])"
+
+    return (re.compile(alternation(folded), re.IGNORECASE), re.compile(alternation(exact)),
+            lookup)
+
+
+def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
+    folded, exact, lookup = _actor_patterns()
+    found = [(m.start(), m.end(), m.group(0), lookup[m.group(0).lower()])
+             for m in folded.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
+    found.sort()
+    kept: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            if item[1] - item[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
+
+# ---------------------------------------------------------------------------- mentions
+
+
+def _as_records(found: Any) -> list[dict[str, Any]]:
+    if hasattr(found, "to_dict"):
+        records: list[dict[str, Any]] = found.to_dict(orient="records")
+        return records
+    out = []
+    for item in found:
+        out.append(dict(item) if isinstance(item, dict) else dict(vars(item)))
+    return out
+
+
+def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Mention]:
+    """Gazetteer mentions, without those inside actor names, with a role each."""
+    import shapely
+
+    from .geocoder import find_places
+
+    mentions: list[Mention] = []
+    for rec in _as_records(find_places(text)):
+        start, end = int(rec["start"]), int(rec["end"])
+        geom = rec.get("geometry")
+        if geom is None and rec.get("lon") is not None:
+            geom = shapely.Point(float(rec["lon"]), float(rec["lat"]))
+        precision = rec.get("geo_precision")
+        uncertainty = rec.get("uncertainty_m")
+        mention = Mention(
+            start=start, end=end, surface=str(rec.get("surface", text[start:end])),
+            name=str(rec.get("name")), kind=str(rec.get("kind") or "populated place"),
+            country=rec.get("country"), geometry=geom, score=float(rec.get("score") or 1.0),
+            source_id=rec.get("source_id"),
+            geo_precision=int(precision) if precision is not None and precision == precision
+            else 1,
+            uncertainty_m=float(uncertainty) if uncertainty is not None
+            and uncertainty == uncertainty else 2_000.0,
+        )
+        if any(a_start <= start < a_end or a_start < end <= a_end
+               for a_start, a_end, _, _ in actors):
+            mention.role = "actor name"
+        elif _ATTRIBUTIVE.match(text[end:end + 12]):
+            mention.role = "attribute"
+        elif text[end:end + 2] in ("'s", "’s") and mention.kind == "country":
+            mention.role = "attribute"
+        elif _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
+            mention.role = "origin"
+        mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+# ------------------------------------------------------------------------- the parser
+
+
+def _coordinated(text: str, first: Mention, second: Mention) -> bool:
+    """True when two places are listed together ("in Al-Mayadin and Abu Kamal")."""
+    between = text[first.end:second.start]
+    return bool(re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:near\s+|in\s+)?", between))
+
+
+def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
+    """The place(s) a clause ties its event to: the most specific, plus places listed
+    alongside it ("X and Y") that are as specific."""
+    usable = [m for m in candidates if m.role == "mention"]
+    if not usable:
+        return []
+    best = min(m.specificity for m in usable)
+    chosen = [min(usable, key=lambda m: (m.specificity, m.start))]
+    if best <= SPECIFICITY["city"] or chosen[0].kind == "admin1":
+        ordered = sorted(usable, key=lambda m: m.start)
+        i = ordered.index(chosen[0])
+        for nxt in ordered[i + 1:]:
+            if _coordinated(text, ordered[ordered.index(nxt) - 1], nxt) and \
+                    abs(nxt.specificity - best) <= 3 and nxt.kind not in ("country",):
+                chosen.append(nxt)
+            else:
+                break
+    return chosen
+
+
+def _clause_actors(actors: Sequence[tuple[int, int, str, str]], start: int, end: int
+                   ) -> list[str]:
+    names: list[str] = []
+    for a_start, _, _, name in actors:
+        if start <= a_start < end and name not in names:
+            names.append(name)
+    return names
+
+
+def _to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def parse_text(text: str, *, published: str | dt.date | None = None,
+               source: str | None = None, event_id_prefix: str = "TXT") -> ParseResult:
+    """Find the places, actors and violent events a report describes.
+
+    Parameters
+    ----------
+    text
+        The report.
+    published
+        The report's date; relative expressions ("on Wednesday", "last month", "in late
+        January") resolve against it. Without it, only absolute dates are resolved and
+        incidents without one get a null ``event_date``.
+    source
+        Written into each incident's ``source`` column (e.g. the outlet or file name).
+    event_id_prefix
+        Incidents are numbered ``PREFIX-1``, ``PREFIX-2``...
+
+    Returns
+    -------
+    ParseResult
+        ``mentions`` (every place named), ``incidents`` (canonical schema) and ``actors``.
+    """
+    import pandas as pd
+
+    pub = _to_date(published)
+    actors = _find_actors(text)
+    mentions = _mentions(text, actors)
+    sentence_spans = sentences(text)
+    for m in mentions:
+        m.sentence = next((i for i, (a, b) in enumerate(sentence_spans) if a <= m.start < b), 0)
+
+    incidents: list[_Incident] = []
+    last_date: tuple[dt.date, int] | None = None
+    for s_index, (s_start, s_end) in enumerate(sentence_spans):
+        sentence_text = text[s_start:s_end]
+        sentence_date = resolve_date(sentence_text, pub) if pub else None
+        for c_start, c_end in clauses(text, s_start, s_end):
+            clause_text = text[c_start:c_end]
+            kind = classify_event(clause_text)
+            counts = casualties(clause_text)
+            in_clause = [m for m in mentions if c_start <= m.start < c_end]
+            if kind is None:
+                # Casualty figures or a more precise place for the event just described.
+                if incidents:
+                    _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
+                continue
+            resolved = resolve_date(clause_text, pub) if pub else None
+            resolved = resolved or sentence_date
+            if resolved is not None:
+                date, precision = resolved.date, resolved.time_precision
+                last_date = (date, precision)
+            elif last_date is not None:
+                date, precision = last_date
+            elif pub is not None:
+                date, precision = pub, 2
+            else:
+                date, precision = None, 3  # type: ignore[assignment]
+            places = _choose_places(text, in_clause)
+            previous = incidents[-1] if incidents else None
+            if previous is not None and (not places or _COREFERENT.match(clause_text)) and \
+                    (resolved is None or resolved.date == previous.date):
+                _enrich(previous, counts.killed, counts.injured, in_clause, text)
+                continue
+            if not places:
+                places = [None]  # type: ignore[list-item]
+            for n, place in enumerate(places):
+                near = bool(place and _NEAR_BEFORE.search(text[max(0, place.start - 20):
+                                                                place.start]))
+                incidents.append(_Incident(
+                    clause=(c_start, c_end), sentence=s_index, event_type=kind[0],
+                    sub_event_type=kind[1], trigger=kind[2], date=date,
+                    time_precision=precision, place=place, near=near,
+                    killed=counts.killed if n == 0 and len(places) == 1 else None,
+                    injured=counts.injured if n == 0 and len(places) == 1 else None,
+                    actors=_clause_actors(actors, s_start, s_end),
+                    evidence=sentence_text.strip(),
+                ))
+    _fill_missing_places(incidents, mentions)
+    for inc in incidents:
+        if inc.place is not None:
+            inc.place.role = "event location"
+    return ParseResult(
+        text=text, published=pub, mentions=_mentions_frame(mentions),
+        incidents=_incidents_frame(incidents, source, event_id_prefix),
+        actors=pd.DataFrame(actors, columns=["start", "end", "surface", "actor"]),
+    )
+
+
+def _enrich(incident: _Incident, killed: int | None, injured: int | None,
+            in_clause: list[Mention], text: str) -> None:
+    """Fold a follow-up clause into the incident it refers back to."""
+    if killed is not None and (incident.killed is None or incident.killed < killed):
+        incident.killed = killed
+    if injured is not None and (incident.injured is None or incident.injured < injured):
+        incident.injured = injured
+    places = _choose_places(text, in_clause)
+    if places and (incident.place is None or places[0].specificity < incident.place.specificity):
+        incident.place = places[0]
+
+
+def _fill_missing_places(incidents: list[_Incident], mentions: list[Mention]) -> None:
+    """An event clause that names no place happened at the text's most specific one."""
+    usable = [m for m in mentions if m.role == "mention"]
+    if not usable:
+        return
+    fallback = min(usable, key=lambda m: (m.specificity, m.start))
+    for inc in incidents:
+        if inc.place is None:
+            inc.place = fallback
+            inc.near = True
+
+
+def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
+    import pandas as pd
+    import shapely
+
+    rows = []
+    for m in mentions:
+        point = m.geometry.representative_point() if m.geometry is not None else None
+        rows.append({"start": m.start, "end": m.end, "surface": m.surface, "name": m.name,
+                     "kind": m.kind, "country": m.country, "score": m.score,
+                     "source_id": m.source_id, "sentence": m.sentence, "role": m.role,
+                     "lon": shapely.get_x(point) if point is not None else None,
+                     "lat": shapely.get_y(point) if point is not None else None,
+                     "geometry": m.geometry})
+    return pd.DataFrame(rows, columns=["start", "end", "surface", "name", "kind", "country",
+                                       "score", "source_id", "sentence", "role", "lon", "lat",
+                                       "geometry"])
+
+
+def _incidents_frame(incidents: list[_Incident], source: str | None, prefix: str
+                     ) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
+    from .schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
+
+    if not incidents:
+        return empty_incidents()
+    rows = []
+    geoms = []
+    for n, inc in enumerate(incidents, start=1):
+        place = inc.place
+        precision = place.geo_precision if place else 3
+        uncertainty = place.uncertainty_m if place else DEFAULT_UNCERTAINTY_M[3]
+        if inc.near and place is not None:
+            precision = max(precision, 2)
+            uncertainty = max(uncertainty, DEFAULT_UNCERTAINTY_M[2])
+        geom = None
+        if place is not None and place.geometry is not None:
+            geom = place.geometry if place.geometry.geom_type == "Point" \
+                else place.geometry.representative_point()
+        geoms.append(geom)
+        rows.append({
+            "event_id": f"{prefix}-{n}",
+            "event_date": pd.Timestamp(inc.date) if inc.date else pd.NaT,
+            "time_precision": inc.time_precision,
+            "event_type": inc.event_type,
+            "sub_event_type": inc.sub_event_type,
+            "actor1": inc.actors[0] if inc.actors else None,
+            "actor2": inc.actors[1] if len(inc.actors) > 1 else None,
+            "country": place.country if place else None,
+            "location": place.name if place else None,
+            "geo_precision": precision,
+            "uncertainty_m": uncertainty,
+            "fatalities": inc.killed,
+            "source": source,
+            "notes": inc.evidence,
+            "origin": "geoparse",
+            "injuries": inc.injured,
+            "trigger": inc.trigger,
+            "place_kind": place.kind if place else None,
+            "mention_start": place.start if place else None,
+        })
+    frame = pd.DataFrame(rows)
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
+    return conform_incidents(gdf)
