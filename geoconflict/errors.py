@@ -84,6 +84,10 @@ class UnitError(GeoconflictError, ValueError):
 class ExportError(GeoconflictError, OSError):
     """An output could not be written (exists, unwritable, disk full...)."""
 
+    def __str__(self) -> str:
+        # ExportError(errno, message): show the message, not "[Errno 17] message".
+        return self.strerror if isinstance(self.strerror, str) else super().__str__()
+
 
 class MapSpecError(GeoconflictError, ValueError):
     """A declarative map spec (YAML) is invalid."""

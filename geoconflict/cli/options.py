@@ -24,6 +24,33 @@ precision_option = click.option(
     help="Decimal places of output coordinates.")
 
 
+#: ``-f/--format``: the output format, by default from the output file's suffix.
+format_option = click.option(
+    "-f", "--format", "fmt", default="auto", show_default=True,
+    type=click.Choice(["auto", "geojson", "geojsonseq", "gpkg", "kml", "parquet", "fgb",
+                       "csv"], case_sensitive=False),
+    help="Output format; auto picks it from the suffix (GeoJSON on standard output).")
+#: ``--seq``: RFC 8142 GeoJSON text sequences, one RS-prefixed feature per line.
+seq_option = click.option(
+    "--seq", is_flag=True,
+    help="Write a GeoJSON text sequence (RFC 8142), the streaming form for pipes.")
+
+
+def feature_format_options(func: F) -> F:
+    """Decorate a command with ``-f/--format`` (as ``fmt``) and ``--seq``."""
+    return format_option(seq_option(func))
+
+
+def resolve_format(fmt: str, seq: bool) -> str:
+    """Combine ``--format`` and ``--seq``: ``--seq`` means geojsonseq for GeoJSON output."""
+    if not seq:
+        return fmt
+    if fmt in ("auto", "geojson", "geojsonseq"):
+        return "geojsonseq"
+    msg = f"--seq writes GeoJSON text sequences; it cannot be combined with --format {fmt}"
+    raise click.UsageError(msg)
+
+
 def feature_output_options(func: F) -> F:
     """Decorate a command with ``-o``, ``--overwrite`` and ``--precision``."""
     return output_option(overwrite_option(precision_option(func)))
@@ -37,10 +64,11 @@ def read_input(src: str) -> gpd.GeoDataFrame:
 
 
 def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,
-                 precision: int = 6, fmt: str = "auto") -> None:
+                 precision: int = 6, fmt: str = "auto", seq: bool = False) -> None:
     """Write features to ``output`` (``-`` is stdout) and say so on stderr."""
     from ..writers import export
 
-    written = export(gdf, output, format=fmt, precision=precision, overwrite=overwrite)
+    written = export(gdf, output, format=resolve_format(fmt, seq), precision=precision,
+                     overwrite=overwrite)
     if written is not None:
         click.echo(f"wrote {len(gdf)} features to {written}", err=True)
