@@ -46,7 +46,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+while\s+|\s+while\s+a\s+separate\s+|,\s+and\s+a\s+separate\s+")
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,\s+while\s+|\s+while\s+a\s+separate\s+|,\s+and\s+a\s+separate\s+")
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -246,10 +247,10 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
         match = pattern.search(clause)
         if not match:
             continue
-        if sub_event_type == "Attack":
-            # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
-            if _MILITARY_TARGET.search(clause) and not _CIVILIAN_TARGET.search(clause):
-                return "Battles", "Armed clash", match.group(0)
+        # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
+        if sub_event_type == "Attack" and _MILITARY_TARGET.search(clause) and \
+                not _CIVILIAN_TARGET.search(clause):
+            return "Battles", "Armed clash", match.group(0)
         return event_type, sub_event_type, match.group(0)
     return None
 

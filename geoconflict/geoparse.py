@@ -216,9 +216,9 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
         if any(a_start <= start < a_end or a_start < end <= a_end
                for a_start, a_end, _, _ in actors):
             mention.role = "actor name"
-        elif _ATTRIBUTIVE.match(text[end:end + 12]):
-            mention.role = "attribute"
-        elif text[end:end + 2] in ("'s", "’s") and mention.kind == "country":
+        elif _ATTRIBUTIVE.match(text[end:end + 12]) or (
+                text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
+            # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
             mention.role = "attribute"
         elif _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
             mention.role = "origin"
