@@ -127,7 +127,7 @@ def score_reports(reports: list[dict[str, Any]]) -> Scores:
         predicted = result.mentions[result.mentions["role"].isin(
             ["mention", "event location", "origin"])]
         gold = _gold_spans(report["text"], report["mentions"])
-        used: set[int] = set()
+        used: set[Any] = set()
         for g_start, g_end, lon, lat in gold:
             hit = None
             for idx, row in predicted.iterrows():

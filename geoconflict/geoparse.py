@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["Mention", "ParseResult", "parse_text"]
+__all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
 
 #: How specific a kind of place is: lower wins when choosing an event's location.
 SPECIFICITY: dict[str, int] = {
@@ -300,6 +300,51 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
     import pandas as pd
 
     pub = _to_date(published)
+    mentions, incidents, actors = _parse(text, pub)
+    return ParseResult(
+        text=text, published=pub, mentions=_mentions_frame(mentions),
+        incidents=_incidents_frame([(0, inc) for inc in incidents], [source], event_id_prefix),
+        actors=pd.DataFrame(actors, columns=["start", "end", "surface", "actor"]),
+    )
+
+
+def parse_reports(texts: Sequence[str], *,
+                  published: str | dt.date | Sequence[str | dt.date | None] | None = None,
+                  sources: Sequence[str | None] | None = None,
+                  event_id_prefix: str = "TXT") -> gpd.GeoDataFrame:
+    """Parse many reports into one incidents GeoDataFrame (the fast path for batches).
+
+    Parameters
+    ----------
+    texts
+        The reports.
+    published
+        One date for all, or one per report.
+    sources
+        One source name per report (default: ``report-<n>``).
+
+    Returns
+    -------
+    GeoDataFrame
+        The incidents of every report (canonical schema) with a ``report`` column holding
+        the report's position in ``texts``; event ids are ``PREFIX-<report>-<n>``.
+    """
+    if published is None or isinstance(published, str | dt.date):
+        dates = [_to_date(published)] * len(texts)
+    else:
+        dates = [_to_date(p) for p in published]
+    names: list[str | None] = list(sources) if sources is not None else \
+        [f"report-{i}" for i in range(len(texts))]
+    collected: list[tuple[int, _Incident]] = []
+    for i, (text, pub) in enumerate(zip(texts, dates, strict=True)):
+        _, incidents, _ = _parse(text, pub)
+        collected.extend((i, inc) for inc in incidents)
+    return _incidents_frame(collected, names, event_id_prefix)
+
+
+def _parse(text: str, pub: dt.date | None
+           ) -> tuple[list[Mention], list[_Incident], list[tuple[int, int, str, str]]]:
+    """The parser proper: mentions, incidents and actor spans of one text."""
     actors = _find_actors(text)
     mentions = _mentions(text, actors)
     sentence_spans = sentences(text)
@@ -323,6 +368,7 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
                 continue
             resolved = resolve_date(clause_text, pub) if pub else None
             resolved = resolved or sentence_date
+            date: dt.date | None
             if resolved is not None:
                 date, precision = resolved.date, resolved.time_precision
                 last_date = (date, precision)
@@ -331,15 +377,15 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
             elif pub is not None:
                 date, precision = pub, 2
             else:
-                date, precision = None, 3  # type: ignore[assignment]
-            places = _choose_places(text, in_clause)
+                date, precision = None, 3
+            places: list[Mention | None] = list(_choose_places(text, in_clause))
             previous = incidents[-1] if incidents else None
             if previous is not None and (not places or _COREFERENT.match(clause_text)) and \
                     (resolved is None or resolved.date == previous.date):
                 _enrich(previous, counts.killed, counts.injured, in_clause, text)
                 continue
             if not places:
-                places = [None]  # type: ignore[list-item]
+                places = [None]
             for n, place in enumerate(places):
                 near = bool(place and _NEAR_BEFORE.search(text[max(0, place.start - 20):
                                                                 place.start]))
@@ -356,11 +402,7 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
     for inc in incidents:
         if inc.place is not None:
             inc.place.role = "event location"
-    return ParseResult(
-        text=text, published=pub, mentions=_mentions_frame(mentions),
-        incidents=_incidents_frame(incidents, source, event_id_prefix),
-        actors=pd.DataFrame(actors, columns=["start", "end", "surface", "actor"]),
-    )
+    return mentions, incidents, actors
 
 
 def _enrich(incident: _Incident, killed: int | None, injured: int | None,
@@ -405,8 +447,8 @@ def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
                                        "geometry"])
 
 
-def _incidents_frame(incidents: list[_Incident], source: str | None, prefix: str
-                     ) -> gpd.GeoDataFrame:
+def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str | None],
+                     prefix: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import pandas as pd
 
@@ -416,7 +458,10 @@ def _incidents_frame(incidents: list[_Incident], source: str | None, prefix: str
         return empty_incidents()
     rows = []
     geoms = []
-    for n, inc in enumerate(incidents, start=1):
+    single = len(sources) == 1
+    counters: dict[int, int] = {}
+    for report, inc in incidents:
+        counters[report] = n = counters.get(report, 0) + 1
         place = inc.place
         precision = place.geo_precision if place else 3
         uncertainty = place.uncertainty_m if place else DEFAULT_UNCERTAINTY_M[3]
@@ -429,7 +474,7 @@ def _incidents_frame(incidents: list[_Incident], source: str | None, prefix: str
                 else place.geometry.representative_point()
         geoms.append(geom)
         rows.append({
-            "event_id": f"{prefix}-{n}",
+            "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
             "event_date": pd.Timestamp(inc.date) if inc.date else pd.NaT,
             "time_precision": inc.time_precision,
             "event_type": inc.event_type,
@@ -441,9 +486,10 @@ def _incidents_frame(incidents: list[_Incident], source: str | None, prefix: str
             "geo_precision": precision,
             "uncertainty_m": uncertainty,
             "fatalities": inc.killed,
-            "source": source,
+            "source": sources[report],
             "notes": inc.evidence,
             "origin": "geoparse",
+            "report": report,
             "injuries": inc.injured,
             "trigger": inc.trigger,
             "place_kind": place.kind if place else None,
