@@ -1,0 +1,232 @@
+"""DEM access for the terrain functions: local metric grids, sampling, sector tables."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import RasterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from affine import Affine
+
+__all__ = ["DemHandle", "LocalDem", "coverage_sectors", "local_dem", "open_dem",
+           "sample_bilinear"]
+
+
+@dataclass
+class DemHandle:
+    """An open DEM and its cell size in metres (x, y)."""
+
+    src: Any
+    res_m: tuple[float, float]
+
+
+@dataclass
+class LocalDem:
+    """A metric DEM window around a site, ready for the viewshed sweep.
+
+    ``heights`` has no NaN (nodata cells hold a value far below the terrain, so they
+    never block a sight line); ``valid`` marks cells with real data.
+    """
+
+    heights: np.ndarray
+    valid: np.ndarray
+    row: int
+    col: int
+    xres_m: float
+    yres_m: float
+    transform: Affine
+    crs: Any
+    #: Grid bearing of true north at the site, degrees clockwise from grid up.
+    north_deg: float
+    #: True area = grid area / areal_scale.
+    areal_scale: float
+
+
+def _metres_per_degree(lat: float) -> tuple[float, float]:
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    _, _, dx = geod.inv(0.0, lat, 1e-3, lat)
+    _, _, dy = geod.inv(0.0, lat - 5e-4, 0.0, lat + 5e-4)
+    return dx * 1e3, dy * 1e3
+
+
+@contextlib.contextmanager
+def open_dem(dem: str | Path) -> Iterator[DemHandle]:
+    """Open ``dem`` read-only with a clear error; yield it with its cell size in metres."""
+    import rasterio
+
+    try:
+        src = rasterio.open(str(dem))
+    except rasterio.errors.RasterioIOError as exc:
+        msg = f"cannot open DEM {dem}: {exc}"
+        raise RasterError(msg) from exc
+    with src:
+        if src.crs is None:
+            msg = f"DEM {dem} has no CRS"
+            raise RasterError(msg)
+        if not src.transform.is_rectilinear:
+            msg = f"DEM {dem} has a rotated geotransform, which is not supported"
+            raise RasterError(msg)
+        if src.crs.is_geographic:
+            lat = (src.bounds.bottom + src.bounds.top) / 2
+            mx, my = _metres_per_degree(lat)
+            res = (abs(src.transform.a) * mx, abs(src.transform.e) * my)
+        else:
+            unit = float(src.crs.linear_units_factor[1])
+            res = (abs(src.transform.a) * unit, abs(src.transform.e) * unit)
+        yield DemHandle(src=src, res_m=res)
+
+
+def sample_bilinear(handle: DemHandle, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Bilinear DEM heights at points (NaN off the DEM or next to nodata)."""
+    from pyproj import Transformer
+    from rasterio.windows import Window
+    from scipy.ndimage import map_coordinates
+
+    src = handle.src
+    to_src = Transformer.from_crs(4326, src.crs, always_xy=True)
+    x, y = to_src.transform(lons, lats)
+    cols, rows = ~src.transform * (np.asarray(x), np.asarray(y))
+    cols, rows = np.asarray(cols) - 0.5, np.asarray(rows) - 0.5
+    c0 = max(int(np.floor(np.nanmin(cols))) - 1, 0)
+    r0 = max(int(np.floor(np.nanmin(rows))) - 1, 0)
+    c1 = min(int(np.ceil(np.nanmax(cols))) + 2, src.width)
+    r1 = min(int(np.ceil(np.nanmax(rows))) + 2, src.height)
+    if c1 <= c0 or r1 <= r0:
+        return np.full(len(lons), np.nan)
+    block = src.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
+    arr = np.ma.filled(block.astype(np.float64), np.nan)
+    return np.asarray(map_coordinates(arr, [rows - r0, cols - c0], order=1,
+                                      mode="constant", cval=np.nan))
+
+
+def local_dem(dem: str | Path, lon: float, lat: float, max_range_m: float) -> LocalDem:
+    """Read (or warp) the DEM window within ``max_range_m`` of ``(lon, lat)``.
+
+    Projected DEMs keep their grid, so results line up cell for cell with the input
+    (and with ``gdal_viewshed``); the observer is the cell containing the site.
+    Geographic DEMs are warped to an azimuthal equidistant grid centred on the site.
+    """
+    from pyproj import CRS, Proj, Transformer
+    from rasterio.windows import Window
+    from rasterio.windows import transform as window_transform
+
+    with open_dem(dem) as handle:
+        src = handle.src
+        if src.crs.is_geographic:
+            heights, valid, transform, crs, row, col, res = _warp_local(handle, lon, lat,
+                                                                        max_range_m)
+            xres = yres = res
+        else:
+            crs = src.crs
+            x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(lon, lat)
+            fcol, frow = ~src.transform * (x, y)
+            if not (0 <= fcol < src.width and 0 <= frow < src.height):
+                msg = f"site ({lon:.5f}, {lat:.5f}) lies outside DEM {dem}"
+                raise RasterError(msg)
+            ocol, orow = math.floor(fcol), math.floor(frow)
+            xres, yres = handle.res_m
+            nx = math.ceil(max_range_m / xres) + 1
+            ny = math.ceil(max_range_m / yres) + 1
+            c0, r0 = max(ocol - nx, 0), max(orow - ny, 0)
+            c1, r1 = min(ocol + nx + 1, src.width), min(orow + ny + 1, src.height)
+            win = Window(c0, r0, c1 - c0, r1 - r0)
+            block = src.read(1, window=win, masked=True)
+            valid = ~np.ma.getmaskarray(block)
+            heights = np.ma.getdata(block).astype(np.float64)
+            valid &= np.isfinite(heights)
+            transform = window_transform(win, src.transform)
+            row, col = orow - r0, ocol - c0
+    if not valid[row, col]:
+        msg = f"DEM {dem} has no elevation at the site ({lon:.5f}, {lat:.5f})"
+        raise RasterError(msg)
+    # Far below the lowest terrain: such cells never raise the horizon.
+    heights[~valid] = float(heights[valid].min()) - 1e5
+    to_local = Transformer.from_crs(4326, crs, always_xy=True)
+    x0, y0 = to_local.transform(lon, lat)
+    x1, y1 = to_local.transform(lon, lat + 0.01)
+    # True north as a bearing in the map grid (x east, y up), degrees clockwise.
+    north = math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360
+    try:
+        scale = float(Proj(CRS.from_user_input(crs)).get_factors(lon, lat).areal_scale)
+    except Exception:  # pragma: no cover - projections without factors
+        scale = 1.0
+    return LocalDem(heights=heights, valid=valid, row=row, col=col, xres_m=xres, yres_m=yres,
+                    transform=transform, crs=crs, north_deg=north,
+                    areal_scale=scale if scale > 0 else 1.0)
+
+
+def _warp_local(handle: DemHandle, lon: float, lat: float,
+                max_range_m: float) -> tuple[Any, ...]:
+    from rasterio.crs import CRS as RioCRS
+    from rasterio.enums import Resampling
+    from rasterio.transform import from_origin
+    from rasterio.warp import reproject
+    from rasterio.windows import transform as window_transform
+
+    src = handle.src
+    res = math.sqrt(handle.res_m[0] * handle.res_m[1])
+    n = math.ceil(max_range_m / res) + 1
+    size = 2 * n + 1
+    crs = RioCRS.from_proj4(f"+proj=aeqd +lat_0={lat:.8f} +lon_0={lon:.8f} +x_0=0 +y_0=0 "
+                            "+ellps=WGS84 +units=m +no_defs")
+    transform = from_origin(-(n + 0.5) * res, (n + 0.5) * res, res, res)
+    heights = np.full((size, size), np.nan, dtype=np.float64)
+    win = _src_window(src, lon, lat, max_range_m)
+    reproject(source=src.read(1, window=win), destination=heights,
+              src_transform=window_transform(win, src.transform), src_crs=src.crs,
+              src_nodata=src.nodata, dst_transform=transform, dst_crs=crs,
+              dst_nodata=np.nan, resampling=Resampling.bilinear)
+    valid = np.isfinite(heights)
+    return heights, valid, transform, crs, n, n, res
+
+
+def _src_window(src: Any, lon: float, lat: float, rng: float) -> Any:
+    from rasterio.windows import Window, from_bounds
+
+    mx, my = _metres_per_degree(lat)
+    dlon = rng / mx * 1.05 + 2 * abs(src.transform.a)
+    dlat = rng / my * 1.05 + 2 * abs(src.transform.e)
+    win = from_bounds(lon - dlon, lat - dlat, lon + dlon, lat + dlat, transform=src.transform)
+    win = win.round_offsets(op="floor").round_lengths(op="ceil")
+    try:
+        return win.intersection(Window(0, 0, src.width, src.height))
+    except Exception as exc:
+        msg = f"site ({lon:.5f}, {lat:.5f}) lies outside the DEM"
+        raise RasterError(msg) from exc
+
+
+def coverage_sectors(data: np.ndarray, local: LocalDem, sectors: int) -> pd.DataFrame:
+    """Visible and hidden area (km²) per bearing sector, clockwise from true north."""
+    import pandas as pd
+
+    rows, cols = np.nonzero(data != 255)
+    # Offsets in map axes (x east, y up): rows grow southward when ``e`` < 0.
+    east = (cols - local.col) * local.xres_m * math.copysign(1.0, local.transform.a)
+    up = (rows - local.row) * local.yres_m * math.copysign(1.0, local.transform.e)
+    bearing = (np.degrees(np.arctan2(east, up)) - local.north_deg) % 360.0
+    width = 360.0 / sectors
+    idx = np.minimum((bearing // width).astype(np.int64), sectors - 1)
+    # The site's own cell has no bearing: leave it out of the table.
+    own = (rows == local.row) & (cols == local.col)
+    idx, hidden = idx[~own], data[rows[~own], cols[~own]] == 0
+    cell_km2 = local.xres_m * local.yres_m / local.areal_scale / 1e6
+    total = np.bincount(idx, minlength=sectors) * cell_km2
+    hid = np.bincount(idx, weights=hidden.astype(np.float64), minlength=sectors) * cell_km2
+    start = np.arange(sectors) * width
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(total > 0, hid / total, np.nan)
+    return pd.DataFrame({"sector": np.arange(sectors), "bearing_from_deg": start,
+                         "bearing_to_deg": start + width, "area_km2": total,
+                         "visible_km2": total - hid, "hidden_km2": hid,
+                         "hidden_fraction": frac})
