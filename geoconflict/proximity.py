@@ -103,7 +103,8 @@ def _points(gdf: gpd.GeoDataFrame, what: str, *, report: bool = True) -> _Points
         rows = ", ".join(str(x) for x in gdf.index[~ok][:5])
         more = " ..." if bad > 5 else ""
         warnings.warn(f"{what}: {bad} of {n} rows have a missing, empty or invalid geometry "
-                      f"(index {rows}{more}); they are kept, with null distances, and counted in no radius",
+                      f"(index {rows}{more}); they are kept, with null distances, and "
+                      "counted in no radius",
                       MissingGeometryWarning, stacklevel=3)
     unc = np.zeros(n)
     if "uncertainty_m" in gdf.columns:
