@@ -80,6 +80,31 @@ def _parse_geojson_text(text: str, source: str) -> list[dict[str, Any]]:
     return features
 
 
+def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
+    """A CSV written by ``export``: longitude/latitude columns or a ``wkt`` column.
+
+    Returns None for other CSVs (left to GDAL's CSV driver).
+    """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if "wkt" in frame.columns:
+        wkt = frame.pop("wkt").astype(object)
+        geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy())
+    elif {"longitude", "latitude"} <= set(frame.columns):
+        lon = pd.to_numeric(frame.pop("longitude"), errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(frame.pop("latitude"), errors="coerce").to_numpy(dtype=float)
+        geoms = shapely.points(lon, lat)
+        geoms[np.isnan(lon) | np.isnan(lat)] = None
+    else:
+        return None
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"),
+                            crs="EPSG:4326")
+
+
 def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = None
                   ) -> gpd.GeoDataFrame:
     """Read features from a path, ``-`` (stdin) or a file object, into EPSG:4326.
@@ -119,6 +144,10 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
         return features_to_gdf(_parse_geojson_text(text, str(path)), source=str(path))
     import geopandas as gpd
 
+    if suffix == ".csv":
+        csv = _read_geo_csv(path)
+        if csv is not None:
+            return csv
     if suffix in (".parquet", ".geoparquet"):
         gdf = gpd.read_parquet(path)
     else:

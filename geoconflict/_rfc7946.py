@@ -87,7 +87,7 @@ def _shift(geom: Any, dx: float, only_negative: bool = False) -> Any:
             coords[:, 0] += dx
         return coords
 
-    return shapely.transform(geom, move)
+    return shapely.transform(geom, move, include_z=None)
 
 
 def split_antimeridian(geom: Any) -> Any:
@@ -114,7 +114,7 @@ def round_geometries(geoms: Any, precision: int) -> Any:
     """Round every coordinate to ``precision`` decimals (vectorised)."""
     import shapely
 
-    return shapely.transform(geoms, lambda c: np.round(c, precision))
+    return shapely.transform(geoms, lambda c: np.round(c, precision), include_z=None)
 
 
 def prepare_geometries(geoms: Any, precision: int) -> tuple[Any, NDArray[np.bool_]]:
