@@ -304,12 +304,16 @@ def validate_incidents(
     on_error: Literal["raise", "reject", "warn"] = "reject",
     today: dt.date | None = None,
     row_numbers: pd.Series | None = None,
+    required: Iterable[str] = (),
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Split incidents into accepted rows and a rejects table.
 
     Every reader calls this one validator, so the rules are the same for every format.
     Checks (vectorised): missing or empty geometry, longitude/latitude out of range,
-    the (0, 0) point, missing or future ``event_date``, ``geo_precision`` outside 1-3,
+    the (0, 0) point, probable latitude/longitude swaps (the point outside its
+    ``country`` while the swapped point is inside; see :mod:`geoconflict._countries`),
+    missing ``required`` columns, missing or future ``event_date``, ``geo_precision``
+    outside 1-3,
     negative ``uncertainty_m`` or ``fatalities``, malformed ``country`` codes and
     duplicate ``event_id``.
 
@@ -328,6 +332,9 @@ def validate_incidents(
     row_numbers
         Row numbers as the user sees them in the source (e.g. CSV line numbers);
         default: the frame's positional index starting at 1.
+    required
+        Further columns that must be present and non-blank in every row (e.g. the
+        ``event_id`` of formats that always carry one).
 
     Returns
     -------
@@ -379,11 +386,19 @@ def validate_incidents(
     )
     ids = frame["event_id"]
     dup = np.asarray(ids.notna() & ids.duplicated(keep="first"), dtype=bool)
+    from ._countries import probable_swaps
+
+    swapped = is_point & ~out_of_range & probable_swaps(x, y, country)
+    blanks = [(np.asarray((frame[c].astype("string").str.strip() == "").fillna(True),
+                          dtype=bool), c, "missing required field") for c in required]
 
     checks: list[tuple[np.ndarray, str, str]] = [
         (missing, "geometry", "missing or empty geometry"),
         (out_of_range, "geometry", "coordinates out of range (lon -180..180, lat -90..90)"),
         (null_island, "geometry", "point at (0, 0): a placeholder, not a location"),
+        (swapped, "geometry", "probable latitude/longitude swap: the point lies outside its"
+         " country, the swapped point inside (read_events(fix_swaps=True) fixes it)"),
+        *blanks,
         (no_date, "event_date", "missing or unparseable date"),
         (future, "event_date", f"date is in the future (after {today.isoformat()})"),
         (bad_gp, "geo_precision", "geo_precision must be 1, 2 or 3"),
