@@ -99,6 +99,39 @@ class IngestReport:
         """Number of distinct rows rejected."""
         return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
 
+    def summary(self, gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+        """Counts for people: rows, accepted, rejected by reason, dates, countries, precision.
+
+        ``gdf`` is the accepted frame this report belongs to.
+        """
+        from collections import Counter
+
+        import pandas as pd
+
+        from .schema import GEO_PRECISION
+
+        dates = pd.to_datetime(gdf["event_date"], errors="coerce") if len(gdf) else None
+        codes = Counter(gdf["geo_precision"].astype("float64").fillna(0).astype(int).tolist())
+        mix = {f"{k} {GEO_PRECISION[k].split(':')[0]}": codes[k] for k in sorted(GEO_PRECISION)
+               if codes.get(k)}
+        if codes.get(0):
+            mix["unknown"] = codes[0]
+
+        def counts(values: pd.Series) -> dict[str, int]:
+            return {str(k): int(v) for k, v in values.value_counts().items()}
+
+        return {
+            "file": self.source_file, "format": self.format, "encoding": self.encoding,
+            "delimiter": self.delimiter, "rows_read": self.rows_read,
+            "accepted": self.accepted, "rejected": self.rejected,
+            "rejected_by_reason": counts(self.rejects["reason"]),
+            "changed_by_reason": counts(self.issues["reason"]),
+            "date_range": None if dates is None or dates.isna().all() else
+            [dates.min().date().isoformat(), dates.max().date().isoformat()],
+            "countries": counts(gdf["country"]),
+            "precision": mix,
+        }
+
 
 # ------------------------------------------------------------------------ reading
 @dataclass

@@ -390,7 +390,7 @@ def validate_incidents(
 
     swapped = is_point & ~out_of_range & probable_swaps(x, y, country)
     blanks = [(np.asarray((frame[c].astype("string").str.strip() == "").fillna(True),
-                          dtype=bool), c, "missing required field") for c in required]
+                          dtype=bool), c, f"missing required field {c}") for c in required]
 
     checks: list[tuple[np.ndarray, str, str]] = [
         (missing, "geometry", "missing or empty geometry"),
