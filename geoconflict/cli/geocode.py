@@ -1,0 +1,214 @@
+"""``geoconflict geocode``: resolve place names offline (opt-in online) to GeoJSON.
+
+The default path (names on the command line, GeoJSON on stdout) imports neither pandas
+nor geopandas nor shapely: the library's :meth:`Geocoder.records` gives plain dicts
+with GeoJSON geometries and they are written with :mod:`json`, so a cold run stays well
+under a second. Batch files and non-GeoJSON outputs go through geopandas.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from .options import feature_output_options
+
+_FAST_SUFFIXES = {".geojson": False, ".json": False, ".geojsons": True, ".geojsonl": True}
+
+
+def _round(coords: Any, precision: int) -> Any:
+    if isinstance(coords, list | tuple):
+        if coords and isinstance(coords[0], int | float):
+            return [round(float(c), precision) for c in coords]
+        return [_round(c, precision) for c in coords]
+    return coords
+
+
+def _feature(record: dict[str, Any], precision: int) -> dict[str, Any]:
+    geometry = record.get("geometry")
+    if geometry is not None:
+        geometry = {"type": geometry["type"],
+                    "coordinates": _round(geometry["coordinates"], precision)}
+    props = {k: v for k, v in record.items() if k != "geometry"}
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def _write_features(records: list[dict[str, Any]], fh: IO[str], precision: int,
+                    seq: bool) -> None:
+    dumps = json.dumps
+    if seq:
+        for r in records:
+            fh.write("\x1e" + dumps(_feature(r, precision), ensure_ascii=False) + "\n")
+        return
+    fh.write('{"type": "FeatureCollection", "features": [')
+    for i, r in enumerate(records):
+        fh.write(("," if i else "") + "\n" + dumps(_feature(r, precision), ensure_ascii=False))
+    fh.write("\n]}\n")
+
+
+def _table(records: list[dict[str, Any]]) -> str:
+    headers = ("query", "name", "kind", "country", "lat", "lon", "prec", "uncert_m", "status",
+               "match")
+    rows = []
+    for r in records:
+        lon = lat = ""
+        if r.get("geometry"):
+            lon_f, lat_f = r.get("lon"), r.get("lat")
+            if lon_f is None:
+                coords = r["geometry"]["coordinates"]
+                while isinstance(coords[0], list):
+                    coords = coords[len(coords) // 2]
+                lon_f, lat_f = coords[0], coords[1]
+            lon, lat = f"{lon_f:.4f}", f"{lat_f:.4f}"
+        unc = "" if r.get("uncertainty_m") is None else f"{r['uncertainty_m']:,.0f}"
+        name = r.get("name") or ""
+        if r["status"] == "unresolved" and r.get("suggestions"):
+            name = "? " + ", ".join(r["suggestions"][:3])
+        rows.append((r["query"], name, r.get("kind") or "", r.get("country") or "", lat, lon,
+                     "" if r.get("geo_precision") is None else str(r["geo_precision"]), unc,
+                     r["status"], r.get("match") or ""))
+    widths = [min(36, max(len(h), *(len(str(row[i])) for row in rows)))
+              for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(str(v)[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+    notes = [f"  {r['query']}: {r['notes']}" for r in records if r.get("notes")]
+    if notes:
+        lines += ["", "notes:", *notes]
+    return "\n".join(lines)
+
+
+def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]], Any]:
+    """Names and the other columns of each input row (CSV/TSV via csv; else geopandas)."""
+    suffix = Path(path).suffix.lower()
+    if path != "-" and suffix in (".csv", ".tsv", ".txt"):
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+            rows = list(reader)
+            fields = reader.fieldnames or []
+        if column not in fields:
+            from ..errors import GeocodeError
+
+            msg = f"{path}: no column {column!r}; columns are {', '.join(fields)}"
+            raise GeocodeError(msg)
+        return [r[column] or "" for r in rows], rows, None
+    from .options import read_input
+
+    gdf = read_input(path)
+    if column not in gdf.columns:
+        from ..errors import GeocodeError
+
+        msg = f"{path}: no column {column!r}; columns are {', '.join(map(str, gdf.columns))}"
+        raise GeocodeError(msg)
+    names = ["" if v is None else str(v) for v in gdf[column].tolist()]
+    extra = gdf.drop(columns=[gdf.geometry.name]).to_dict(orient="records")
+    return names, extra, gdf
+
+
+@click.command("geocode")
+@click.argument("names", nargs=-1)
+@click.option("-i", "--input", "input_path", metavar="FILE|-",
+              help="Batch mode: a CSV/TSV or any feature file with a column of names.")
+@click.option("--column", default="location", show_default=True,
+              help="Column holding the place names in --input.")
+@click.option("--table", is_flag=True, help="Print a human-readable table instead of GeoJSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any name is unresolved.")
+@click.option("--online", is_flag=True,
+              help="Ask Nominatim (1 request/s, cached) for names the gazetteer lacks.")
+@click.option("--country", "countries", multiple=True, metavar="ISO",
+              help="Restrict to a country (IRQ, IQ or a name); repeatable.")
+@click.option("--kind", "kinds", multiple=True,
+              help="Restrict to a kind (city, base, neighbourhood, sea, shipping lane...).")
+@click.option("--user-agent", envvar="GEOCONFLICT_USER_AGENT",
+              help="User agent for online requests (Nominatim policy asks for one).")
+@click.option("--nominatim-url", envvar="GEOCONFLICT_NOMINATIM_URL",
+              help="Nominatim base URL (default: the public OSM instance).")
+@feature_output_options
+def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: bool,
+            strict: bool, online: bool, countries: tuple[str, ...], kinds: tuple[str, ...],
+            user_agent: str | None, nominatim_url: str | None, output: str, overwrite: bool,
+            precision: int) -> None:
+    """Resolve place NAMES to GeoJSON features with precision and uncertainty.
+
+    Offline by default: curated bases, neighbourhoods, seas and the Red Sea shipping
+    lane, GeoNames places and ISO countries/provinces, in Latin or Arabic script.
+
+    \b
+    Examples:
+      geoconflict geocode "Mashtal, Baghdad" "Tower 22" "Red Sea shipping lanes"
+      geoconflict geocode --table "Deir ez-Zor" "Al Qa'im" "بغداد"
+      geoconflict geocode --input events.csv --column location -o events.geojson
+      geoconflict geocode --strict --country IRQ "Mashtal"
+    """
+    from ..geocoder import Geocoder
+
+    if not names and not input_path:
+        raise click.UsageError("give place names or --input FILE")
+    if names == ("-",):
+        names = tuple(line.strip() for line in sys.stdin if line.strip())
+    nominatim: dict[str, Any] = {}
+    if user_agent:
+        nominatim["user_agent"] = user_agent
+    if nominatim_url:
+        nominatim["base_url"] = nominatim_url
+    coder = Geocoder(("gazetteer", "nominatim") if online else ("gazetteer",),
+                     nominatim=nominatim)
+    kw: dict[str, Any] = {"country": list(countries) or None, "kinds": list(kinds) or None}
+    extra: list[dict[str, Any]] | None = None
+    if input_path:
+        queries, extra, _ = _read_batch(input_path, column)
+        with click.progressbar(length=len(queries), label="geocoding", file=sys.stderr,
+                               show_pos=True) as bar:
+            records = coder.records(queries, progress=bar.update, **kw)
+    else:
+        records = coder.records(list(names), **kw)
+    if extra is not None:
+        for record, row in zip(records, extra, strict=True):
+            for key, value in row.items():
+                record.setdefault(key if key not in record else f"input_{key}", value)
+
+    if table:
+        click.echo(_table(records))
+    else:
+        _output(records, output, overwrite=overwrite, precision=precision)
+    unresolved = [r for r in records if r["status"] == "unresolved"]
+    ambiguous = sum(r["status"] == "ambiguous" for r in records)
+    click.echo(f"geocoded {len(records) - len(unresolved)}/{len(records)} "
+               f"({ambiguous} ambiguous, {len(unresolved)} unresolved)", err=True)
+    if strict and unresolved:
+        listed = "; ".join(
+            f"{r['query']!r}" + (f" (did you mean {', '.join(r['suggestions'][:3])}?)"
+                                 if r["suggestions"] else "") for r in unresolved[:20])
+        click.echo(f"geoconflict: error: {len(unresolved)} unresolved: {listed}", err=True)
+        sys.exit(1)
+
+
+def _output(records: list[dict[str, Any]], output: str, *, overwrite: bool,
+            precision: int) -> None:
+    suffix = Path(output).suffix.lower()
+    if output == "-":
+        _write_features(records, sys.stdout, precision, seq=False)
+        sys.stdout.flush()
+        return
+    if suffix in _FAST_SUFFIXES:
+        from .._atomic import atomic_path
+
+        with atomic_path(output, overwrite=overwrite) as tmp, \
+                tmp.open("w", encoding="utf-8") as fh:
+            _write_features(records, fh, precision, seq=_FAST_SUFFIXES[suffix])
+        click.echo(f"wrote {len(records)} features to {output}", err=True)
+        return
+    from ..geocoder import records_to_frame
+    from .options import write_output
+
+    frame = records_to_frame(records)
+    for key in records[0] if records else ():
+        if key not in frame.columns and key != "geometry":
+            frame[key] = [r.get(key) for r in records]
+    write_output(frame, output, overwrite=overwrite, precision=precision)
