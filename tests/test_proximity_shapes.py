@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -30,7 +32,7 @@ def scenario(seed: int = 0, n: int = 3000, m: int = 25
     dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, n), unit="D")
     inc = gpd.GeoDataFrame({
         "event_id": [f"e{i}" for i in range(n)],
-        "event_type": pd.array(rng.choice(TYPES + [None], n), dtype="string"),
+        "event_type": pd.array(rng.choice([*TYPES, None], n), dtype="string"),
         "fatalities": pd.array(rng.integers(0, 6, n), dtype="Int64"),
         "event_date": dates.astype("datetime64[ns]"),
     }, geometry=shapely.points(lon, lat), crs="EPSG:4326")
@@ -176,7 +178,7 @@ def brute_line_distance(line: list[tuple[float, float]], lon: float, lat: float)
     finally every 1 m around the best sample of the previous pass, along each geodesic edge."""
     g = Geodesic.WGS84
     best = np.inf
-    for (x1, y1), (x2, y2) in zip(line[:-1], line[1:], strict=True):
+    for (x1, y1), (x2, y2) in itertools.pairwise(line):
         inv = g.Inverse(y1, x1, y2, x2)
         seg = g.Line(y1, x1, inv["azi1"])
 

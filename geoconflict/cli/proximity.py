@@ -20,7 +20,7 @@ def _deployments(source: str) -> gpd.GeoDataFrame:
         from ..datasets import load_dataset
 
         layer = load_dataset("deployments")
-        return layer  # type: ignore[return-value]
+        return layer
     return read_input(source)
 
 
