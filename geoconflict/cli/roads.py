@@ -27,6 +27,19 @@ def _source(osm: str | None, online: bool) -> str:
     return "online" if online else str(osm)
 
 
+def _check_early(osm: str | None, output: str, overwrite: bool) -> None:
+    """Fail before the (slow) network load when the input or output is unusable."""
+    from pathlib import Path
+
+    if osm and not Path(osm).is_file():
+        msg = f"no such OSM file: {osm}"
+        raise FileNotFoundError(msg)
+    if output != "-":
+        from .._atomic import check_writable
+
+        check_writable(output, overwrite=overwrite)
+
+
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     if text is None:
         return None
@@ -110,6 +123,7 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
     if online and area is None:
         raise click.UsageError("--online needs --bbox W,S,E,N (what to download)")
     limit = parse_distance(max_snap)
+    _check_early(osm, output, overwrite)
     if from_ == "-" and to == "-":
         raise click.UsageError("only one of --from and --to can read standard input")
     origins, destinations = _features(from_), _features(to)
@@ -146,6 +160,7 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
     from ..roads import site_features
 
     source = _source(osm, online)
+    _check_early(osm, output, overwrite)
     where: Any = site
     parts = site.split(",")
     if len(parts) == 2:
