@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def _points(path: Path, rows: list[tuple[str, str, float, float]], id_key: str) 
 
 
 def _geod(*lonlats: tuple[float, float]) -> float:
-    return sum(abs(GEOD.inv(*a, *b)[2]) for a, b in zip(lonlats, lonlats[1:], strict=False))
+    return sum(abs(GEOD.inv(*a, *b)[2]) for a, b in itertools.pairwise(lonlats))
 
 
 pytestmark = pytest.mark.slow  # each run starts a fresh interpreter that imports osmnx
