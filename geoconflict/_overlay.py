@@ -38,7 +38,7 @@ def _load(raster: Any, max_size: int) -> tuple[np.ndarray, Any, Any, str, str]:
             shape = (max(1, round(src.height / scale)), max(1, round(src.width / scale)))
             resampling = Resampling.nearest if kind == "coverage" else Resampling.average
             block = src.read(1, out_shape=shape, masked=True, resampling=resampling)
-            transform = src.transform * src.transform.scale(src.width / shape[1],
+            transform = src.transform @ src.transform.scale(src.width / shape[1],
                                                             src.height / shape[0])
             data = np.ma.filled(block.astype(np.float64), np.nan)
             return data, transform, src.crs, kind, tags.get("units", src.units[0] or "")

@@ -96,7 +96,7 @@ def sample_bilinear(handle: DemHandle, lons: np.ndarray, lats: np.ndarray) -> np
     src = handle.src
     to_src = Transformer.from_crs(4326, src.crs, always_xy=True)
     x, y = to_src.transform(lons, lats)
-    cols, rows = ~src.transform * (np.asarray(x), np.asarray(y))
+    cols, rows = ~src.transform @ (np.asarray(x), np.asarray(y))
     cols, rows = np.asarray(cols) - 0.5, np.asarray(rows) - 0.5
     c0 = max(int(np.floor(np.nanmin(cols))) - 1, 0)
     r0 = max(int(np.floor(np.nanmin(rows))) - 1, 0)
@@ -130,7 +130,7 @@ def local_dem(dem: str | Path, lon: float, lat: float, max_range_m: float) -> Lo
         else:
             crs = src.crs
             x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(lon, lat)
-            fcol, frow = ~src.transform * (x, y)
+            fcol, frow = ~src.transform @ (x, y)
             if not (0 <= fcol < src.width and 0 <= frow < src.height):
                 msg = f"site ({lon:.5f}, {lat:.5f}) lies outside DEM {dem}"
                 raise RasterError(msg)
@@ -206,23 +206,73 @@ def _src_window(src: Any, lon: float, lat: float, rng: float) -> Any:
         raise RasterError(msg) from exc
 
 
+def sector_of(east: np.ndarray, up: np.ndarray, north_deg: float,
+              sectors: int) -> np.ndarray:
+    """Sector index of offsets (map axes x east, y up) by true bearing; direct form."""
+    bearing = (np.degrees(np.arctan2(east, up)) - north_deg) % 360.0
+    return np.minimum((bearing // (360.0 / sectors)).astype(np.int64), sectors - 1)
+
+
 def coverage_sectors(data: np.ndarray, local: LocalDem, sectors: int) -> pd.DataFrame:
-    """Visible and hidden area (km²) per bearing sector, clockwise from true north."""
+    """Visible and hidden area (km²) per bearing sector, clockwise from true north.
+
+    Grid bearings are shifted by the grid's angle to true north at the site (UTM
+    convergence; zero for the azimuthal grids used for geographic DEMs). Rather than
+    an arctangent per cell, each row is cut where the sector boundary rays cross it
+    and the cells between cuts are counted from running sums along the row: the
+    cost is two cumulative sums plus ``rows x sectors`` look-ups.
+    """
     import pandas as pd
 
-    rows, cols = np.nonzero(data != 255)
-    # Offsets in map axes (x east, y up): rows grow southward when ``e`` < 0.
-    east = (cols - local.col) * local.xres_m * math.copysign(1.0, local.transform.a)
-    up = (rows - local.row) * local.yres_m * math.copysign(1.0, local.transform.e)
-    bearing = (np.degrees(np.arctan2(east, up)) - local.north_deg) % 360.0
-    width = 360.0 / sectors
-    idx = np.minimum((bearing // width).astype(np.int64), sectors - 1)
+    nrows, ncols = data.shape
+    valid = data != 255
+    hidden = data == 0
     # The site's own cell has no bearing: leave it out of the table.
-    own = (rows == local.row) & (cols == local.col)
-    idx, hidden = idx[~own], data[rows[~own], cols[~own]] == 0
+    valid[local.row, local.col] = hidden[local.row, local.col] = False
+    east = (np.arange(ncols) - local.col) * local.xres_m * math.copysign(1.0, local.transform.a)
+    up = (np.arange(nrows) - local.row) * local.yres_m * math.copysign(1.0, local.transform.e)
+    if local.transform.a < 0:
+        valid, hidden, east = valid[:, ::-1], hidden[:, ::-1], east[::-1]
+    width = 360.0 / sectors
+    total = np.zeros(sectors)
+    hid = np.zeros(sectors)
+    # The site's row lies exactly on the east-west line: classify its cells directly.
+    own = sector_of(east, np.zeros(ncols), local.north_deg, sectors)
+    total += np.bincount(own[valid[local.row]], minlength=sectors)
+    hid += np.bincount(own[hidden[local.row]], minlength=sectors)
+    grid_bounds = (np.arange(sectors) * width + local.north_deg) % 360.0
+    for sign in (1.0, -1.0):
+        rows = np.flatnonzero(np.sign(up) == sign)
+        if not rows.size:
+            continue
+        block = slice(int(rows.min()), int(rows.max()) + 1)
+        centre = 0.0 if sign > 0 else 180.0
+        # Boundary bearings relative to this half's axis, within (-90, 90).
+        rel = np.sort(((grid_bounds - centre + 180.0) % 360.0) - 180.0)
+        rel = rel[np.abs(rel) < 90.0]
+        edges = np.concatenate([[-90.0], rel, [90.0]])
+        mids = (edges[:-1] + edges[1:]) / 2
+        interval_sector = sector_of(np.sin(np.radians(centre + mids)),
+                                    np.cos(np.radians(centre + mids)), local.north_deg,
+                                    sectors)
+        # Where each boundary ray crosses each row; rows north of the site meet
+        # bearings in increasing east order, rows south of it in decreasing order.
+        cross = up[block, None] * np.tan(np.radians(rel))[None, :]
+        cut = np.searchsorted(east, cross, side="left" if sign > 0 else "right")
+        n = cut.shape[0]
+        ends = (np.zeros((n, 1), np.int64), np.full((n, 1), ncols, np.int64))
+        bounds = np.hstack([ends[0], cut, ends[1]] if sign > 0 else [ends[1], cut, ends[0]])
+        lo = np.minimum(bounds[:, :-1], bounds[:, 1:])
+        hi = np.maximum(bounds[:, :-1], bounds[:, 1:])
+        for mask, acc in ((valid, total), (hidden, hid)):
+            run = np.zeros((n, ncols + 1), dtype=np.int32)
+            np.cumsum(mask[block], axis=1, out=run[:, 1:])
+            counts = (np.take_along_axis(run, hi, axis=1)
+                      - np.take_along_axis(run, lo, axis=1)).sum(axis=0)
+            np.add.at(acc, interval_sector, counts)
     cell_km2 = local.xres_m * local.yres_m / local.areal_scale / 1e6
-    total = np.bincount(idx, minlength=sectors) * cell_km2
-    hid = np.bincount(idx, weights=hidden.astype(np.float64), minlength=sectors) * cell_km2
+    total *= cell_km2
+    hid *= cell_km2
     start = np.arange(sectors) * width
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(total > 0, hid / total, np.nan)

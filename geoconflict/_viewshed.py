@@ -44,44 +44,50 @@ def curvature_drop(distance_m: FloatArray | float, *, k: float, radius_m: float)
     return r * r / (2.0 * k * radius_m)
 
 
-def _sweep_side(rel_t: FloatArray, rel: FloatArray, vis: BoolArray, oc: int,
-                row_res: float, col_res: float, max_range: float) -> None:
-    """Sweep rows ``1..`` of one side (row 0 is the observer's row, column ``oc``).
+def _sweep(rel: FloatArray, target_h: float, half_widths: NDArray[np.int64]) -> BoolArray:
+    """Sweep stacked sides ``rel[side, d, R + dx]`` outward; return visibility.
 
-    ``rel`` holds curvature-corrected terrain heights relative to the observer's eye
-    and ``rel_t`` the same plus the target height (views, possibly flipped or
-    transposed); ``vis`` is written in place for cells with ``|col - oc| <= row``
-    within ``max_range``.
+    ``rel`` has shape ``(sides, R + 1, 2 R + 1)``: row ``d`` of a side is ring ``d``
+    and column ``R + dx`` the offset ``dx`` along the ring, heights relative to the
+    observer's eye. Row ``d`` uses columns ``R ± half_widths[d]``.
     """
-    rows, cols = rel.shape
-    col = np.arange(cols)
-    adx = np.abs(col - oc).astype(np.float64)
-    # Neighbour one column closer to the observer's column (itself on that column).
-    toward = col - np.sign(col - oc)
+    sides, rings, width = rel.shape
+    centre = (width - 1) // 2
+    col = np.arange(width)
+    adx = np.abs(col - centre).astype(np.float64)
+    # Neighbour one column closer to the centre column (itself on that column).
+    toward = col - np.sign(col - centre)
+    vis = np.zeros(rel.shape, dtype=bool)
     # Previous ring's max(terrain, sight line); zeros keep the zero-weight reads of
     # the diagonal's outer neighbour finite.
-    prev = np.zeros(cols, dtype=np.float64)
-    last = min(rows - 1, int(max_range // row_res))
-    for d in range(1, last + 1):
-        # Cells beyond max_range are skipped: nothing inside depends on them, as
-        # both neighbours of a cell are nearer the observer than the cell itself.
-        reach = max_range * max_range - (d * row_res) ** 2
-        half = min(d, int(np.sqrt(reach) // col_res)) if reach > 0 else 0
-        lo = max(0, oc - half)
-        hi = min(cols, oc + half + 1)
-        za = prev[lo:hi]
+    prev = np.zeros((sides, width), dtype=np.float64)
+    for d in range(1, rings):
+        half = int(half_widths[d])
+        if half < 0:
+            break
+        lo, hi = centre - half, centre + half + 1
+        z = rel[:, d, lo:hi]
         if d == 1:
-            los = np.full(hi - lo, -np.inf)
+            los = np.full(z.shape, -np.inf)
         else:
+            za = prev[:, lo:hi]
             # Plane through the eye (height 0), (d-1, dx) and (d-1, dx - sign dx),
             # evaluated at (d, dx): weights (d - |dx|)/(d-1) and |dx|/(d-1).
-            diff = za - prev.take(toward[lo:hi])
+            diff = za - prev[:, toward[lo:hi]]
             diff *= adx[lo:hi]
             los = za * d
             los -= diff
             los *= 1.0 / (d - 1)
-        np.greater_equal(rel_t[d, lo:hi], los, out=vis[d, lo:hi])
-        np.maximum(rel[d, lo:hi], los, out=prev[lo:hi])
+        np.greater_equal(z + target_h, los, out=vis[:, d, lo:hi])
+        np.maximum(z, los, out=prev[:, lo:hi])
+    return vis
+
+
+def _placement(shape: tuple[int, ...], oc: int, rings: int) -> tuple[int, slice, slice]:
+    """Rows, source columns and stack columns of a side centred on column ``oc``."""
+    c_lo, c_hi = max(0, oc - rings), min(shape[1], oc + rings + 1)
+    return (min(shape[0], rings), slice(c_lo, c_hi),
+            slice(rings - oc + c_lo, rings - oc + c_hi))
 
 
 def viewshed(heights: FloatArray, row: int, col: int, *, observer_h: float, target_h: float,
@@ -120,19 +126,32 @@ def viewshed(heights: FloatArray, row: int, col: int, *, observer_h: float, targ
         dist2 *= 1.0 / (2.0 * k * radius_m)
         rel -= dist2
         dist2 *= 2.0 * k * radius_m
-    rel_t = rel + target_h
+    # The four sides of the rings as "row d below the observer, columns within
+    # +-d" views: south, north (rows flipped), east and west (transposed).
+    sides = (rel[row:], rel[row::-1], rel[:, col:].T, rel[:, col::-1].T)
+    centres = (col, col, row, row)
+    rings = min(max(s.shape[0] for s in sides),
+                int(max_range // min(xres, yres)) + 2)
+    # Stack them, centred, so one vectorised step per ring serves all four sides
+    # (and the transposed sides are read contiguously). Padding cells are never
+    # read by in-grid cells: a cell's two neighbours are nearer the centre column.
+    stack = np.zeros((4, rings, 2 * rings + 1), dtype=np.float64)
+    for i, (side, oc) in enumerate(zip(sides, centres, strict=True)):
+        n, src, dst = _placement(side.shape, oc, rings)
+        stack[i, :n, dst] = side[:n, src]
+    # Half-width of ring d within max_range (cells beyond it are skipped: nothing
+    # inside depends on them, both neighbours of a cell being nearer the observer).
+    res = min(xres, yres)
+    reach = max_range * max_range - (np.arange(rings) * res) ** 2
+    half = np.where(reach >= 0, np.sqrt(np.maximum(reach, 0.0)) // res, -1).astype(np.int64)
+    half = np.minimum(half, np.arange(rings))
+    seen = _sweep(stack, target_h, half)
     vis = np.zeros((nrows, ncols), dtype=bool)
+    targets = (vis[row:], vis[row::-1], vis[:, col:].T, vis[:, col::-1].T)
+    for i, (side, oc) in enumerate(zip(targets, centres, strict=True)):
+        n, src, dst = _placement(side.shape, oc, rings)
+        side[:n, src] |= seen[i, :n, dst]
     vis[row, col] = True
-    # South, north (rows flipped), east, west (transposed): each a view, so the
-    # writes land in ``vis`` directly.
-    sides = (
-        (rel_t[row:], rel[row:], vis[row:], col, yres, xres),
-        (rel_t[row::-1], rel[row::-1], vis[row::-1], col, yres, xres),
-        (rel_t[:, col:].T, rel[:, col:].T, vis[:, col:].T, row, xres, yres),
-        (rel_t[:, col::-1].T, rel[:, col::-1].T, vis[:, col::-1].T, row, xres, yres),
-    )
-    for side in sides:
-        _sweep_side(*side, max_range=max_range)
     in_range = dist2 <= max_range * max_range
     vis &= in_range
     return vis, in_range

@@ -101,10 +101,13 @@ class CoverageResult(RasterResult):
         ``visible_km2``, ``hidden_km2``, ``hidden_fraction``.
     site
         ``(lon, lat)`` of the radar.
+    site_cell
+        ``(row, col)`` of the radar's cell in ``data``.
     """
 
     sectors: pd.DataFrame | None = None
     site: tuple[float, float] = (math.nan, math.nan)
+    site_cell: tuple[int, int] = (0, 0)
 
     @property
     def hidden_km2(self) -> float:
@@ -423,7 +426,7 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
         # Visit zones in raster block order so GDAL's block cache serves neighbours.
         cent = projected.envelope.centroid
         inv = ~src.transform
-        cols, rows = inv * (cent.x.to_numpy(), cent.y.to_numpy())
+        cols, rows = inv @ (cent.x.to_numpy(), cent.y.to_numpy())
         order = np.lexsort((np.nan_to_num(np.asarray(cols)) // 512,
                             np.nan_to_num(np.asarray(rows)) // 512))
         records: list[dict[str, float]] = [{}] * len(gdf)
@@ -623,10 +626,10 @@ def radar_coverage(dem: str | Path, site: Any, antenna_height_m: float = 10.0,
     }
     result = CoverageResult(data=data, transform=local.transform, crs=local.crs,
                             nodata=COVERAGE_NODATA, tags=tags, kind="coverage",
-                            sectors=table, site=(lon, lat))
+                            sectors=table, site=(lon, lat), site_cell=(local.row, local.col))
     if path is not None:
         _write(result, path, overwrite=overwrite, description="radar coverage",
-               resampling="mode")
+               resampling="nearest")
     return result
 
 
