@@ -56,7 +56,8 @@ def test_write_raster_roundtrip(tmp_path: Path) -> None:
     path = write_raster(tmp_path / "a.tif", data, nodata=-1)
     with rasterio.open(path) as ds:
         assert ds.read(1).tolist() == data.tolist()
-        assert ds.transform.c == X0 and ds.transform.f == Y0
+        assert ds.transform.c == X0
+        assert ds.transform.f == Y0
         assert ds.nodata == -1
 
 

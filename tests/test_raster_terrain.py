@@ -58,7 +58,8 @@ def test_flat_plane_sector_table_is_uniform_and_sums_to_the_disc(tmp_path: Path)
     dem = write_raster(tmp_path / "flat.tif", np.zeros((n, n), dtype="float32"), res=res)
     cov = radar_coverage(dem, cell_lonlat(300, 300), 2, 0, "30km")
     table = cov.sectors
-    assert table is not None and len(table) == 36
+    assert table is not None
+    assert len(table) == 36
     assert table["bearing_from_deg"].tolist()[:3] == [0.0, 10.0, 20.0]
     assert table["area_km2"].sum() == pytest.approx(math.pi * 30**2, rel=0.01)
     # A 2 m antenna over flat ground: the target on the ground is hidden beyond ~5.8 km.
@@ -95,7 +96,8 @@ def test_single_ridge_casts_the_expected_shadow(tmp_path: Path) -> None:
     assert agree > 0.999
     everywhere = behind & (cov.data != COVERAGE_NODATA)
     assert (cov.data[everywhere] == expected[everywhere]).mean() > 0.98
-    assert cov.data[100, 140] == HIDDEN and cov.data[100, 110] == VISIBLE
+    assert cov.data[100, 140] == HIDDEN
+    assert cov.data[100, 110] == VISIBLE
     assert cov.data[180, 140] == VISIBLE  # the ray passes south of the wall's end
     # Hidden area only in the eastern sectors.
     table = cov.sectors
@@ -115,7 +117,9 @@ def test_line_of_sight_over_the_ridge(tmp_path: Path) -> None:
     assert blocked.min_clearance_m == pytest.approx(-77.3, abs=1.5)
     assert blocked.distance_m == pytest.approx(6000, rel=0.002)
     clear = line_of_sight(dem, cell_lonlat(100, 100), cell_lonlat(100, 115), 10, 0)
-    assert clear.visible and clear.obstruction is None and clear.min_clearance_m > 0
+    assert clear.visible
+    assert clear.obstruction is None
+    assert clear.min_clearance_m > 0
     profile = clear.profile
     assert list(profile.columns) == ["distance_m", "lon", "lat", "ground_m", "earth_bulge_m",
                                      "sightline_m", "clearance_m"]
@@ -131,7 +135,8 @@ def test_line_of_sight_earth_bulge_blocks_beyond_the_horizon(tmp_path: Path) -> 
     cells = horizon / 100
     near = line_of_sight(dem, cell_lonlat(400, 10), cell_lonlat(400, 10 + cells - 5), 10, 10)
     far = line_of_sight(dem, cell_lonlat(400, 10), cell_lonlat(400, 10 + cells + 5), 10, 10)
-    assert near.visible and not far.visible
+    assert near.visible
+    assert not far.visible
     # The obstruction is the bulge midway.
     assert far.obstruction is not None
     assert far.obstruction[2] == pytest.approx(far.distance_m / 2, rel=0.02)
@@ -159,10 +164,12 @@ def test_cone_hill_shadow_is_symmetric_east_of_the_hill(tmp_path: Path) -> None:
     # The hill is due east (UTM grid convergence here is ~0.3 deg): the shadow straddles
     # 90 deg, sectors 8 (80-90) and 9 (90-100) alike; nothing hidden elsewhere but
     # within the hill's angular half-width asin(2 / 8) = 14.5 deg (+ the hill's flank).
-    assert east[8] > 5 and east[9] > 5
+    assert east[8] > 5
+    assert east[9] > 5
     assert east[8] == pytest.approx(east[9], rel=0.15)
     assert east.drop([7, 8, 9, 10]).sum() == 0
-    assert cov.data[150, 280] == HIDDEN and cov.data[150, 200] == VISIBLE
+    assert cov.data[150, 280] == HIDDEN
+    assert cov.data[150, 200] == VISIBLE
 
 
 def test_nodata_cells_are_nodata_in_the_output_and_not_counted(tmp_path: Path) -> None:
@@ -240,11 +247,13 @@ def test_coverage_geotiff_is_a_cog_with_tags(tmp_path: Path) -> None:
     assert cov.path == out
     with rasterio.open(out) as ds:
         assert ds.nodata == COVERAGE_NODATA
-        assert ds.profile["tiled"] and ds.profile["compress"] == "deflate"
+        assert ds.profile["tiled"]
+        assert ds.profile["compress"] == "deflate"
         assert ds.overviews(1)
         assert ds.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
         tags = ds.tags()
-        assert "antenna_height_m=10" in tags["parameters"] and "k=1.33333" in tags["parameters"]
+        assert "antenna_height_m=10" in tags["parameters"]
+        assert "k=1.33333" in tags["parameters"]
         assert np.array_equal(ds.read(1), cov.data)
     with pytest.raises(OSError, match="exists"):
         radar_coverage(dem, cell_lonlat(600, 600, res=30.0), 10, 50, "5km", path=out)
@@ -285,4 +294,5 @@ def test_crs_of_a_utm_dem_is_kept(tmp_path: Path) -> None:
     cov = radar_coverage(dem, cell_lonlat(50, 50), 10, 10, "3km")
     assert cov.crs.to_epsg() == 32637
     # The output window is the DEM window within range, aligned to the DEM grid.
-    assert (cov.transform.c - X0) % 100 == 0 and (Y0 - cov.transform.f) % 100 == 0
+    assert (cov.transform.c - X0) % 100 == 0
+    assert (Y0 - cov.transform.f) % 100 == 0
