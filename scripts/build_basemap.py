@@ -16,7 +16,8 @@ Processing (why each step):
    neighbouring countries keep a common edge (a per-polygon simplify would open gaps
    and overlaps along borders);
 4. round coordinates to 4 decimals (about 11 m, far below the generalisation) and drop
-   slivers under 1 km² -> the file stays under 1 MB.
+   slivers under 1 km² -> the file stays under 1 MB;
+5. orient rings as RFC 7946 asks (exterior counter-clockwise, holes clockwise).
 
 Run::
 
@@ -88,7 +89,8 @@ def build(out: Path = OUT, tolerance: float = TOLERANCE_DEG) -> dict[str, Any]:
         parts = [p for p in shapely.get_parts(geom) if p.area >= MIN_AREA_DEG2]
         if not parts:
             continue
-        merged = shapely.make_valid(shapely.multipolygons(parts))
+        # RFC 7946: exterior rings counter-clockwise, holes clockwise.
+        merged = shapely.orient_polygons(shapely.make_valid(shapely.multipolygons(parts)))
         mapping = shapely.geometry.mapping(merged)
         features.append({
             "type": "Feature",

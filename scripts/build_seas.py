@@ -143,7 +143,8 @@ def build_features() -> list[dict[str, Any]]:
         if len(parts) != 1:
             msg = f"{sea.id}: seed point {sea.seed} is not in exactly one water part"
             raise SystemExit(msg)
-        geom = shapely.set_precision(parts[0], 1e-4)
+        # RFC 7946 winding: exterior counter-clockwise, holes (islands) clockwise.
+        geom = shapely.orient_polygons(shapely.set_precision(parts[0], 1e-4))
         features.append({
             "type": "Feature",
             "geometry": round_coords(json.loads(shapely.to_geojson(geom)), 4),

@@ -398,6 +398,21 @@ def test_mashtal_incident_is_at_the_mashtal_site_not_the_city_centre() -> None:
 
 # --- basemap and reproducibility ---------------------------------------------------------
 
+@pytest.mark.parametrize("name", ["sites", "basemap"])
+def test_polygons_follow_rfc7946_winding(name: str) -> None:
+    """Exterior rings counter-clockwise, holes clockwise (RFC 7946 section 3.1.6)."""
+    n = 0
+    for f in datasets.load_features(name):
+        geom = shapely.geometry.shape(f["geometry"])
+        for poly in shapely.get_parts(geom):
+            if poly.geom_type != "Polygon":
+                continue
+            n += 1
+            assert poly.exterior.is_ccw, f["properties"]
+            assert not any(ring.is_ccw for ring in poly.interiors), f["properties"]
+    assert n > 0
+
+
 def test_basemap_is_small_valid_and_attributed() -> None:
     path = datasets.dataset_path("basemap")
     assert path.stat().st_size <= 1_000_000
