@@ -176,8 +176,8 @@ def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]
         if bad_lines is not None:
             all_lines = np.arange(result.header_lines + 1, n_lines + 1)
             keep = ~np.isin(all_lines, bad_lines)
-            return ([(line, reason, text) for line, (reason, text)
-                     in zip(bad_lines, bad, strict=True)], all_lines[keep])
+            found = sorted(zip(bad_lines, bad, strict=True), key=lambda t: t[0])
+            return [(line, reason, text) for line, (reason, text) in found], all_lines[keep]
     return _scan_lines(source, result, bad)
 
 
@@ -193,18 +193,27 @@ def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[i
 
 
 def _find_in(buf: bytes | mmap.mmap, enc: str, texts: list[str]) -> list[int] | None:
-    out, pos, line = [], 0, 1
+    """Line numbers of whole-line occurrences of ``texts`` (pyarrow reports bad rows in no
+    particular order when parsing in parallel), each occurrence used once."""
+    used: set[int] = set()
+    starts: list[int] = []
     for text in texts:
         needle = text.encode(enc)
-        at = buf.find(needle, pos)
-        while at > 0 and buf[at - 1:at] != b"\n":
+        at = buf.find(needle)
+        while at >= 0 and (at in used or (at > 0 and buf[at - 1:at] != b"\n")):
             at = buf.find(needle, at + 1)
         if at < 0:
             return None
-        line += buf[pos:at].count(b"\n")
-        out.append(line)
-        pos = at
-    return out
+        used.add(at)
+        starts.append(at)
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    lines = [0] * len(starts)
+    pos, line = 0, 1
+    for k in order:
+        line += buf[pos:starts[k]].count(b"\n")
+        pos = starts[k]
+        lines[k] = line
+    return lines
 
 
 def _scan_lines(source: Path | bytes, result: Table, bad: list[tuple[str, str]]

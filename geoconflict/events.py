@@ -52,13 +52,13 @@ OnError = Literal["raise", "reject", "warn"]
 Source = str | Path | IO[str] | IO[bytes] | Any  # Any: a (Geo)DataFrame
 
 
-@dataclass(frozen=True, eq=False)
-class IngestReport:
+class IngestReport(dict[str, Any]):
     """What :func:`read_events` read, accepted, rejected and changed.
 
-    Stored at ``gdf.attrs["ingest"]``. It is a plain object rather than DataFrames in
-    ``attrs`` because pandas compares ``attrs`` with ``==`` when concatenating, which
-    fails on DataFrames; the report is shared, not deep-copied, by derived frames.
+    Stored at ``gdf.attrs["ingest"]``. Why a ``dict`` subclass: pandas compares ``attrs``
+    with ``==`` when concatenating and writes them as JSON into Parquet metadata, both of
+    which fail on DataFrames. The dict items are the plain counts (JSON-safe, comparable);
+    the two tables are attributes, shared rather than deep-copied by derived frames.
 
     Attributes
     ----------
@@ -68,36 +68,43 @@ class IngestReport:
         The detected or given format (acled, ucdp, gdelt, csv, geojson...).
     encoding
         The text encoding used (utf-8, utf-8-sig, cp1252, latin-1), or None for binary.
+    delimiter
+        The field delimiter of delimited text, or None.
     rows_read
         Data rows in the source, including those that could not be split into fields.
     accepted
         Rows in the returned GeoDataFrame.
+    rejected
+        Distinct rows rejected; ``accepted + rejected == rows_read``.
     rejects
         One row per fault: ``schema.REJECT_COLUMNS`` (row = the line number in the file,
-        or the feature number; field; reason; value; source_file) then the row's original
-        columns as read. A row with several faults appears once per fault.
+        or the feature number; field; reason; value as written; source_file) then the
+        row's original columns as read. A row with several faults appears once per fault.
     issues
         Same columns, for *accepted* rows whose values were changed: swaps fixed with
         ``fix_swaps=True``, unparseable optional values set to null.
     """
 
-    source_file: str
-    format: str
-    encoding: str | None
-    rows_read: int
-    accepted: int
-    rejects: pd.DataFrame
-    issues: pd.DataFrame
-    delimiter: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    def __init__(self, *, source_file: str, format: str, encoding: str | None,
+                 delimiter: str | None, rows_read: int, accepted: int,
+                 rejects: pd.DataFrame, issues: pd.DataFrame) -> None:
+        rejected = int(rejects["row"].nunique()) if len(rejects) else 0
+        super().__init__(source_file=source_file, format=format, encoding=encoding,
+                         delimiter=delimiter, rows_read=rows_read, accepted=accepted,
+                         rejected=rejected)
+        self.rejects = rejects
+        self.issues = issues
 
     def __deepcopy__(self, memo: dict[int, Any]) -> IngestReport:
         return self
 
-    @property
-    def rejected(self) -> int:
-        """Number of distinct rows rejected."""
-        return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
+    source_file = property(lambda self: self["source_file"])
+    format = property(lambda self: self["format"])
+    encoding = property(lambda self: self["encoding"])
+    delimiter = property(lambda self: self["delimiter"])
+    rows_read = property(lambda self: self["rows_read"])
+    accepted = property(lambda self: self["accepted"])
+    rejected = property(lambda self: self["rejected"])
 
     def summary(self, gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         """Counts for people: rows, accepted, rejected by reason, dates, countries, precision.
@@ -468,8 +475,10 @@ def read_events(
     all_rejects = _with_originals(_raw_values(all_rejects, mapped, raw), raw)
     issues = _with_originals(issues.sort_values("row", kind="stable", ignore_index=True), raw)
     result = accepted.reset_index(drop=True)
-    report = IngestReport(raw.name, raw.fmt, raw.encoding, len(raw.frame) + len(raw.bad_rows),
-                          len(result), all_rejects, issues, raw.delimiter)
+    report = IngestReport(source_file=raw.name, format=raw.fmt, encoding=raw.encoding,
+                          delimiter=raw.delimiter,
+                          rows_read=len(raw.frame) + len(raw.bad_rows), accepted=len(result),
+                          rejects=all_rejects, issues=issues)
     if raw.encoding in ("cp1252", "latin-1"):
         warnings.warn(f"{raw.name}: not UTF-8; decoded as {raw.encoding}", stacklevel=2)
     if on_error == "warn" and len(issues):
