@@ -229,14 +229,17 @@ def snap(net: _Network, pts: _Points, *, leaving: bool) -> _Snap:
     reversible = net.edge_reversible[edge]
     u, v = net.edge_u[edge], net.edge_v[edge]
     inf = np.full(len(points), np.inf)
+    at_u, at_v = offset <= AT_NODE_M, rest <= AT_NODE_M
+    # A point sitting on a node needs only that node: Dijkstra finds every way out of
+    # (or into) it, and one source instead of two halves the searches.
     if leaving:   # origin: forward to v always; back to u if two-way (or already there)
-        back = reversible | (offset <= AT_NODE_M)
-        node = np.column_stack([v, u])
-        cost_m = np.column_stack([rest, np.where(back, offset, inf)])
+        back = (reversible | at_u) & ~(at_v & ~at_u)
+        node = np.column_stack([np.where(at_u, u, v), np.where(back, u, v)])
+        cost_m = np.column_stack([np.where(at_u, inf, rest), np.where(back, offset, inf)])
     else:         # destination: from u forward always; from v if two-way (or there)
-        back = reversible | (rest <= AT_NODE_M)
-        node = np.column_stack([u, v])
-        cost_m = np.column_stack([offset, np.where(back, rest, inf)])
+        back = (reversible | at_v) & ~(at_u & ~at_v)
+        node = np.column_stack([np.where(at_v, v, u), np.where(back, v, u)])
+        cost_m = np.column_stack([np.where(at_v, inf, offset), np.where(back, rest, inf)])
     cost_s = cost_m * fraction_time[:, None]
     return _Snap(snap_m=np.abs(snap_m), node=node, cost_m=cost_m, cost_s=cost_s, edge=edge,
                  offset_m=offset)
