@@ -127,6 +127,7 @@ def partial(dep: _Layer, incidents: gpd.GeoDataFrame, spec: Spec) -> pd.DataFram
                             "period": np.tile(np.array(labels, dtype=object), m)}
     rows = cols = np.empty(0, dtype=np.int64)
     chord = np.empty(0)
+    tree_i = None
     if m and lon.size:
         tree_d = cKDTree(_geodesic.ecef(dep.points.lon, dep.points.lat))
         tree_i = cKDTree(_geodesic.ecef(lon, lat), balanced_tree=False, compact_nodes=False)
@@ -169,11 +170,10 @@ def partial(dep: _Layer, incidents: gpd.GeoDataFrame, spec: Spec) -> pd.DataFram
     near_id = np.full(size, None, dtype=object)
     if m and lon.size:
         whole = spec.freq is None
-        target_tree = None
         for p in range(n_per):
             sel = np.flatnonzero(period == p) if not whole else np.arange(lon.size)
-            if whole:
-                target_tree = _geodesic.tree(lon, lat)
+            # Without periods the pair search's incident tree serves the nearest search too.
+            target_tree = tree_i if whole else None
             idx, d, _ = _geodesic.knearest(dep.points.lon, dep.points.lat, lon[sel], lat[sel],
                                            k=1, target_tree=target_tree)
             found = idx[:, 0] >= 0
