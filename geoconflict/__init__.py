@@ -53,6 +53,7 @@ _API: dict[str, str] = {
     "zonal_exposure": "geoconflict.raster",
     "line_of_sight": "geoconflict.raster",
     "radar_coverage": "geoconflict.raster",
+    "to_overlay": "geoconflict.raster",
     "road_network": "geoconflict.roads",
     "road_distance": "geoconflict.roads",
     "site_features": "geoconflict.roads",
