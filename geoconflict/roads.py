@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._overpass import OverpassOptions
 from .errors import RoadsError
 from .units import parse_distance
 
@@ -44,12 +45,11 @@ if TYPE_CHECKING:
     import pandas as pd
     from shapely import MultiPolygon, Polygon
 
-    from ._overpass import OverpassOptions
-
 __all__ = [
     "DEFAULT_FEATURE_TAGS",
     "DEFAULT_SPEEDS_KPH",
     "FALLBACK_SPEED_KPH",
+    "OverpassOptions",
     "road_distance",
     "road_network",
     "site_features",

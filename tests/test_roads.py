@@ -364,3 +364,13 @@ def test_features_are_a_map_layer_with_readable_popups():
     assert gdf["kind"].notna().all()
     assert np.isfinite(gdf["distance_m"]).all()
     assert gdf.geometry.is_valid.all()
+
+
+def test_features_render_as_a_conflict_map_layer():
+    pytest.importorskip("geoconflict.webmap")
+    from geoconflict.webmap import conflict_map
+
+    gdf = site_features(SITE, "70 m", source=GRID)
+    html = conflict_map(layers={"OSM features": gdf}).to_html()
+    for name in ("OSM features", "Camp Grid", "HQ Building", "North Gate", "barrier=gate"):
+        assert name in html

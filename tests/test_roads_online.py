@@ -18,9 +18,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from geoconflict._overpass import OverpassOptions
 from geoconflict.errors import ProviderError, RoadsError
-from geoconflict.roads import road_distance, road_network, site_features
+from geoconflict.roads import OverpassOptions, road_distance, road_network, site_features
 
 GRID = Path(__file__).parent / "data" / "roads" / "grid.osm"
 BBOX = (44.399, 33.299, 44.405, 33.305)
