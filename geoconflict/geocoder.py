@@ -62,7 +62,7 @@ KIND_ALIASES: dict[str, frozenset[str]] = {
 
 _FUZZY_THRESHOLD = 85.0
 _SUGGEST_THRESHOLD = 60.0
-_TRANSLIT_MIN_RATIO = 60.0
+_TRANSLIT_MIN_RATIO = 75.0
 _AMBIGUOUS_KM = 25.0
 _CLASS_RANK = {"country": 4.0, "city": 3.0, "admin1": 2.5, "town": 2.0}
 
@@ -85,7 +85,7 @@ _DIRECTION = re.compile(
 _NEAR = re.compile(r"^(?:near|around|outside|outskirts\s+of|the\s+outskirts\s+of|"
                    r"close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+", re.I)
 _NEAR_SUFFIX = re.compile(r"\s+(?:area|outskirts|surroundings|environs)$", re.I)
-_IN = re.compile(r"^(.+?)\s+(?:in|of|near|outside)\s+(.+)$", re.I)
+_IN = re.compile(r"^(.+?)\s+(?:in|near|outside)\s+(.+)$", re.I)
 _THE = re.compile(r"^the\s+", re.I)
 
 
@@ -101,6 +101,7 @@ class _Context:
     hint_country: str | None = None  # soft: from a parent place
     near: tuple[float, float, float] | None = None  # lon, lat, radius_m of a parent
     parent: str | None = None  # fold of the parent's name
+    parent_country: str | None = None  # set when the parent is a country
 
 
 @dataclass
@@ -208,7 +209,7 @@ class Geocoder:
                 hits.append(_Hit(layer, idx, 1, 100.0, alias))
         return hits
 
-    def _translit(self, key: str) -> list[_Hit]:
+    def _translit(self, key: str, min_ratio: float = _TRANSLIT_MIN_RATIO) -> list[_Hit]:
         from rapidfuzz import fuzz
 
         skel = skeleton(key)
@@ -220,7 +221,7 @@ class Geocoder:
                 # Skeletons collide often ("Akashat" ~ "Kushtia"): keep only spellings
                 # that are also close as strings, and rank by that closeness.
                 similarity = fuzz.ratio(key, gaz.primary.get(idx) or fold(gaz.name[idx]))
-                if similarity >= _TRANSLIT_MIN_RATIO:
+                if similarity >= min_ratio:
                     hits.append(_Hit(layer, idx, 2, 80.0 + 0.2 * similarity, layer == 0))
         return hits
 
@@ -279,6 +280,8 @@ class Geocoder:
 
     def _in_context(self, hit: _Hit, ctx: _Context) -> bool:
         gaz = self._gaz(hit)
+        if ctx.parent_country is not None:
+            return gaz.country[hit.idx] == ctx.parent_country
         if ctx.parent is not None and gaz.parent[hit.idx] is not None \
                 and fold(gaz.parent[hit.idx] or "") == ctx.parent:
             return True
@@ -288,20 +291,24 @@ class Geocoder:
             return km <= max(50.0, 2 * radius / 1000.0)
         return False
 
-    def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None]
-                  ) -> tuple[float, ...]:
+    def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
+                  towns: set[str | None] | None = None) -> tuple[float, ...]:
         gaz = self._gaz(hit)
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
                                            and kind not in ("neighbourhood", "district"))
+        class_rank = _CLASS_RANK.get(kind, 2.0)
+        if kind == "admin1" and towns and gaz.country[hit.idx] in towns:
+            class_rank = 1.0  # "Mafraq" the town before the governorate named after it
         return (
-            -hit.tier,
             float(ctx.hint_kinds is not None and kind in ctx.hint_kinds),
-            float(self._in_context(hit, ctx)) if (ctx.near or ctx.parent) else 0.0,
+            -hit.tier,
+            float(self._in_context(hit, ctx))
+            if (ctx.near or ctx.parent or ctx.parent_country) else 0.0,
             float(ctx.hint_country is not None and gaz.country[hit.idx] == ctx.hint_country),
             float(curated),
             hit.score,
-            float(_CLASS_RANK.get(kind, 2)),
+            class_rank,
             float(gaz.population[hit.idx]),
         )
 
@@ -311,19 +318,30 @@ class Geocoder:
         # same name in the same country: the base still appears among the candidates.
         big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
                     and self.base.kind[h.idx] == "city"}
+        towns = {self.base.country[h.idx] for h in hits if h.layer == 1
+                 and self.base.kind[h.idx] in ("city", "town")}
         seen: set[tuple[int, int]] = set()
         unique = []
-        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city), reverse=True):
+        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns),
+                        reverse=True):
             if (h.layer, h.idx) not in seen:
                 seen.add((h.layer, h.idx))
                 unique.append(h)
         return unique
 
-    def _match(self, text: str, ctx: _Context, *, fuzzy: bool = True) -> list[_Hit]:
+    def _match(self, text: str, ctx: _Context, *, translit: bool = True,
+               fuzzy: bool = True) -> list[_Hit]:
         key = fold(text)
         if not key:
             return []
-        for tier in (self._exact, self._translit):
+        if ctx.hint_kinds and translit:
+            # With a kind hint ("Deir ez-Zor province") a transliteration of the right
+            # kind beats an exact name of another kind.
+            hits = self._rank(self._exact(key) + self._translit(key, 50.0), ctx)
+            if hits and self._gaz(hits[0]).kind[hits[0].idx] in ctx.hint_kinds:
+                return hits
+        tiers = (self._exact, self._translit) if translit else (self._exact,)
+        for tier in tiers:
             hits = self._rank(tier(key), ctx)
             if hits:
                 return hits
@@ -340,18 +358,26 @@ class Geocoder:
                 hits += [_Hit(0, i, 1, 95.0) for i in ids if self.curated.kind[i] in kinds]
         return self._rank(hits, ctx)
 
+    def _admin1_of(self, idx: int) -> int:
+        table = self.base.admin1_of
+        return table[idx] if idx < len(table) else -1
+
     # ------------------------------------------------------------------ resolving
     def _resolve(self, text: str, ctx: _Context, depth: int = 0) -> _Result:
         text = text.strip().strip(".;:!?\"'()[]").strip()
-        hits = self._match(text, ctx, fuzzy=False)
+        # The whole query as a name first; then qualifiers ("X, Y", "X base"); then
+        # the looser tiers on the whole query, so "Foo, Iraq" is never read as one
+        # transliterated name.
+        hits = self._match(text, ctx, translit=False, fuzzy=False)
         if hits:
-            return _Result(hits, "exact" if hits[0].tier == 1 else "transliteration", ctx=ctx)
+            return _Result(hits, "exact", ctx=ctx)
         if depth < 3:
             qualified = self._qualified(text, ctx, depth)
             if qualified is not None:
                 return qualified
         hits = self._match(text, ctx)
-        return _Result(hits, "fuzzy" if hits else "none", ctx=ctx)
+        match = "none" if not hits else ("exact", "transliteration", "fuzzy")[hits[0].tier - 1]
+        return _Result(hits, match, ctx=ctx)
 
     def _qualified(self, text: str, ctx: _Context, depth: int) -> _Result | None:
         stripped = _THE.sub("", text)
@@ -373,6 +399,12 @@ class Geocoder:
                                   ctx.near, ctx.parent)
                 result = self._resolve(core, hinted, depth + 1)
                 top = result.hits[0] if result.hits else None
+                if top is not None and top.layer == 1 and "admin1" in kinds \
+                        and self.base.kind[top.idx] != "admin1" \
+                        and 0 <= (a1 := self._admin1_of(top.idx)):
+                    # "Deir ez-Zor province": the province that contains the city.
+                    return _Result([_Hit(1, a1, top.tier, top.score)], "qualifier",
+                                   ctx=hinted)
                 if top is None or self._gaz(top).kind[top.idx] not in kinds:
                     contained = self._contains(core, kinds, hinted)
                     if contained:
@@ -410,13 +442,19 @@ class Geocoder:
         ptop = parent.hits[0]
         pgaz = self._gaz(ptop)
         pname = pgaz.name[ptop.idx]
+        pkind = pgaz.kind[ptop.idx]
         inner = _Context(ctx.countries, ctx.kinds, ctx.hint_kinds,
                          pgaz.country[ptop.idx] or ctx.hint_country,
                          (pgaz.lon[ptop.idx], pgaz.lat[ptop.idx], pgaz.uncertainty_m[ptop.idx]),
-                         fold(pname))
+                         fold(pname), pgaz.country[ptop.idx] if pkind == "country" else None)
+        if pkind in ("admin1", "region", "sea", "gulf"):
+            # A province or sea is far wider than its point: any place in the same
+            # country (or any sea feature) counts as inside it.
+            inner.near = None
+            inner.parent_country = pgaz.country[ptop.idx]
         result = self._resolve(core, inner, depth + 1)
         if result.hits and (self._in_context(result.hits[0], inner)
-                            or pgaz.kind[ptop.idx] in ("country", "admin1", "region", "sea")):
+                            or (pkind in ("sea", "gulf") and pgaz.country[ptop.idx] is None)):
             return result
         # The place is unknown (or only known elsewhere): fall back to the parent, loudly.
         outside = result.hits[:3]
