@@ -1,0 +1,728 @@
+/* geoconflict map runtime: draws one map from a JSON spec produced by geoconflict.webmap.
+ *
+ * Safety rule: every string that comes from data reaches the page through textContent,
+ * setAttribute or a checked href, never innerHTML. The only markup inserted as HTML is
+ * the project's own SVG symbols and Leaflet layer-control labels, which are escaped
+ * here (Leaflet renders those labels with innerHTML).
+ */
+window.GeoconflictMap = (function () {
+  'use strict';
+  var maps = {};
+  var DAY_MS = 86400000;
+
+  function escHtml(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function dayString(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function safeUrl(u) {
+    return typeof u === 'string' && /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+  }
+
+  /* A popup or tooltip body: a heading and label/value rows, all as text nodes. */
+  function card(title, rows, compact) {
+    var box = el('div', compact ? 'gc-card gc-card-compact' : 'gc-card');
+    if (title) { box.appendChild(el('div', 'gc-card-title', title)); }
+    var table = el('table');
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      if (r[1] === null || r[1] === undefined || r[1] === '') { continue; }
+      var tr = el('tr');
+      tr.appendChild(el('th', null, r[0]));
+      var td = el('td');
+      var href = r[2] === 'url' ? safeUrl(r[1]) : null;
+      if (href) {
+        var a = el('a', null, r[1]);
+        a.href = href;
+        a.target = '_blank';
+        a.rel = 'noopener noreferrer';
+        td.appendChild(a);
+      } else {
+        td.textContent = String(r[1]);
+      }
+      tr.appendChild(td);
+      table.appendChild(tr);
+    }
+    box.appendChild(table);
+    return box;
+  }
+
+  /* CircleMarker drawn as a project shape (unit-radius polygon) on a canvas renderer. */
+  var ShapeMarker = L.CircleMarker.extend({
+    _updatePath: function () {
+      var R = this._renderer, verts = this.options.verts;
+      if (!verts || !verts.length || !(R instanceof L.Canvas)) {
+        return L.CircleMarker.prototype._updatePath.call(this);
+      }
+      if (!R._drawing || this._empty()) { return; }
+      var p = this._point, ctx = R._ctx, r = Math.max(Math.round(this._radius), 1);
+      ctx.beginPath();
+      for (var i = 0; i < verts.length; i++) {
+        ctx[i ? 'lineTo' : 'moveTo'](p.x + verts[i][0] * r, p.y + verts[i][1] * r);
+      }
+      ctx.closePath();
+      R._fillStroke(ctx, this);
+    }
+  });
+
+  /* Geodesic distance on the WGS84 ellipsoid (Vincenty's inverse formula), metres. */
+  function vincenty(lat1, lon1, lat2, lon2) {
+    var a = 6378137, f = 1 / 298.257223563, b = a * (1 - f), rad = Math.PI / 180;
+    var L1 = (lon2 - lon1) * rad, U1 = Math.atan((1 - f) * Math.tan(lat1 * rad));
+    var U2 = Math.atan((1 - f) * Math.tan(lat2 * rad));
+    var sinU1 = Math.sin(U1), cosU1 = Math.cos(U1), sinU2 = Math.sin(U2), cosU2 = Math.cos(U2);
+    var lam = L1, lamP, iter = 100, sinS, cosS, sig, sinA, cos2A, cos2SM, C;
+    do {
+      var sinL = Math.sin(lam), cosL = Math.cos(lam);
+      sinS = Math.sqrt(Math.pow(cosU2 * sinL, 2) +
+        Math.pow(cosU1 * sinU2 - sinU1 * cosU2 * cosL, 2));
+      if (sinS === 0) { return 0; }
+      cosS = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
+      sig = Math.atan2(sinS, cosS);
+      sinA = cosU1 * cosU2 * sinL / sinS;
+      cos2A = 1 - sinA * sinA;
+      cos2SM = cos2A ? cosS - 2 * sinU1 * sinU2 / cos2A : 0;
+      C = f / 16 * cos2A * (4 + f * (4 - 3 * cos2A));
+      lamP = lam;
+      lam = L1 + (1 - C) * f * sinA *
+        (sig + C * sinS * (cos2SM + C * cosS * (-1 + 2 * cos2SM * cos2SM)));
+    } while (Math.abs(lam - lamP) > 1e-12 && --iter > 0);
+    if (iter === 0) {  // nearly antipodal: fall back to the sphere
+      return L.CRS.Earth.distance(L.latLng(lat1, lon1), L.latLng(lat2, lon2));
+    }
+    var u2 = cos2A * (a * a - b * b) / (b * b);
+    var A = 1 + u2 / 16384 * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+    var B = u2 / 1024 * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+    var dS = B * sinS * (cos2SM + B / 4 * (cosS * (-1 + 2 * cos2SM * cos2SM) -
+      B / 6 * cos2SM * (-3 + 4 * sinS * sinS) * (-3 + 4 * cos2SM * cos2SM)));
+    return b * A * (sig - dS);
+  }
+
+  function fmtDistance(m) {
+    var km = m / 1000;
+    return (km < 10 ? km.toFixed(2) : km.toFixed(1)) + ' km (' + (m / 1852).toFixed(1) + ' nmi)';
+  }
+
+  var ICONS = {
+    fullscreen: '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none" ' +
+      'stroke="#222" stroke-width="2"><path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>',
+    measure: '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" fill="none" ' +
+      'stroke="#222" stroke-width="1.5"><rect x="1" y="6" width="16" height="6"/>' +
+      '<path d="M4 6v3M7 6v2M10 6v3M13 6v2"/></svg>'
+  };
+
+  function button(container, label, title, onClick, svg) {
+    var b = el('a', 'gc-button', svg ? null : label);
+    if (svg) { b.innerHTML = svg; }  // project-drawn symbol, not data
+    b.href = '#';
+    b.title = title;
+    b.setAttribute('role', 'button');
+    b.setAttribute('aria-label', title);
+    L.DomEvent.on(b, 'click', function (e) { L.DomEvent.preventDefault(e); onClick(b); });
+    L.DomEvent.disableClickPropagation(b);
+    container.appendChild(b);
+    return b;
+  }
+
+  function addFullscreen(map) {
+    var ctl = L.control({ position: 'topleft' });
+    ctl.onAdd = function () {
+      var box = el('div', 'leaflet-bar gc-fullscreen-control');
+      button(box, '', 'Full screen', function () {
+        var c = map.getContainer();
+        var doc = document;
+        if (doc.fullscreenElement) {
+          doc.exitFullscreen();
+        } else if (c.requestFullscreen && !L.DomUtil.hasClass(c, 'gc-fullscreen')) {
+          c.requestFullscreen().catch(function () { L.DomUtil.addClass(c, 'gc-fullscreen'); });
+        } else if (L.DomUtil.hasClass(c, 'gc-fullscreen')) {
+          L.DomUtil.removeClass(c, 'gc-fullscreen');
+        } else {
+          L.DomUtil.addClass(c, 'gc-fullscreen');
+        }
+        setTimeout(function () { map.invalidateSize(); }, 200);
+      }, ICONS.fullscreen);
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  function addMeasure(map) {
+    var ctl = L.control({ position: 'topleft' });
+    var active = false, pts = [], line = null, marks = L.layerGroup(), readout;
+    function update() {
+      var total = 0;
+      for (var i = 1; i < pts.length; i++) {
+        total += vincenty(pts[i - 1].lat, pts[i - 1].lng, pts[i].lat, pts[i].lng);
+      }
+      readout.textContent = pts.length < 2 ? 'Click points on the map' : fmtDistance(total);
+      readout.setAttribute('data-metres', String(total));
+    }
+    function onClick(e) {
+      pts.push(e.latlng);
+      L.circleMarker(e.latlng, { radius: 3, color: '#000', weight: 1, fillOpacity: 1,
+        interactive: false }).addTo(marks);
+      if (line) { line.setLatLngs(pts); } else {
+        line = L.polyline(pts, { color: '#000', weight: 2, dashArray: '6 4',
+          interactive: false }).addTo(marks);
+      }
+      update();
+    }
+    ctl.onAdd = function () {
+      var box = el('div', 'leaflet-bar gc-measure-control');
+      readout = el('div', 'gc-measure-readout');
+      readout.style.display = 'none';
+      button(box, '', 'Measure a geodesic distance (WGS84)', function (b) {
+        active = !active;
+        L.DomUtil[active ? 'addClass' : 'removeClass'](b, 'gc-active');
+        L.DomUtil[active ? 'addClass' : 'removeClass'](map.getContainer(), 'gc-measuring');
+        pts = [];
+        line = null;
+        marks.clearLayers();
+        readout.style.display = active ? 'block' : 'none';
+        if (active) { marks.addTo(map); map.on('click', onClick); update(); } else {
+          map.off('click', onClick);
+          marks.remove();
+        }
+      }, ICONS.measure);
+      box.appendChild(readout);
+      return box;
+    };
+    ctl.addTo(map);
+    return { add: function (lat, lng) { onClick({ latlng: L.latLng(lat, lng) }); } };
+  }
+
+  function addTitle(map, spec) {
+    if (!spec.title && !spec.subtitle && !spec.dataDate) { return; }
+    var box = el('div', 'gc-title');
+    if (spec.title) { box.appendChild(el('div', 'gc-title-main', spec.title)); }
+    if (spec.subtitle) { box.appendChild(el('div', 'gc-title-sub', spec.subtitle)); }
+    if (spec.dataDate) { box.appendChild(el('div', 'gc-title-date', spec.dataDate)); }
+    L.DomEvent.disableClickPropagation(box);
+    map.getContainer().appendChild(box);
+  }
+
+  function legendRow(list, swatchHtml, label, extra) {
+    var row = el('div', 'gc-legend-row');
+    var sw = el('span', 'gc-swatch');
+    if (typeof swatchHtml === 'string') { sw.innerHTML = swatchHtml; } else { sw.appendChild(swatchHtml); }
+    row.appendChild(sw);
+    row.appendChild(el('span', 'gc-legend-label', label));
+    if (extra) { row.appendChild(el('span', 'gc-legend-count', extra)); }
+    list.appendChild(row);
+    return row;
+  }
+
+  function colourBox(colour, outline) {
+    var b = el('span', outline ? 'gc-box gc-box-outline' : 'gc-box');
+    if (outline) { b.style.borderColor = colour; } else { b.style.background = colour; }
+    return b;
+  }
+
+  function addLegend(map, spec) {
+    var ctl = L.control({ position: 'bottomright' });
+    ctl.onAdd = function () {
+      var box = el('div', 'gc-legend leaflet-control');
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      var sections = spec.legend;
+      for (var s = 0; s < sections.length; s++) {
+        var sec = sections[s];
+        box.appendChild(el('div', 'gc-legend-head', sec.title));
+        for (var i = 0; i < sec.rows.length; i++) {
+          var r = sec.rows[i];
+          var sw = r.svg !== undefined ? r.svg : colourBox(r.color, r.outline);
+          legendRow(box, sw, r.label, r.extra);
+        }
+        if (sec.note) { box.appendChild(el('div', 'gc-legend-note', sec.note)); }
+      }
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  var EARTH_CIRCUMFERENCE_M = 40075016.686;  // of the Web Mercator sphere
+  var sprites = {};
+
+  /* A small canvas holding one symbol (shape, colour, radius), drawn once per page. */
+  function sprite(type, verts, radius, dpr) {
+    var r = Math.round(radius * 2) / 2, key = type.shape + type.color + r + '@' + dpr;
+    var s = sprites[key];
+    if (s) { return s; }
+    var size = Math.ceil(2 * r + 3);
+    s = document.createElement('canvas');
+    s.width = Math.ceil(size * dpr);
+    s.height = Math.ceil(size * dpr);
+    var c = s.getContext('2d'), m = size / 2;
+    c.scale(dpr, dpr);
+    c.beginPath();
+    if (!verts.length) { c.arc(m, m, r, 0, 2 * Math.PI); } else {
+      for (var v = 0; v < verts.length; v++) {
+        c[v ? 'lineTo' : 'moveTo'](m + verts[v][0] * r, m + verts[v][1] * r);
+      }
+      c.closePath();
+    }
+    c.globalAlpha = 0.85;
+    c.fillStyle = type.color;
+    c.fill();
+    c.globalAlpha = 1;
+    c.lineWidth = 0.8;
+    c.strokeStyle = '#222';
+    c.stroke();
+    s.size = size;
+    s.half = m;
+    sprites[key] = s;
+    return s;
+  }
+
+  /* All incidents on one canvas: projected once at zoom 0, redrawn after each move, with
+   * one fill per event type, and hit-tested through a screen grid. One Leaflet object per
+   * incident (folium's way) costs ~0.1 ms each; this draws 100,000 in tens of ms. */
+  var PointsLayer = L.Layer.extend({
+    options: { pane: 'overlayPane' },
+    initialize: function (st, mode) { this._st = st; this._mode = mode; this.drawn = 0; },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create('canvas', 'gc-points gc-' + this._mode + ' leaflet-zoom-hide');
+      this.getPane().appendChild(this._canvas);
+      map.on('moveend viewreset resize', this.redraw, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off('moveend viewreset resize', this.redraw, this);
+      this._grid = null;
+      this.drawn = 0;
+    },
+    redraw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var st = this._st, inc = st.spec.incidents, n = inc.lat.length;
+      var size = map.getSize(), dpr = window.devicePixelRatio || 1, c = this._canvas;
+      var topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(c, topLeft);
+      c.width = Math.round(size.x * dpr);
+      c.height = Math.round(size.y * dpr);
+      c.style.width = size.x + 'px';
+      c.style.height = size.y + 'px';
+      var ctx = c.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var z = map.getZoom(), k = Math.pow(2, z), origin = map.getPixelOrigin();
+      var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+      var px = st.px, py = st.py, vis = st.visible, types = st.spec.types, shapes = st.spec.shapes;
+      var circles = this._mode === 'circles', pad = circles ? 2000 : 20;
+      var grid = circles ? null : {}, cell = 24, drawn = 0;
+      var byType = [];
+      for (var t = 0; t < types.length; t++) { byType.push([]); }
+      for (var i = 0; i < n; i++) {
+        if (!vis[i]) { continue; }
+        if (circles && !(inc.prec[i] >= 2 && inc.unc[i] > 0)) { continue; }
+        var x = px[i] * k - ox, y = py[i] * k - oy;
+        if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad) { continue; }
+        byType[inc.type[i]].push(i);
+      }
+      for (t = 0; t < types.length; t++) {
+        var list = byType[t], verts = shapes[types[t].shape];
+        if (!list.length) { continue; }
+        if (circles) {
+          ctx.fillStyle = types[t].color;
+          ctx.strokeStyle = types[t].color;
+          ctx.setLineDash([4, 3]);
+          ctx.lineWidth = 1;
+        } else {
+          ctx.fillStyle = types[t].color;
+          ctx.strokeStyle = '#222';
+          ctx.setLineDash([]);
+          ctx.lineWidth = 0.8;
+        }
+        if (circles) {
+          // Dashed outlines: paths flushed every 200 circles, because one path with
+          // thousands of overlapping sub-paths makes the rasteriser's winding quadratic.
+          ctx.beginPath();
+          for (var j = 0; j < list.length; j++) {
+            i = list[j];
+            var mpp = EARTH_CIRCUMFERENCE_M * Math.cos(inc.lat[i] * Math.PI / 180) / (256 * k);
+            var r = inc.unc[i] / mpp;
+            if (r < 3) { continue; }
+            x = px[i] * k - ox;
+            y = py[i] * k - oy;
+            ctx.moveTo(x + r, y);
+            ctx.arc(x, y, r, 0, 2 * Math.PI);
+            if (++drawn % 200 === 0) { this._paint(ctx); ctx.beginPath(); }
+          }
+          this._paint(ctx);
+        } else {
+          // Symbols are stamped from pre-drawn sprites: a bitmap copy per incident
+          // rasterises far faster than filling and stroking 100,000 anti-aliased paths.
+          for (j = 0; j < list.length; j++) {
+            i = list[j];
+            x = px[i] * k - ox;
+            y = py[i] * k - oy;
+            var spr = sprite(types[t], verts, st.radius[i], dpr);
+            ctx.drawImage(spr, Math.round(x - spr.half), Math.round(y - spr.half), spr.size, spr.size);
+            var key = Math.floor(x / cell) * 4096 + Math.floor(y / cell);
+            (grid[key] || (grid[key] = [])).push(i);
+            drawn++;
+          }
+        }
+      }
+      this._grid = grid;
+      this._ox = ox;
+      this._oy = oy;
+      this._k = k;
+      this.drawn = drawn;
+    },
+    _paint: function (ctx) {
+      ctx.globalAlpha = 0.06;
+      ctx.fill('nonzero');
+      ctx.globalAlpha = 0.8;
+      ctx.stroke();
+    },
+    /* The incident under a container point, or -1. */
+    hit: function (cp) {
+      if (!this._grid) { return -1; }
+      var st = this._st, best = -1, bestD = Infinity, cell = 24;
+      var gx = Math.floor(cp.x / cell), gy = Math.floor(cp.y / cell);
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var list = this._grid[(gx + dx) * 4096 + (gy + dy)];
+          if (!list) { continue; }
+          for (var j = 0; j < list.length; j++) {
+            var i = list[j];
+            var x = st.px[i] * this._k - this._ox - cp.x, y = st.py[i] * this._k - this._oy - cp.y;
+            var d = Math.sqrt(x * x + y * y);
+            if (d <= st.radius[i] + 3 && d < bestD) { best = i; bestD = d; }
+          }
+        }
+      }
+      return best;
+    }
+  });
+
+  function incidentLayer(map, spec, control, state) {
+    var inc = spec.incidents, opts = spec.options, n = inc.lat.length;
+    var cols = inc.text, types = spec.types;
+    state.visible = new Uint8Array(n);
+    state.px = new Float64Array(n);
+    state.py = new Float64Array(n);
+    state.radius = new Float32Array(n);
+    var spherical = map.options.crs === L.CRS.EPSG3857, maxLat = 85.0511287798;
+    for (var i = 0; i < n; i++) {
+      if (spherical) {  // Web Mercator at zoom 0 inline: map.project() allocates per call
+        var phi = Math.max(Math.min(inc.lat[i], maxLat), -maxLat) * Math.PI / 180;
+        state.px[i] = (inc.lon[i] + 180) / 360 * 256;
+        state.py[i] = (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) * 256;
+      } else {
+        var p0 = map.project([inc.lat[i], inc.lon[i]], 0);
+        state.px[i] = p0.x;
+        state.py[i] = p0.y;
+      }
+      var f = inc.fat[i];
+      state.radius[i] = Math.min(4 + 2.2 * Math.sqrt(f > 0 ? f : 0), 16);
+      state.visible[i] = 1;
+    }
+    function text(col, i) {
+      var c = cols[col];
+      if (!c) { return null; }
+      if (c.v) { return c.v[i]; }
+      var k = c.i[i];
+      return k < 0 ? null : c.s[k];
+    }
+    function popupFor(i) {
+      var t = types[inc.type[i]];
+      var actors = text('actor1', i);
+      var a2 = text('actor2', i);
+      if (a2) { actors = (actors ? actors + ' \u2013 ' : '') + a2; }
+      var where = text('location', i);
+      var country = text('country', i);
+      if (country) { where = (where ? where + ', ' : '') + country; }
+      var prec = inc.prec[i];
+      var precText = prec > 0 ? spec.precisionNames[prec] || String(prec) : null;
+      if (precText && inc.unc[i] > 0) {
+        precText += ' (\u00B1' + fmtDistance(inc.unc[i]).split(' (')[0] + ')';
+      }
+      var type = t.label + (text('sub_event_type', i) ? ': ' + text('sub_event_type', i) : '');
+      return card(type, [
+        ['Date', inc.day[i] >= 0 ? dayString(inc.day0 + inc.day[i]) : 'unknown'],
+        ['Actors', actors],
+        ['Fatalities', inc.fat[i] >= 0 ? String(inc.fat[i]) : 'unknown'],
+        ['Location', where],
+        ['Precision', precText],
+        ['Notes', text('notes', i)],
+        ['Source', text('source', i)],
+        ['Link', text('source_url', i), 'url'],
+        ['Event id', text('event_id', i)]
+      ]);
+    }
+    function tooltipFor(i) {
+      var t = types[inc.type[i]];
+      var head = (inc.day[i] >= 0 ? dayString(inc.day0 + inc.day[i]) + ' \u00B7 ' : '') + t.label;
+      return card(head, [['', text('location', i)]], true);
+    }
+    state.popupFor = popupFor;
+    state.tooltipFor = tooltipFor;
+    var tip = L.tooltip({ direction: 'top', offset: [0, -6], opacity: 0.95 });
+    function openPopup(i) {
+      L.popup({ maxWidth: 340 }).setLatLng([inc.lat[i], inc.lon[i]])
+        .setContent(popupFor(i)).openOn(map);
+    }
+    state.openPopup = openPopup;
+    var group;
+    if (opts.cluster) {
+      /* Clustering: one canvas ShapeMarker per incident inside Leaflet.markercluster. */
+      var R = L.canvas({ padding: 0.3 });
+      state.markers = [];
+      for (i = 0; i < n; i++) {
+        var m = new ShapeMarker([inc.lat[i], inc.lon[i]], {
+          renderer: R, radius: state.radius[i], verts: spec.shapes[types[inc.type[i]].shape],
+          color: '#222', weight: 0.8, fillColor: types[inc.type[i]].color, fillOpacity: 0.85
+        });
+        m.gcIndex = i;
+        state.markers.push(m);
+      }
+      group = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45,
+        disableClusteringAtZoom: 12, spiderfyOnMaxZoom: true });
+      group.addLayers(state.markers);
+      group.on('click', function (e) {
+        var mk = e.sourceTarget || e.layer;
+        if (mk && mk.gcIndex !== undefined) { openPopup(mk.gcIndex); }
+      });
+      group.on('mouseover', function (e) {
+        var mk = e.sourceTarget || e.layer;
+        if (mk && mk.gcIndex !== undefined) {
+          tip.setLatLng(mk.getLatLng()).setContent(tooltipFor(mk.gcIndex));
+          map.openTooltip(tip);
+        }
+      });
+      group.on('mouseout', function () { map.closeTooltip(tip); });
+      state.countDrawn = function () {
+        var c = 0;
+        group.eachLayer(function () { c++; });
+        return c;
+      };
+    } else {
+      group = new PointsLayer(state, 'points');
+      var hover = -1;
+      map.on('mousemove', function (e) {
+        if (!map.hasLayer(group)) { return; }
+        var i = group.hit(e.containerPoint);
+        if (i === hover) { return; }
+        hover = i;
+        map.getContainer().style.cursor = i >= 0 ? 'pointer' : '';
+        if (i >= 0) {
+          tip.setLatLng([inc.lat[i], inc.lon[i]]).setContent(tooltipFor(i));
+          map.openTooltip(tip);
+        } else {
+          map.closeTooltip(tip);
+        }
+      });
+      map.on('click', function (e) {
+        if (!map.hasLayer(group) || L.DomUtil.hasClass(map.getContainer(), 'gc-measuring')) {
+          return;
+        }
+        var i = group.hit(e.containerPoint);
+        if (i >= 0) { openPopup(i); }
+      });
+      state.countDrawn = function () { group.redraw(); return group.drawn; };
+    }
+    state.group = group;
+    group.addTo(map);
+    control.addOverlay(group, escHtml(spec.names.incidents));
+    var hasImprecise = false;
+    for (i = 0; i < n && !hasImprecise; i++) { hasImprecise = inc.prec[i] >= 2 && inc.unc[i] > 0; }
+    if (opts.uncertainty && hasImprecise) {
+      state.circleLayer = new PointsLayer(state, 'circles');
+      state.circleLayer.addTo(map);
+      control.addOverlay(state.circleLayer, escHtml(spec.names.uncertainty));
+    }
+    if (opts.heat) {
+      state.heat = L.heatLayer(heatPoints(state), { radius: 22, blur: 18, minOpacity: 0.3,
+        max: spec.heatMax || 1 });
+      state.heat.addTo(map);
+      control.addOverlay(state.heat, escHtml(spec.names.heat));
+    }
+  }
+
+  function heatPoints(state) {
+    var inc = state.spec.incidents, pts = [];
+    for (var h = 0; h < inc.lat.length; h++) {
+      if (state.visible[h]) { pts.push([inc.lat[h], inc.lon[h], 1 + Math.max(inc.fat[h], 0)]); }
+    }
+    return pts;
+  }
+
+  /* Show only incidents dated on or before `cutoff` (a day number); undated always show. */
+  function filterTo(state, spec, cutoff) {
+    var inc = spec.incidents, n = inc.lat.length, add = [], remove = [], shown = 0;
+    for (var i = 0; i < n; i++) {
+      var want = inc.day[i] < 0 || inc.day[i] <= cutoff ? 1 : 0;
+      shown += want;
+      if (want !== state.visible[i] && state.markers) {
+        (want ? add : remove).push(state.markers[i]);
+      }
+      state.visible[i] = want;
+    }
+    if (state.markers) {
+      state.group.removeLayers(remove);
+      state.group.addLayers(add);
+    } else {
+      state.group.redraw();
+    }
+    if (state.circleLayer) { state.circleLayer.redraw(); }
+    if (state.heat) { state.heat.setLatLngs(heatPoints(state)); }
+    state.shown = shown;
+    return shown;
+  }
+
+  function addTimeline(map, spec, state) {
+    var days = spec.incidents.days;
+    if (!days.length) { return; }
+    var ctl = L.control({ position: 'bottomleft' });
+    ctl.onAdd = function () {
+      var box = el('div', 'gc-timeline leaflet-control');
+      L.DomEvent.disableClickPropagation(box);
+      var label = el('div', 'gc-timeline-label');
+      var input = el('input');
+      input.type = 'range';
+      input.min = '0';
+      input.max = String(days.length - 1);
+      input.step = '1';
+      input.value = String(days.length - 1);
+      input.setAttribute('aria-label', 'Show incidents up to this date');
+      var timer = null;
+      function apply() {
+        var cutoff = days[Number(input.value)];
+        var shown = filterTo(state, spec, cutoff);
+        label.textContent = 'Up to ' + dayString(spec.incidents.day0 + cutoff) + ': ' + shown + ' of ' +
+          spec.incidents.lat.length + ' incidents';
+      }
+      input.addEventListener('input', apply);
+      var play = button(box, '\u25B6', 'Play through the dates', function () {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = '\u25B6'; return; }
+        if (Number(input.value) >= days.length - 1) { input.value = '0'; apply(); }
+        play.textContent = '\u275A\u275A';
+        timer = setInterval(function () {
+          if (Number(input.value) >= days.length - 1) {
+            clearInterval(timer); timer = null; play.textContent = '\u25B6'; return;
+          }
+          input.value = String(Number(input.value) + 1);
+          apply();
+        }, 700);
+      });
+      box.appendChild(input);
+      box.appendChild(label);
+      state.setDay = function (k) { input.value = String(k); apply(); };
+      apply();
+      return box;
+    };
+    ctl.addTo(map);
+  }
+
+  function featureCard(props) {
+    return card(props._title, props._rows || []);
+  }
+
+  function vectorLayer(fc, style, cls, pointStyle) {
+    return L.geoJSON(fc, {
+      style: function () { return L.extend({ className: cls }, style); },
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, L.extend({ className: cls }, pointStyle || style));
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties || {};
+        if (p._title || p._rows) {
+          layer.bindPopup(function () { return featureCard(p); }, { maxWidth: 340 });
+        }
+        if (p._tip) {
+          var node = el('span', null, p._tip);
+          layer.bindTooltip(node, { sticky: !(f.geometry && f.geometry.type === 'Point') });
+        }
+      }
+    });
+  }
+
+  function draw(map, spec) {
+    var state = { spec: spec, map: map };
+    maps[spec.id] = state;
+    // Without a tile layer Leaflet has no zoom limits; markercluster needs one.
+    if (map.options.maxZoom === undefined) { map.setMaxZoom(18); }
+    map.attributionControl.setPrefix(false);
+    for (var a = 0; a < spec.attribution.length; a++) {
+      map.attributionControl.addAttribution(escHtml(spec.attribution[a]));
+    }
+    if (spec.bounds) {
+      map.fitBounds(spec.bounds, { padding: [24, 24], maxZoom: spec.maxZoom, animate: false });
+    }
+    var base = map.createPane('gcBasemap');
+    base.style.zIndex = 250;
+    base.style.pointerEvents = 'none';
+    var control = L.control.layers(null, null, { collapsed: spec.collapsed, position: 'topright' });
+    control.addTo(map);
+    if (spec.basemap) {
+      var land = L.geoJSON(spec.basemap, {
+        pane: 'gcBasemap', interactive: false,
+        style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea',
+          fillOpacity: spec.tiles ? 0 : 1, className: 'gc-country' }
+      }).addTo(map);
+      control.addOverlay(land, escHtml(spec.names.basemap));
+      if (!spec.tiles) { L.DomUtil.addClass(map.getContainer(), 'gc-offline'); }
+    }
+    var layers = spec.vectors;
+    for (var v = 0; v < layers.length; v++) {
+      var lay = layers[v];
+      var g = vectorLayer(lay.data, lay.style, lay.cls, lay.pointStyle);
+      if (lay.show !== false) { g.addTo(map); }
+      control.addOverlay(g, escHtml(lay.name));
+    }
+    for (var o = 0; o < spec.overlays.length; o++) {
+      var ov = spec.overlays[o];
+      var img = L.imageOverlay(ov.url, ov.bounds, { opacity: ov.opacity, interactive: false,
+        className: 'gc-overlay' }).addTo(map);
+      control.addOverlay(img, escHtml(ov.name));
+    }
+    if (spec.deployments.length) {
+      var dg = L.featureGroup();
+      var icon = L.divIcon({ html: spec.deployIcon, className: 'gc-deployment',
+        iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10] });
+      for (var d = 0; d < spec.deployments.length; d++) {
+        var dep = spec.deployments[d];
+        var mk = L.marker([dep.lat, dep.lon], { icon: icon, keyboard: true, zIndexOffset: 500 });
+        mk.bindTooltip(el('span', null, dep.tip), { direction: 'right', offset: [10, 0] });
+        (function (p) {
+          mk.bindPopup(function () { return featureCard(p); }, { maxWidth: 340 });
+        }(dep));
+        mk.on('add', function () { this.getElement().setAttribute('aria-label', 'deployment'); });
+        dg.addLayer(mk);
+      }
+      dg.addTo(map);
+      control.addOverlay(dg, escHtml(spec.names.deployments));
+    }
+    if (spec.incidents) { incidentLayer(map, spec, control, state); }
+    L.control.scale({ position: 'bottomleft', maxWidth: 160 }).addTo(map);
+    if (spec.options.timeline && spec.incidents) { addTimeline(map, spec, state); }
+    addFullscreen(map);
+    state.measure = addMeasure(map);
+    addTitle(map, spec);
+    addLegend(map, spec);
+    if (!state.countDrawn) { state.countDrawn = function () { return 0; }; }
+    state.ready = true;
+    state.drawnAt = performance.now();
+    // Two animation frames later the first frame with everything drawn has been produced.
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { state.paintedAt = performance.now(); });
+    });
+    return state;
+  }
+
+  return { draw: draw, maps: maps, vincenty: vincenty, escHtml: escHtml };
+}());
