@@ -401,7 +401,7 @@ class Geocoder:
                 top = result.hits[0] if result.hits else None
                 if top is not None and top.layer == 1 and "admin1" in kinds \
                         and self.base.kind[top.idx] != "admin1" \
-                        and 0 <= (a1 := self._admin1_of(top.idx)):
+                        and (a1 := self._admin1_of(top.idx)) >= 0:
                     # "Deir ez-Zor province": the province that contains the city.
                     return _Result([_Hit(1, a1, top.tier, top.score)], "qualifier",
                                    ctx=hinted)
