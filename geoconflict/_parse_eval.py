@@ -161,8 +161,8 @@ def score_reports(reports: list[dict[str, Any]]) -> Scores:
             best, best_km = None, float("inf")
             for i in free:
                 start = incidents["mention_start"].iloc[i]
-                geom = geoms_by_start.get(int(start)) if start == start and start is not None \
-                    else None
+                geom = None if str(start) in ("<NA>", "nan", "None") else \
+                    geoms_by_start.get(int(start))
                 if geom is None:
                     geom = incidents.geometry.iloc[i]
                 km = _distance_km(gold_inc["lon"], gold_inc["lat"], geom)
@@ -178,7 +178,8 @@ def score_reports(reports: list[dict[str, Any]]) -> Scores:
             gold_date = gold_inc["date"]
             if isinstance(gold_date, str):
                 gold_date = dt.date.fromisoformat(gold_date)
-            if row["event_date"] == row["event_date"] and row["event_date"].date() == gold_date:
+            event_date = row["event_date"]
+            if str(event_date) != "NaT" and event_date.date() == gold_date:
                 scores.date_correct += 1
             else:
                 scores.failures.append(f"{report['id']}: date {row['event_date']} != {gold_date}")
@@ -188,7 +189,7 @@ def score_reports(reports: list[dict[str, Any]]) -> Scores:
                 scores.failures.append(
                     f"{report['id']}: type {row['sub_event_type']} != {gold_inc['type']}")
             fat = row["fatalities"]
-            fat = None if fat is None or fat != fat or str(fat) == "<NA>" else int(fat)
+            fat = None if str(fat) in ("<NA>", "nan", "None") else int(fat)
             if fat == gold_inc["fatalities"]:
                 scores.fatalities_correct += 1
             else:

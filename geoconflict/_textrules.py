@@ -121,8 +121,10 @@ _NONE = re.compile(
     r"|\bwithout\s+casualties|\bno\s+\w+\s+(?:were|was)\s+(?:hurt|injured|killed|damaged)",
     re.IGNORECASE,
 )
+# Only "and" joins counted people: after a comma the text has usually moved on
+# ("killing three guards, a war monitor said").
 _LIST_ITEM = re.compile(
-    rf"(?:^|\band\s+|,\s*)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
+    rf"(?:^|\band\s+)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
 _STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at|near|according|said|"
                         r"when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
 
@@ -208,7 +210,7 @@ _EVENT_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "Explosions/Remote violence", "Remote explosive/landmine/IED"),
         (r"\bgrenades?\b", "Explosions/Remote violence", "Grenade"),
         (r"\bchemical\s+(?:weapon|attack)", "Explosions/Remote violence", "Chemical weapon"),
-        (r"\bdrones?\b|\bair\s*strikes?\b|\bairstrikes?\b|\bwarplanes?\b|\bbombers?\b|"
+        (r"\bdrones?\b|\bair\s*strikes?\b|\bstrikes?\s+(?:on|against)\b|\bairstrikes?\b|\bwarplanes?\b|\bbombers?\b|"
          r"\baircraft\b|\bhelicopters?\b|\bjets?\b|\bair\s+raids?\b|\bbombed\b|\bbombing\b|"
          r"\bUAVs?\b", "Explosions/Remote violence", "Air/drone strike"),
         (r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshelling\b|\bshells?\b|\bartillery\b|"
@@ -295,6 +297,23 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_MONTH_WORDS = tuple(sorted({name[:3] for name in _MONTHS}))
+_DIGITS = tuple("0123456789")
+#: Substrings without which a date pattern cannot match (a prefilter, not a parser).
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "dmy": _DIGITS, "mdy": _DIGITS, "iso": _DIGITS,
+    "weekday": ("day",),
+    "yesterday": ("yesterday",),
+    "last_night": ("night",),
+    "today": ("today", "this ", "tonight"),
+    "last_week": ("week",),
+    "part_month": _MONTH_WORDS,
+    "month": _MONTH_WORDS,
+    "last_month": ("month",),
+    "this_month": ("month",),
+}
+
+
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
     """The year of a month named without one: the latest not after publication."""
     if year:
@@ -302,12 +321,13 @@ def _month_year(month: int, year: str | None, published: dt.date) -> int:
     return published.year if month <= published.month else published.year - 1
 
 
-def resolve_date(clause: str, published: dt.date) -> ResolvedDate | None:
+def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     """Resolve the first date expression of an event clause against ``published``.
 
     Weekdays resolve to the latest such day on or before publication ("on Wednesday"
     in a Thursday report is the day before); "said on Friday" is about the statement,
-    not the event, and is skipped. Returns None if the clause names no date.
+    not the event, and is skipped. Returns None if the clause names no date. Without a
+    publication date only absolute dates ("15 January 2024", "2024-01-15") resolve.
 
     Examples
     --------
@@ -316,11 +336,23 @@ def resolve_date(clause: str, published: dt.date) -> ResolvedDate | None:
     >>> resolve_date("in late January", dt.date(2024, 2, 8)).time_precision
     2
     """
-    masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause)
+    low = clause.lower()
+    if "said" in low or "report" in low or "announc" in low or "told" in low \
+            or "added" in low or "says" in low:
+        masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause)
+    else:
+        masked = clause
     found: list[tuple[int, ResolvedDate]] = []
     for kind, pattern in _DATE_PATTERNS:
+        # Cheap substring tests first: most clauses hold one date expression at most.
+        if not any(word in low for word in _KIND_WORDS[kind]):
+            continue
+        if published is None and kind not in ("iso", "dmy", "mdy"):
+            continue
         for match in pattern.finditer(masked):
-            resolved = _resolve(kind, match, published)
+            if published is None and kind != "iso" and not match.group(3):
+                continue  # a day and month without a year need the publication date
+            resolved = _resolve(kind, match, published or dt.date.max)
             if resolved is not None:
                 found.append((match.start(), resolved))
                 break

@@ -78,10 +78,13 @@ class Mention:
     sentence: int = 0
     role: str = "mention"  # mention | event location | origin | attribute | actor name
 
+    #: Set when the text itself calls the place a district or neighbourhood.
+    text_kind: str | None = None
+
     @property
     def specificity(self) -> int:
         """Lower is more specific (a base beats a town beats a country)."""
-        return SPECIFICITY.get(self.kind, _DEFAULT_SPECIFICITY)
+        return SPECIFICITY.get(self.text_kind or self.kind, _DEFAULT_SPECIFICITY)
 
 
 @dataclass
@@ -189,16 +192,93 @@ def _as_records(found: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: Common English words that are also (far-away) place names in GeoNames.
+_COMMON_WORDS = frozenset({
+    "police", "mobile", "nice", "reading", "split", "marine", "deal", "bath", "buffalo",
+    "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
+    "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
+})
+#: Vessel names follow these words: "the tanker Marlin Luanda".
+_VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
+                     r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+
+
+@cache
+def _country_shapes() -> dict[str, Any]:
+    """Country outlines of the offline basemap by ISO3: a country named in the text is
+    an area, not its centroid."""
+    import shapely
+
+    from .datasets import load_features
+
+    try:
+        features = load_features("basemap")
+    except LookupError:
+        return {}
+    return {f["properties"].get("iso_a3"): shapely.geometry.shape(f["geometry"])
+            for f in features if f.get("geometry")}
+
+
+@cache
+def _actor_countries() -> dict[str, str]:
+    from .datasets import load_dataset
+
+    table = load_dataset("actors")
+    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
+                                                        strict=True) if isinstance(code, str)}
+
+
+def _context_countries(found: list[dict[str, Any]],
+                       actors: Sequence[tuple[int, int, str, str]]) -> list[str]:
+    """Countries the text is about: curated places and countries it names, its actors'."""
+    home = _actor_countries()
+    votes: dict[str, int] = {}
+    for _, _, _, actor in actors:
+        code = home.get(actor)
+        if code:
+            votes[code] = votes.get(code, 0) + 1
+    for rec in found:
+        if rec.get("country") and (rec.get("score", 0) >= 100 or rec.get("kind") in
+                                   ("country", "admin1", "city")):
+            votes[rec["country"]] = votes.get(rec["country"], 0) + 1
+    return sorted(votes, key=lambda c: -votes[c])
+
+
+_SHAPES: dict[str, Any] = {}
+
+
+def _shape(geometry: Any, key: str | None) -> Any:
+    """Shapely geometry of a gazetteer entry, converted once per entry."""
+    import shapely
+
+    if not isinstance(geometry, dict):
+        return geometry
+    if key is None:
+        return shapely.geometry.shape(geometry)
+    if key not in _SHAPES:
+        _SHAPES[key] = shapely.geometry.shape(geometry)
+    return _SHAPES[key]
+
+
 def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Mention]:
     """Gazetteer mentions, without those inside actor names, with a role each."""
     import shapely
 
     from .geocoder import find_places
 
+    # "Mosul's old city": the possessive is not part of the name (same offsets kept).
+    scan = _POSSESSIVE.sub("  ", text)
+    vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
+    found = _as_records(find_places(scan))
+    context = _context_countries(found, actors)
+    if context and any(rec.get("n_candidates", 1) > 1 for rec in found):
+        # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
+        found = _as_records(find_places(scan, country=context))
     mentions: list[Mention] = []
-    for rec in _as_records(find_places(text)):
+    for rec in found:
         start, end = int(rec["start"]), int(rec["end"])
-        geom = rec.get("geometry")
+        geom = _shape(rec.get("geometry"), rec.get("source_id"))
         if geom is None and rec.get("lon") is not None:
             geom = shapely.Point(float(rec["lon"]), float(rec["lat"]))
         precision = rec.get("geo_precision")
@@ -213,9 +293,26 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
             uncertainty_m=float(uncertainty) if uncertainty is not None
             and uncertainty == uncertainty else 2_000.0,
         )
+        # "the city's Zubair district": the text says how specific the place is.
+        qualifier = re.match(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b",
+                             text[end:end + 16])
+        if qualifier and mention.kind in ("city", "town", "village", "populated place"):
+            mention.text_kind = "district"
+        if mention.kind == "country" and mention.country in _country_shapes():
+            mention.geometry = _country_shapes()[mention.country]
         if any(a_start <= start < a_end or a_start < end <= a_end
                for a_start, a_end, _, _ in actors):
             mention.role = "actor name"
+        elif any(v_start <= start < v_end for v_start, v_end in vessels) or \
+                _inside_proper_name(text, start, end):
+            mention.role = "name part"
+        elif mention.surface.lower() in _COMMON_WORDS and mention.score < 100:
+            mention.role = "common word"
+        elif context and mention.score < 100 and mention.country not in context and \
+                mention.kind in ("town", "village", "locality", "populated place"):
+            # A small GeoNames town in a country nothing else in the text points to is
+            # far more often a partial or foreign word than the event's site.
+            mention.role = "out of context"
         elif _ATTRIBUTIVE.match(text[end:end + 12]) or (
                 text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
             # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
@@ -227,13 +324,28 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
     return mentions
 
 
+def _inside_proper_name(text: str, start: int, end: int) -> bool:
+    """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
+    start, runs into the mention, so the mention is part of a longer name."""
+    before = text[max(0, start - 30):start]
+    match = re.search(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$", before)
+    if not match:
+        return False
+    word = match.group(1)
+    return word not in ("In", "At", "Near", "From", "Of", "The", "On", "To", "And", "By",
+                        "Eastern", "Western", "Northern", "Southern", "Central", "Greater",
+                        "North", "South", "East", "West", "Old", "New") and \
+        not text[start - len(word) - 1:start].startswith(("Al ", "El "))
+
+
 # ------------------------------------------------------------------------- the parser
 
 
 def _coordinated(text: str, first: Mention, second: Mention) -> bool:
     """True when two places are listed together ("in Al-Mayadin and Abu Kamal")."""
     between = text[first.end:second.start]
-    return bool(re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:near\s+|in\s+)?", between))
+    return bool(re.fullmatch(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
+                             r"(?:near\s+|in\s+|around\s+)?", between))
 
 
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
@@ -355,8 +467,9 @@ def _parse(text: str, pub: dt.date | None
     last_date: tuple[dt.date, int] | None = None
     for s_index, (s_start, s_end) in enumerate(sentence_spans):
         sentence_text = text[s_start:s_end]
-        sentence_date = resolve_date(sentence_text, pub) if pub else None
-        for c_start, c_end in clauses(text, s_start, s_end):
+        sentence_date = resolve_date(sentence_text, pub)
+        parts = clauses(text, s_start, s_end)
+        for c_start, c_end in parts:
             clause_text = text[c_start:c_end]
             kind = classify_event(clause_text)
             counts = casualties(clause_text)
@@ -366,7 +479,7 @@ def _parse(text: str, pub: dt.date | None
                 if incidents:
                     _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
                 continue
-            resolved = resolve_date(clause_text, pub) if pub else None
+            resolved = resolve_date(clause_text, pub) if len(parts) > 1 else None
             resolved = resolved or sentence_date
             date: dt.date | None
             if resolved is not None:
