@@ -102,10 +102,10 @@ def _points(gdf: gpd.GeoDataFrame, what: str, *, report: bool = True) -> _Points
     if bad and report:
         rows = ", ".join(str(x) for x in gdf.index[~ok][:5])
         more = " ..." if bad > 5 else ""
+        fate = ("they cannot be measured to and are left out" if what != "incidents" else
+                "they are kept, with null distances, and counted in no radius")
         warnings.warn(f"{what}: {bad} of {n} rows have a missing, empty or invalid geometry "
-                      f"(index {rows}{more}); they are kept, with null distances, and "
-                      "counted in no radius",
-                      MissingGeometryWarning, stacklevel=3)
+                      f"(index {rows}{more}); {fate}", MissingGeometryWarning, stacklevel=3)
     unc = np.zeros(n)
     if "uncertainty_m" in gdf.columns:
         import pandas as pd

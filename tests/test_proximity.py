@@ -263,3 +263,12 @@ def test_scenario_call_as_the_demo_makes_it() -> None:
     assert out["deployment_name"].iloc[0] == "Tower 22"
     assert out["distance_m"].iloc[0] < 1000
     assert out["distance_m"].notna().all()
+
+
+def test_deployments_without_location_are_reported_and_skipped() -> None:
+    inc = layer(np.array([44.4]), np.array([33.3]), "e")
+    dep = layer(np.array([44.41, 44.5]), np.array([33.3, 33.3]))
+    dep.loc[0, "geometry"] = None
+    with pytest.warns(MissingGeometryWarning, match="deployments: 1 of 2 .*left out"):
+        out = nearest(inc, dep)
+    assert out["deployment_id"].iloc[0] == "d1"
