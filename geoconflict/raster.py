@@ -424,9 +424,10 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
         projected = gdf.geometry.to_crs(src.crs)
         metres = 1.0 if src.crs.is_geographic else float(src.crs.linear_units_factor[1])
         # Visit zones in raster block order so GDAL's block cache serves neighbours.
-        cent = projected.envelope.centroid
+        box = projected.bounds
         inv = ~src.transform
-        cols, rows = inv @ (cent.x.to_numpy(), cent.y.to_numpy())
+        cols, rows = inv @ (((box.minx + box.maxx) / 2).to_numpy(),
+                            ((box.miny + box.maxy) / 2).to_numpy())
         order = np.lexsort((np.nan_to_num(np.asarray(cols)) // 512,
                             np.nan_to_num(np.asarray(rows)) // 512))
         records: list[dict[str, float]] = [{}] * len(gdf)

@@ -169,3 +169,25 @@ def test_exposure_errors_name_the_problem(tmp_path: Path) -> None:
         zonal_exposure(zones, tmp_path / "missing.tif")
     with pytest.raises(RasterError, match="band 3"):
         zonal_exposure(zones, raster, band=3)
+
+
+@pytest.mark.parametrize("geom", [
+    shapely.Point(11.03, 19.02).buffer(0.37, quad_segs=10),
+    shapely.Polygon([(10, 20), (12, 20.5), (11, 18)]),  # reaches past the window
+    shapely.Point(11, 19).buffer(0.5).difference(shapely.Point(11.1, 19).buffer(0.2)),
+    shapely.MultiPolygon([shapely.box(10.05, 19.05, 10.33, 19.37),
+                          shapely.box(10.6, 19.6, 10.61, 19.95)]),
+    shapely.Polygon([(10.5, 19.5), (10.52, 19.9), (10.9, 19.6), (10.7, 19.55), (10.75, 19.2)]),
+])
+def test_pixel_fractions_equal_shapely_intersections(geom: Any) -> None:
+    from affine import Affine
+
+    from geoconflict._zonal import _fractions
+
+    transform = Affine(0.1, 0, 10, 0, -0.1, 20)
+    fast = _fractions(geom, (20, 20), transform)
+    rows, cols = np.indices((20, 20))
+    x0, y1 = 10 + cols * 0.1, 20 - rows * 0.1
+    boxes = shapely.box(x0, y1 - 0.1, x0 + 0.1, y1)
+    exact = shapely.area(shapely.intersection(boxes, geom)) / 0.01
+    assert np.abs(fast - exact).max() < 1e-9
