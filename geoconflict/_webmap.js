@@ -290,7 +290,7 @@ window.GeoconflictMap = (function () {
    * one fill per event type, and hit-tested through a screen grid. One Leaflet object per
    * incident (folium's way) costs ~0.1 ms each; this draws 100,000 in tens of ms. */
   var PointsLayer = L.Layer.extend({
-    options: { pane: 'overlayPane' },
+    options: { pane: 'gcIncidents' },
     initialize: function (st, mode) { this._st = st; this._mode = mode; this.drawn = 0; },
     onAdd: function (map) {
       this._canvas = L.DomUtil.create('canvas', 'gc-points gc-' + this._mode + ' leaflet-zoom-hide');
@@ -428,7 +428,7 @@ window.GeoconflictMap = (function () {
         state.py[i] = p0.y;
       }
       var f = inc.fat[i];
-      state.radius[i] = Math.min(4 + 2.2 * Math.sqrt(f > 0 ? f : 0), 16);
+      state.radius[i] = Math.min(5 + 2.2 * Math.sqrt(f > 0 ? f : 0), 16);
       state.visible[i] = 1;
     }
     function text(col, i) {
@@ -632,7 +632,7 @@ window.GeoconflictMap = (function () {
     return card(props._title, props._rows || []);
   }
 
-  function vectorLayer(fc, style, cls, pointStyle) {
+  function vectorLayer(fc, style, cls, pointStyle, labels) {
     return L.geoJSON(fc, {
       style: function () { return L.extend({ className: cls }, style); },
       pointToLayer: function (f, ll) {
@@ -645,7 +645,13 @@ window.GeoconflictMap = (function () {
         }
         if (p._tip) {
           var node = el('span', null, p._tip);
-          layer.bindTooltip(node, { sticky: !(f.geometry && f.geometry.type === 'Point') });
+          var point = f.geometry && f.geometry.type === 'Point';
+          if (labels && point) {
+            layer.bindTooltip(node, { permanent: true, direction: 'right', offset: [6, 0],
+              className: 'gc-label' });
+          } else {
+            layer.bindTooltip(node, { sticky: !point });
+          }
         }
       }
     });
@@ -666,6 +672,17 @@ window.GeoconflictMap = (function () {
     var base = map.createPane('gcBasemap');
     base.style.zIndex = 250;
     base.style.pointerEvents = 'none';
+    // Incidents above the deployment icons (markerPane is 600), below tooltips (650);
+    // the canvas takes no pointer events: hits are found from map mouse events.
+    var incPane = map.createPane('gcIncidents');
+    incPane.style.zIndex = 620;
+    incPane.style.pointerEvents = 'none';
+    var container = map.getContainer();
+    function zoomClass() {
+      L.DomUtil[map.getZoom() >= spec.labelZoom ? 'removeClass' : 'addClass'](container, 'gc-zoom-low');
+    }
+    map.on('zoomend', zoomClass);
+    zoomClass();
     var control = L.control.layers(null, null, { collapsed: spec.collapsed, position: 'topright' });
     control.addTo(map);
     if (spec.basemap) {
@@ -680,7 +697,7 @@ window.GeoconflictMap = (function () {
     var layers = spec.vectors;
     for (var v = 0; v < layers.length; v++) {
       var lay = layers[v];
-      var g = vectorLayer(lay.data, lay.style, lay.cls, lay.pointStyle);
+      var g = vectorLayer(lay.data, lay.style, lay.cls, lay.pointStyle, lay.labels);
       if (lay.show !== false) { g.addTo(map); }
       control.addOverlay(g, escHtml(lay.name));
     }
@@ -696,8 +713,11 @@ window.GeoconflictMap = (function () {
         iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10] });
       for (var d = 0; d < spec.deployments.length; d++) {
         var dep = spec.deployments[d];
-        var mk = L.marker([dep.lat, dep.lon], { icon: icon, keyboard: true, zIndexOffset: 500 });
-        mk.bindTooltip(el('span', null, dep.tip), { direction: 'right', offset: [10, 0] });
+        var mk = L.marker([dep.lat, dep.lon], { icon: icon, keyboard: true, zIndexOffset: 500,
+          title: dep.tip, alt: dep.tip });
+        // A name label, shown from spec.labelZoom on (CSS); the title attribute on hover.
+        mk.bindTooltip(el('span', null, dep.tip), { permanent: true, direction: 'right',
+          offset: [10, 0], className: 'gc-label gc-label-deployment' });
         (function (p) {
           mk.bindPopup(function () { return featureCard(p); }, { maxWidth: 340 });
         }(dep));

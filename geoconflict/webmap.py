@@ -365,8 +365,8 @@ def _ring_props(row: Mapping[str, Any]) -> dict[str, Any]:
     label = _text(row.get("label"))
     if label is None and _text(row.get("radius_m")) is not None:
         label = format_distance(float(row["radius_m"]))
-        if _text(row.get("name")):
-            label = f"{label} from {_text(row.get('name'))}"
+    if label is not None and _text(row.get("name")):
+        label = f"{label} from {_text(row.get('name'))}"
     return {"_title": label, "_tip": label,
             "_rows": _card_rows(row, (("name", "Around"), ("radius_m", "Radius (m)")))}
 
@@ -418,13 +418,17 @@ def _bounds_of(frames: Iterable[gpd.GeoDataFrame | None]) -> list[list[float]] |
 
 
 def _split_sites(sites: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    kind = sites["kind"].astype(object) if "kind" in sites.columns else None
-    gtype = sites.geom_type
-    lane = gtype.isin(["LineString", "MultiLineString"])
-    area = gtype.isin(["Polygon", "MultiPolygon"])
-    if kind is not None:
-        lane |= kind.isin(list(_LANE_KINDS))
-        area &= kind.isin(list(_AREA_KINDS))
+    """Sites -> shipping lanes (lines), maritime areas (by kind) and named places."""
+    import numpy as np
+
+    gtype = sites.geom_type.to_numpy()
+    lane = np.isin(gtype, ["LineString", "MultiLineString"])
+    if "kind" in sites.columns:
+        kind = sites["kind"].astype(object).to_numpy()
+        lane |= np.isin(kind, list(_LANE_KINDS))
+        area = np.isin(kind, list(_AREA_KINDS))
+    else:
+        area = np.isin(gtype, ["Polygon", "MultiPolygon"])
     area &= ~lane
     return {"lanes": sites[lane], "areas": sites[area], "places": sites[~lane & ~area]}
 
@@ -532,6 +536,7 @@ def conflict_map(
         "dataDate": data_date, "shapes": SHAPES, "names": LAYER_NAMES,
         "precisionNames": {str(k): v.split(":")[0] for k, v in GEO_PRECISION.items()},
         "collapsed": collapsed_layers, "deployIcon": deployment_svg(), "maxZoom": 12,
+        "labelZoom": 8,
         "incidents": None, "deployments": [], "vectors": [], "overlays": [], "tiles": bool(tiles),
     }
     n_inc = 0
@@ -586,12 +591,16 @@ def conflict_map(
     if lanes is not None and len(lanes):
         groups["lanes"].append(lanes)
     for key in ("areas", "lanes", "places"):
-        for part in groups[key]:
-            if not len(part):
-                continue
+        parts = [p for p in groups[key] if len(p)]
+        if not parts:
+            continue
+        import pandas as pd
+
+        for part in [pd.concat(parts, ignore_index=True)] if len(parts) > 1 else parts:
             style = _STYLES[key]
             spec["vectors"].append({"name": LAYER_NAMES[key], "cls": f"gc-{key}",
-                                    "style": style, "data": _feature_collection(part, _site_props)})
+                                    "style": style, "labels": True,
+                                    "data": _feature_collection(part, _site_props)})
             other_rows.append({"color": style.get("fillColor", style["color"]),
                                "outline": key == "lanes", "label": LAYER_NAMES[key],
                                "extra": f"{len(part):,}"})
@@ -639,7 +648,7 @@ def conflict_map(
     centre = ([sum(c) / 2 for c in zip(*spec["bounds"], strict=True)]
               if spec["bounds"] else [29.0, 42.0])
     fmap = folium.Map(location=centre, zoom_start=5, tiles=tiles, control_scale=False,
-                      zoom_control=True)
+                      zoom_control=True, font_size="12px")
     fmap.add_child(_runtime_element(spec))
     return ConflictMap(fmap, spec, title=title, cluster=use_cluster, heat=spec["options"]["heat"])
 
