@@ -44,8 +44,9 @@ __all__ = ["MapSpec", "load_map_spec", "render_map_spec"]
 
 _TOP_KEYS = {"title", "subtitle", "data_date", "attribution", "basemap", "options", "view",
              "layers", "description"}
-_OPTION_KEYS: dict[str, type | tuple[type, ...]] = {"heatmap": bool, "timeline": bool, "cluster": (bool, str),
-                "uncertainty": (bool, str), "notes": (bool, str), "collapsed_layers": bool}
+_OPTION_KEYS: dict[str, type | tuple[type, ...]] = {
+    "heatmap": bool, "timeline": bool, "cluster": (bool, str), "uncertainty": (bool, str),
+    "notes": (bool, str), "collapsed_layers": bool}
 _LAYER_KEYS = {"incidents", "deployments", "sites", "lanes", "rings"}
 _FEATURE_LAYER_KEYS = {"data", "where"}
 _RING_KEYS = {"around", "where", "radii"}
