@@ -37,7 +37,7 @@ __all__ = ["CHUNK_ROWS", "clean_value", "encode_column", "iter_feature_texts", "
 
 #: Rows encoded at once: large enough to amortise numpy calls, small enough to keep
 #: peak memory in the tens of MiB whatever the number of features.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 
 _encode_str = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring  # type: ignore[attr-defined]
 
