@@ -109,11 +109,13 @@ def to_float(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
         arr = pc.cast(pa.array(text, type=pa.large_string()), pa.float64())
         out = pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index)
-        return out, np.zeros(len(values), dtype=bool)
+        if np.isfinite(out.to_numpy()[out.notna().to_numpy()]).all():
+            return out, np.zeros(len(values), dtype=bool)
     except (ValueError, TypeError, ImportError):
         pass
     clean = text.str.strip().str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
     out = pd.to_numeric(clean, errors="coerce").astype("float64")
+    out = out.where(np.isfinite(out.to_numpy()))  # "1e400", "inf" are not measurements
     bad = np.asarray(out.isna() & clean.notna() & (clean != ""), dtype=bool)
     return out, bad
 
@@ -138,6 +140,9 @@ def to_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Ser
         if not left.any():
             break
         parsed.loc[left] = pd.to_datetime(text[left], format=fmt, errors="coerce", utc=True)
+    # years outside datetime64[ns] (e.g. "-200" read as ISO year -200) are not dates here
+    years = parsed.dt.year
+    parsed = parsed.where((years >= 1678) & (years <= 2261))
     naive = parsed.dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
     out_values = np.where(codes >= 0, naive[np.maximum(codes, 0)] if len(naive) else
                           np.datetime64("NaT", "ns"), np.datetime64("NaT", "ns"))
