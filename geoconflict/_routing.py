@@ -41,51 +41,66 @@ class _Network:
     edge_geometry: np.ndarray   # projected LineStrings
     tree: Any                   # shapely STRtree over edge_geometry
     crs: Any
-    size: tuple[int, int]
+    size: int
 
 
 _NETWORKS: weakref.WeakKeyDictionary[Any, _Network] = weakref.WeakKeyDictionary()
 
 
 def prepare(graph: nx.MultiDiGraph) -> _Network:
+    """Adjacency matrices and an edge index for ``graph`` (cached per graph object).
+
+    The cache is keyed by the graph object and its node count: copy a graph before
+    editing its edges if you route on it again.
+    """
+    size = graph.number_of_nodes()
     cached = _NETWORKS.get(graph)
-    size = (graph.number_of_nodes(), graph.number_of_edges())
     if cached is not None and cached.size == size:
         return cached
     import osmnx as ox
     import scipy.sparse as sp
     import shapely
 
-    if size[1] == 0:
-        msg = "the road network has no edges"
-        raise RoadsError(msg)
+    graph_in = graph
     if not ox.projection.is_projected(graph.graph.get("crs")):
         # A plain osmnx graph: make it look like road_network's output.
-        graph_in = graph
         from .roads import _finish_graph
 
         graph = _finish_graph(graph.copy())
-    else:
-        graph_in = graph
-        if any("travel_time" not in d or "length" not in d
-               for _, _, d in graph.edges(data=True)):
-            msg = "projected graph lacks 'length'/'travel_time' on edges: use road_network()"
-            raise RoadsError(msg)
-    edges = ox.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True)
-    nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    # One pass over the edges, geometries built in bulk: osmnx.graph_to_gdfs builds one
+    # LineString per edge in Python, which dominated preparation on large graphs.
+    rows = list(graph.edges(keys=True, data=True))
+    if not rows:
+        msg = "the road network has no edges"
+        raise RoadsError(msg)
+    if any("travel_time" not in d or "length" not in d for *_, d in rows):
+        msg = "graph edges lack 'length'/'travel_time': build it with road_network()"
+        raise RoadsError(msg)
+    nodes = np.empty(size, dtype=object)
+    nodes[:] = list(graph.nodes)
     position = {node: i for i, node in enumerate(nodes.tolist())}
-    u = edges.index.get_level_values(0)
-    v = edges.index.get_level_values(1)
-    edge_u = np.fromiter((position[n] for n in u), dtype=np.int64, count=len(u))
-    edge_v = np.fromiter((position[n] for n in v), dtype=np.int64, count=len(v))
-    length = edges["length"].to_numpy(dtype=float)
-    time = edges["travel_time"].to_numpy(dtype=float)
-    oneway = edges["oneway"].map(_truthy).to_numpy(dtype=bool) if "oneway" in edges else None
-    pairs = set(zip(edge_u.tolist(), edge_v.tolist(), strict=True))
-    has_twin = np.fromiter(((b, a) in pairs for a, b in zip(edge_u.tolist(), edge_v.tolist(),
-                                                             strict=True)),
-                           dtype=bool, count=len(edge_u))
-    reversible = has_twin if oneway is None else (~oneway & has_twin)
+    xs = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), dtype=float, count=size)
+    ys = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), dtype=float, count=size)
+    count = len(rows)
+    edge_u = np.fromiter((position[r[0]] for r in rows), dtype=np.int64, count=count)
+    edge_v = np.fromiter((position[r[1]] for r in rows), dtype=np.int64, count=count)
+    length = np.fromiter((r[3]["length"] for r in rows), dtype=float, count=count)
+    time = np.fromiter((r[3]["travel_time"] for r in rows), dtype=float, count=count)
+    oneway = np.fromiter((_truthy(r[3].get("oneway", False)) for r in rows), dtype=bool,
+                         count=count)
+    geometry = np.empty(count, dtype=object)
+    curved = np.fromiter(("geometry" in r[3] for r in rows), dtype=bool, count=count)
+    geometry[curved] = [r[3]["geometry"] for r, c in zip(rows, curved, strict=True) if c]
+    straight = ~curved
+    if straight.any():
+        a, b = edge_u[straight], edge_v[straight]
+        ends = np.stack([np.column_stack([xs[a], ys[a]]), np.column_stack([xs[b], ys[b]])],
+                        axis=1)
+        geometry[straight] = shapely.linestrings(ends)
+    # A two-way street is an edge and its reverse twin; a one-way street has no twin.
+    key = edge_u * size + edge_v
+    has_twin = np.isin(edge_v * size + edge_u, key)
+    reversible = has_twin & ~oneway
 
     def csr(weight: np.ndarray) -> Any:
         # Parallel edges: keep the minimum (a sparse matrix would sum duplicates).
@@ -93,11 +108,9 @@ def prepare(graph: nx.MultiDiGraph) -> _Network:
         a, b, w = edge_u[order], edge_v[order], weight[order]
         first = np.ones(len(a), dtype=bool)
         first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        n = len(nodes)
         # Explicit zeros (zero-length edges) stay edges in scipy.sparse.csgraph.
-        return sp.csr_array((w[first], (a[first], b[first])), shape=(n, n))
+        return sp.csr_array((w[first], (a[first], b[first])), shape=(size, size))
 
-    geometry = edges.geometry.to_numpy()
     network = _Network(nodes=nodes, lengths=csr(length), times=csr(time), edge_u=edge_u,
                        edge_v=edge_v, edge_length=length, edge_time=time,
                        edge_reversible=reversible, edge_geometry=geometry,
