@@ -81,7 +81,7 @@ def sniff_delimiter(text: str, *, hint: str | None = None) -> str:
 
 
 def _arrow_read(source: Path | bytes, encoding: str, delimiter: str, names: list[str],
-                skip: int, bad: list[tuple[str, str]]) -> pa.Table:
+                skip: int, bad: list[tuple[str, str]], *, multiline: bool) -> pa.Table:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -90,10 +90,13 @@ def _arrow_read(source: Path | bytes, encoding: str, delimiter: str, names: list
                     row.text))
         return "skip"
 
-    read = pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24,
+    # 1 MiB blocks (pyarrow's default) parse in parallel far better than large ones.
+    read = pacsv.ReadOptions(column_names=names, skip_rows=skip,
                              encoding="utf8" if encoding == "utf-8-sig" else encoding)
+    # Without newlines_in_values the parser splits blocks freely (faster) and a
+    # quoted line break cut at a block boundary shows up as an invalid row: re-read then.
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad,
-                               newlines_in_values=True)
+                               newlines_in_values=multiline)
     convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                    strings_can_be_null=True, null_values=[""],
                                    quoted_strings_can_be_null=True)
@@ -117,6 +120,7 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
     name
         The file name used in messages.
     """
+    import numpy as np
     import pyarrow as pa
 
     head = read_head(path, data)
@@ -129,7 +133,16 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
     for encoding in candidates:
         bad: list[tuple[str, str]] = []
         try:
-            table = _arrow_read(source, encoding, delimiter, names, header_lines, bad)
+            table = _arrow_read(source, encoding, delimiter, names, header_lines, bad,
+                                multiline=False)
+            # pyarrow still parses a quoted line break right when it falls inside one
+            # block, so a line count that does not add up also means multi-line values
+            multiline = any(_fragment(text) for _, text in bad) or \
+                _count_lines(source) != header_lines + table.num_rows + len(bad)
+            if multiline:
+                bad = []
+                table = _arrow_read(source, encoding, delimiter, names, header_lines, bad,
+                                    multiline=True)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             text = str(exc)
             if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "utf8" in text \
@@ -139,41 +152,48 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
             msg = f"cannot parse as delimited text: {text}"
             raise EventsError(msg, file=name) from exc
         result = Table(table, encoding, delimiter, header_lines)
-        result.bad_rows, result.lines = _line_numbers(source, result, bad)
+        if not multiline and not bad:
+            # one record per line, none skipped: the line number is arithmetic
+            result.lines = np.arange(header_lines + 1, header_lines + 1 + table.num_rows)
+        else:
+            result.bad_rows, result.lines = _line_numbers(source, result, bad,
+                                                          multiline=multiline)
         return result
     msg = f"cannot decode the file as UTF-8, cp1252 or latin-1: {last_error}"
     raise EventsError(msg, file=name)
 
 
-def _count_lines(source: Path | bytes) -> tuple[int, bytes]:
-    """Number of lines and the last byte of the file, reading it in chunks."""
+def _count_lines(source: Path | bytes) -> int:
+    """Number of lines (a last line without a line break counts), reading in chunks."""
     if isinstance(source, bytes):
-        return source.count(b"\n"), source[-1:]
-    count, last = 0, b""
+        return source.count(b"\n") + int(bool(source) and not source.endswith(b"\n"))
+    count, last = 0, b"\n"
     with open(source, "rb") as fh:
         while chunk := fh.read(1 << 24):
             count += chunk.count(b"\n")
             last = chunk[-1:]
-    return count, last
+    return count + int(last != b"\n")
 
 
-def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]]
-                  ) -> tuple[list[tuple[int, str, str]], np.ndarray]:
+def _fragment(text: str) -> bool:
+    """A blank line, or a piece of a record cut at a quoted line break (odd quotes)."""
+    return not text.strip() or text.count('"') % 2 == 1
+
+
+def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]], *,
+                  multiline: bool) -> tuple[list[tuple[int, str, str]], np.ndarray]:
     """Line number of every row and of every unsplittable row.
 
-    Fast path: when the file has exactly one line per record, row ``i`` is on line
-    ``header + i + 1``, shifted past unsplittable rows (found by their text). Otherwise
+    Without line breaks in values, row ``i`` is on line ``header + i + 1`` shifted past
+    the unsplittable rows, which are found by their text in one regex pass. Otherwise
     (quoted line breaks, blank lines) the file is scanned once with :mod:`csv`.
     """
     import numpy as np
 
-    n = result.table.num_rows
-    newlines, last = _count_lines(source)
-    n_lines = newlines + (1 if last not in (b"\n", b"") else 0)
-    records = n + len(bad)
-    if n_lines == result.header_lines + records:
+    if not multiline:
         bad_lines = _find_lines(source, result.encoding, [text for _, text in bad])
         if bad_lines is not None:
+            n_lines = result.header_lines + result.table.num_rows + len(bad)
             all_lines = np.arange(result.header_lines + 1, n_lines + 1)
             keep = ~np.isin(all_lines, bad_lines)
             found = sorted(zip(bad_lines, bad, strict=True), key=lambda t: t[0])
@@ -182,7 +202,7 @@ def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]
 
 
 def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[int] | None:
-    """Line numbers of whole lines equal to ``texts`` (in order), or None if not found."""
+    """Line numbers of whole lines equal to ``texts``, or None if one is not found."""
     if not texts:
         return []
     enc = "utf-8" if encoding == "utf-8-sig" else encoding
@@ -193,27 +213,28 @@ def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[i
 
 
 def _find_in(buf: bytes | mmap.mmap, enc: str, texts: list[str]) -> list[int] | None:
-    """Line numbers of whole-line occurrences of ``texts`` (pyarrow reports bad rows in no
-    particular order when parsing in parallel), each occurrence used once."""
-    used: set[int] = set()
-    starts: list[int] = []
-    for text in texts:
-        needle = text.encode(enc)
-        at = buf.find(needle)
-        while at >= 0 and (at in used or (at > 0 and buf[at - 1:at] != b"\n")):
-            at = buf.find(needle, at + 1)
-        if at < 0:
-            return None
-        used.add(at)
-        starts.append(at)
-    order = sorted(range(len(starts)), key=starts.__getitem__)
-    lines = [0] * len(starts)
-    pos, line = 0, 1
-    for k in order:
-        line += buf[pos:starts[k]].count(b"\n")
-        pos = starts[k]
-        lines[k] = line
-    return lines
+    """One regex pass for all texts (pyarrow reports bad rows in no particular order when
+    parsing in parallel); each occurrence is used once, in file order."""
+    import re
+
+    wanted: dict[bytes, list[int]] = {}
+    for k, text in enumerate(texts):
+        wanted.setdefault(text.encode(enc), []).append(k)
+    alternatives = b"|".join(re.escape(t) for t in sorted(wanted, key=len, reverse=True))
+    pattern = re.compile(b"^(?:" + alternatives + b")\r?$", re.MULTILINE)
+    lines = [0] * len(texts)
+    pos, line, left = 0, 1, len(texts)
+    for match in pattern.finditer(buf):
+        key = match.group(0).rstrip(b"\r")
+        if not wanted.get(key):
+            continue
+        line += buf[pos:match.start()].count(b"\n")
+        pos = match.start()
+        lines[wanted[key].pop(0)] = line
+        left -= 1
+        if not left:
+            return lines
+    return None
 
 
 def _scan_lines(source: Path | bytes, result: Table, bad: list[tuple[str, str]]
