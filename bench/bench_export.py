@@ -10,7 +10,10 @@ Rows (each against its peer, measured in the same run on the same GeoDataFrame)
 - peak memory of each write: resident set size sampled every 5 ms by a thread, minus
   the RSS when the write began, in a fresh interpreter per measurement (so GDAL's C allocations count too, unlike tracemalloc);
   and, to show the GeoJSON writer is streamed, its peak at 1/10 of the rows (a bounded
-  writer's peak does not grow with the number of features). Every measurement runs
+  writer's peak does not grow with the number of features), plus the writer's peak
+  Python heap (tracemalloc, into a sink that keeps nothing) at n/10 and n: resident
+  memory also reflects how the allocator hands pages back, the heap peak does not.
+  Every measurement runs
   in a fresh interpreter, so heaps grown by one write cannot hide the next one's.
 
 Data: points uniform over lon 35-60 E, lat 12-38 N, six ACLED event types, a year of
@@ -118,7 +121,30 @@ def _writers() -> dict[str, tuple[str, Callable[[Any, Path], Any]]]:
     }
 
 
+def _heap_peak(n: int) -> dict[str, float]:
+    """Peak Python heap (tracemalloc) of the GeoJSON writer into a sink that keeps nothing."""
+    import io
+    import tracemalloc
+
+    from geoconflict._geojson import write_geojson
+
+    class Sink(io.TextIOBase):
+        def write(self, text: str) -> int:
+            return len(text)
+
+    gdf = incidents(n)
+    tracemalloc.start()
+    start = time.perf_counter()
+    write_geojson(gdf, Sink())
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"seconds": seconds, "peak_mib": peak / 2**20, "file_mib": 0.0}
+
+
 def _one(what: str, n: int) -> dict[str, float]:
+    if what == "heap":
+        return _heap_peak(n)
     suffix, write = _writers()[what]
     gdf = incidents(n)
     path = WORK / f"{what}{suffix}"
@@ -159,6 +185,10 @@ def run(quick: bool = False) -> list[dict[str, object]]:
         small = _run_one("geojson", n // 10)
         rows.append(row(f"GeoJSON: peak RSS growth, {n // 10:,} points (streaming check)",
                         small["peak_mib"], "MiB", seconds=round(small["seconds"], 2)))
+        for size in (n // 10, n):
+            heap = _run_one("heap", size)
+            rows.append(row(f"GeoJSON writer: peak Python heap, {size:,} points", heap["peak_mib"],
+                            "MiB", seconds=round(heap["seconds"], 2)))
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     return rows

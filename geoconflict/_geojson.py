@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._rfc7946 import prepare_geometries, to_wgs84
+from ._rfc7946 import prepare_geometries, to_wgs84, wrap_longitudes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -174,7 +174,7 @@ def _geometry_texts(geoms: NDArray[Any], precision: int, want_bbox: bool
     simple = (type_ids == 0) & ~shapely.is_empty(geoms) & ~shapely.has_z(geoms)
     if simple.any():
         pts = geoms[simple]
-        xs = np.round(shapely.get_x(pts), precision)
+        xs = np.round(wrap_longitudes(shapely.get_x(pts)), precision)
         ys = np.round(shapely.get_y(pts), precision)
         out[simple] = _point_texts(xs, ys)
         if want_bbox:

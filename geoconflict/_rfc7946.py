@@ -29,14 +29,42 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = ["crosses_antimeridian", "prepare_geometries", "round_geometries", "split_antimeridian",
-           "to_wgs84"]
+           "to_wgs84", "wrap_longitudes"]
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return ``gdf`` in EPSG:4326 (a CRS-less frame is taken to be lon/lat already)."""
+    """Return ``gdf`` in EPSG:4326 (a CRS-less frame is taken to be lon/lat already).
+
+    Raises
+    ------
+    ExportError
+        If the coordinates cannot be longitudes/latitudes (a projected frame with its
+        CRS missing): writing them as GeoJSON would put features in the wrong place.
+    """
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         return gdf.to_crs("EPSG:4326")
+    if len(gdf) and not gdf.geometry.isna().all():
+        minx, miny, maxx, maxy = gdf.geometry.total_bounds
+        if miny < -90.0001 or maxy > 90.0001 or minx < -540 or maxx > 540:
+            import errno
+
+            from .errors import ExportError
+
+            msg = (f"coordinates reach ({minx:.6g}, {miny:.6g}, {maxx:.6g}, {maxy:.6g}): not "
+                   f"longitude/latitude; set the frame's CRS (gdf.set_crs) so it can be "
+                   f"reprojected to WGS84")
+            raise ExportError(errno.EINVAL, msg)
     return gdf
+
+
+def wrap_longitudes(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Bring longitudes into [-180, 180] (190 -> -170); values inside are unchanged."""
+    outside = (x < -180) | (x > 180)
+    if not outside.any():
+        return x
+    x = x.copy()
+    x[outside] = (x[outside] + 180.0) % 360.0 - 180.0
+    return x
 
 
 def _sequences(geom: Any) -> list[NDArray[np.float64]]:
@@ -131,6 +159,13 @@ def prepare_geometries(geoms: Any, precision: int) -> tuple[Any, NDArray[np.bool
     geoms = np.asarray(geoms, dtype=object).copy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     geoms[empty] = None
+    bounds = shapely.bounds(geoms)
+    if np.nanmin(bounds[:, 0], initial=0.0) < -180 or np.nanmax(bounds[:, 2], initial=0.0) > 180:
+        # Unwrapped longitudes (e.g. 170..190): wrap them; the jump this makes across
+        # the antimeridian is then split like any other crossing.
+        geoms = shapely.transform(
+            geoms, lambda c: np.column_stack([wrap_longitudes(c[:, 0]), c[:, 1:]]),
+            include_z=None)
     split = crosses_antimeridian(geoms)
     for i in np.flatnonzero(split):
         geoms[i] = split_antimeridian(geoms[i])

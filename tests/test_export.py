@@ -501,3 +501,19 @@ def test_precision_bounds(incidents: gpd.GeoDataFrame, tmp_path: Path) -> None:
 def test_non_geodataframe_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="not a GeoDataFrame"):
         export({"x": pd.DataFrame({"a": [1]})}, tmp_path / "x.gpkg")  # type: ignore[dict-item]
+
+
+def test_unwrapped_longitudes_are_wrapped_and_split() -> None:
+    gdf = gpd.GeoDataFrame(geometry=[shapely.Point(190, 1),
+                                     shapely.LineString([(170, 0), (190, 2)])], crs="EPSG:4326")
+    features = list(iter_geojson_features(gdf))
+    assert features[0]["geometry"]["coordinates"] == [-170.0, 1.0]
+    assert features[1]["geometry"]["coordinates"] == [[[170.0, 0.0], [180.0, 1.0]],
+                                                      [[-180.0, 1.0], [-170.0, 2.0]]]
+
+
+def test_projected_coordinates_without_crs_are_refused(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(4_950_000, 3_940_000)])
+    with pytest.raises(ExportError, match="not longitude/latitude; set the frame's CRS"):
+        export(gdf, tmp_path / "x.geojson")
+    assert list(tmp_path.iterdir()) == []
