@@ -38,7 +38,10 @@ Every decision keeps a safety margin (:data:`MARGIN_M`) far above floating-point
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -74,6 +77,8 @@ HALF_MERIDIAN_M = 20_003_931.4586
 CHORD_BOUND_LIMIT = 0.999 * 2 * RHO_MIN * math.sin(HALF_MERIDIAN_M / (2 * RHO_MIN))
 #: Safety margin (m) on every bound-based decision; far above rounding error (~1e-8 m).
 MARGIN_M = 1e-3
+#: Query counts from which the nearest search runs in chunks on several threads.
+PARALLEL_MIN = 100_000
 
 
 @cache
@@ -161,45 +166,78 @@ def knearest(
         ``k``, or none within ``max_distance``) have index -1 and NaN distance/bearing.
     """
     n, m = len(qlon), len(tlon)
-    index = np.full((n, k), -1, dtype=np.int64)
-    dist = np.full((n, k), np.nan)
-    bearing = np.full((n, k), np.nan)
-    if n == 0 or m == 0:
-        return index, dist, bearing
-    kk = min(k, m)
-    if m <= k:
+    if n == 0 or m == 0 or m <= k:
+        if n == 0 or m == 0:
+            return (np.full((n, k), -1, dtype=np.int64), np.full((n, k), np.nan),
+                    np.full((n, k), np.nan))
         # Fewer targets than neighbours asked for: every target is a neighbour.
         rows = np.repeat(np.arange(n), m)
         cols = np.tile(np.arange(m), n)
         return _finish(qlon, qlat, tlon, tlat, rows, cols, n, k, max_distance)
     t = target_tree if target_tree is not None else tree(tlon, tlat)
+    threads = (os.cpu_count() or 1) if workers == -1 else max(1, workers)
+    if threads == 1 or n < PARALLEL_MIN:
+        return _knearest_chunk(qlon, qlat, tlon, tlat, k, max_distance, t, workers)
+    # Chunks in threads: the KD-tree query, numpy and pyproj's Geod.inv all release the
+    # GIL, so the whole pipeline (not only the tree query) runs on every core.
+    bounds = np.linspace(0, n, 2 * threads + 1).astype(np.int64)
+    parts = [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(
+            lambda sl: _knearest_chunk(qlon[sl], qlat[sl], tlon, tlat, k, max_distance, t, 1),
+            parts))
+    return (np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results]),
+            np.concatenate([r[2] for r in results]))
+
+
+def _knearest_chunk(qlon: np.ndarray, qlat: np.ndarray, tlon: np.ndarray, tlat: np.ndarray,
+                    k: int, max_distance: float | None, t: cKDTree, workers: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`knearest` on one chunk of queries (more targets than ``k``)."""
+    n, m = len(qlon), len(tlon)
+    index = np.full((n, k), -1, dtype=np.int64)
+    dist = np.full((n, k), np.nan)
+    bearing = np.full((n, k), np.nan)
+    kk = k
     xq = ecef(qlon, qlat)
     bound = np.inf if max_distance is None else max_distance + MARGIN_M
     chord, cand = t.query(xq, k=kk + 1, distance_upper_bound=bound, workers=workers)
     found = cand[:, :kk] < m
-    rows_all = np.repeat(np.arange(n), kk)[found.ravel()]
-    cols_all = cand[:, :kk][found]
-    d_cand, az_cand = inverse(qlon[rows_all], qlat[rows_all], tlon[cols_all], tlat[cols_all])
-    exact = np.full((n, kk), np.inf)
-    exact[found] = d_cand
-    azs = np.full((n, kk), np.nan)
-    azs[found] = az_cand
-    worst = np.where(found, exact, -np.inf).max(axis=1)
-    # Certified when no target outside the candidates can be nearer: each of them has
-    # chord >= the (k+1)-th chord >= the geodesic lower bound of every outsider.
-    certified = (chord[:, kk] > worst + MARGIN_M) | ~found.any(axis=1)
-    # Rows whose k-th candidate is missing already saw every target within the bound.
-    certified |= ~found.all(axis=1)
-    order = np.argsort(exact, axis=1, kind="stable")
-    sorted_d = np.take_along_axis(exact, order, axis=1)
-    sorted_i = np.take_along_axis(np.where(found, cand[:, :kk], -1), order, axis=1)
-    sorted_az = np.take_along_axis(azs, order, axis=1)
-    keep = np.isfinite(sorted_d)
-    if max_distance is not None:
-        keep &= sorted_d <= max_distance
-    index[:, :kk] = np.where(keep, sorted_i, -1)
-    dist[:, :kk] = np.where(keep, sorted_d, np.nan)
-    bearing[:, :kk] = np.where(keep, sorted_az, np.nan)
+    if kk == 1 and found.all():
+        # The common case, without the general bookkeeping below.
+        c0 = cand[:, 0]
+        d0, az0 = inverse(qlon, qlat, tlon[c0], tlat[c0])
+        worst = d0
+        index[:, 0], dist[:, 0], bearing[:, 0] = c0, d0, az0
+        if max_distance is not None:
+            far = d0 > max_distance
+            index[far, 0], dist[far, 0], bearing[far, 0] = -1, np.nan, np.nan
+        certified = chord[:, 1] > worst + MARGIN_M
+    else:
+        rows_all = np.repeat(np.arange(n), kk)[found.ravel()]
+        cols_all = cand[:, :kk][found]
+        d_cand, az_cand = inverse(qlon[rows_all], qlat[rows_all], tlon[cols_all],
+                                  tlat[cols_all])
+        exact = np.full((n, kk), np.inf)
+        exact[found] = d_cand
+        azs = np.full((n, kk), np.nan)
+        azs[found] = az_cand
+        worst = np.where(found, exact, -np.inf).max(axis=1)
+        # Certified when no target outside the candidates can be nearer: each of them has
+        # chord >= the (k+1)-th chord >= the geodesic lower bound of every outsider.
+        certified = chord[:, kk] > worst + MARGIN_M
+        # Rows whose k-th candidate is missing already saw every target within the bound.
+        certified |= ~found.all(axis=1)
+        order = np.argsort(exact, axis=1, kind="stable")
+        sorted_d = np.take_along_axis(exact, order, axis=1)
+        sorted_i = np.take_along_axis(np.where(found, cand[:, :kk], -1), order, axis=1)
+        sorted_az = np.take_along_axis(azs, order, axis=1)
+        keep = np.isfinite(sorted_d)
+        if max_distance is not None:
+            keep &= sorted_d <= max_distance
+        index[:, :kk] = np.where(keep, sorted_i, -1)
+        dist[:, :kk] = np.where(keep, sorted_d, np.nan)
+        bearing[:, :kk] = np.where(keep, sorted_az, np.nan)
     redo = np.flatnonzero(~certified)
     if redo.size:
         # Every true k-nearest target lies within geodesic ``worst``, so within chord

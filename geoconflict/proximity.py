@@ -82,11 +82,18 @@ def _points(gdf: gpd.GeoDataFrame, what: str, *, report: bool = True) -> _Points
     gdf = _wgs84(gdf)
     geom = np.asarray(gdf.geometry.values, dtype=object)
     n = len(geom)
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    missing = shapely.is_missing(geom) | shapely.is_empty(geom)
-    is_point = ~missing & (shapely.get_type_id(geom) == 0)
-    if is_point.any():
+    kind = shapely.get_type_id(geom)  # -1 for missing
+    coords = shapely.get_coordinates(geom) if (kind == 0).all() else np.empty((0, 2))
+    if len(coords) == n:
+        # Only non-empty points (the usual case): one pass over the geometries.
+        lon, lat = coords[:, 0].copy(), coords[:, 1].copy()
+        missing = np.zeros(n, dtype=bool)
+        is_point = ~missing
+    else:
+        lon = np.full(n, np.nan)
+        lat = np.full(n, np.nan)
+        missing = (kind < 0) | shapely.is_empty(geom)
+        is_point = ~missing & (kind == 0)
         lon[is_point] = shapely.get_x(geom[is_point])
         lat[is_point] = shapely.get_y(geom[is_point])
     other = ~missing & ~is_point
@@ -236,7 +243,7 @@ def nearest(incidents: Any, deployments: Any, k: int = 1,
     columns = {"distance_m": dist, "bearing_deg": bearing, "distance_min_m": lo,
                "distance_max_m": hi}
     if k == 1:
-        out = incidents.copy()
+        out = incidents.copy(deep=False)  # copy-on-write: the caller's frame is untouched
         out["deployment_id"] = _take(dep.ids, index[:, 0])
         out["deployment_name"] = _take(dep.names, index[:, 0])
         for name, values in columns.items():

@@ -64,6 +64,7 @@ def test_nearest_equals_brute_force_on_global_data() -> None:
     assert (out["deployment_id"].to_numpy() == want).all()
     assert np.array_equal(out["distance_m"].to_numpy(), d[np.arange(len(inc)), order[:, 0]])
     assert list(out.index) == list(inc.index)
+    assert "distance_m" not in inc.columns  # the input is not modified
     assert out["deployment_name"].iloc[0] == dep.set_index("id").loc[want[0], "name"]
 
 
@@ -272,3 +273,16 @@ def test_deployments_without_location_are_reported_and_skipped() -> None:
     with pytest.warns(MissingGeometryWarning, match="deployments: 1 of 2 .*left out"):
         out = nearest(inc, dep)
     assert out["deployment_id"].iloc[0] == "d1"
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_threaded_chunks_give_the_same_answers(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
+    inc, dep = global_sets(13)
+    serial = nearest(inc, dep, k=k, max_distance="2000km")
+    monkeypatch.setattr(_geodesic, "PARALLEL_MIN", 10)
+    threaded = nearest(inc, dep, k=k, max_distance="2000km")
+    pd.testing.assert_frame_equal(serial, threaded)
+    d, order = brute(inc, dep)
+    want = d[np.arange(len(inc)), order[:, 0]]
+    got = threaded.groupby(level=0)["distance_m"].min().to_numpy()
+    assert np.array_equal(np.where(want <= 2_000_000, want, np.nan), got, equal_nan=True)
