@@ -162,11 +162,26 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     offsets: list[int] = []
     space = True
+    n = len(text)
+    skip = -1
     for i, ch in enumerate(text):
-        if ch in _DROP:
+        if i == skip:
             continue
-        piece = unicodedata.normalize("NFKC", ch).casefold().translate(_TABLE)
-        piece = _COMBINING.sub("", unicodedata.normalize("NFD", piece)).translate(_LATIN_EXTRA)
+        if ch in _DROP:
+            # English possessive ("Baghdad's"): a word boundary, not an ʿayn/hamza.
+            if i + 1 < n and text[i + 1] in "sS" and (i + 2 >= n or not text[i + 2].isalnum()):
+                skip = i + 1
+                if not space:
+                    chars.append(" ")
+                    offsets.append(i)
+                    space = True
+            continue
+        if ch.isascii():
+            piece = ch.lower()
+        else:
+            piece = unicodedata.normalize("NFKC", ch).casefold().translate(_TABLE)
+            piece = _COMBINING.sub("", unicodedata.normalize("NFD", piece))
+            piece = piece.translate(_LATIN_EXTRA)
         for c in piece:
             if c.isalnum():
                 chars.append(c)

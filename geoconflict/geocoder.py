@@ -693,11 +693,15 @@ class Geocoder:
                 else 90.0, "source_id": e["source_id"], "n_candidates": len(hits)})
         mentions.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         if longest_only:
+            # Sorted by start (longest first), a mention lies inside an earlier kept
+            # one exactly when it ends before the furthest end reached so far.
             kept: list[dict[str, Any]] = []
+            reach = -1
             for m in mentions:
-                if any(k["start"] <= m["start"] and m["end"] <= k["end"] for k in kept):
+                if m["end"] <= reach:
                     continue
                 kept.append(m)
+                reach = max(reach, m["end"])
             mentions = kept
         return mentions
 

@@ -271,6 +271,7 @@ def test_find_places_spans_and_entries() -> None:
         assert text[m["start"]:m["end"]] == m["surface"]
     by_surface = {m["surface"]: m for m in mentions}
     assert by_surface["Tower 22"]["kind"] == "outpost"
+    assert by_surface["Baghdad"]["kind"] == "city"  # found before the possessive 's
     assert by_surface["Jordan"]["kind"] == "country"
     assert by_surface["Mashtal"]["source_id"] == "sites:mashtal"
     assert by_surface["المشتل"]["name"] == "Mashtal"
