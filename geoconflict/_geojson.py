@@ -132,12 +132,17 @@ def encode_column(series: pd.Series) -> NDArray[Any]:
         out[mask] = "null"
         return out
     if pd.api.types.is_integer_dtype(dtype):
-        values = series.to_numpy(dtype=np.int64, na_value=0) if mask.any() \
-            else series.to_numpy(dtype=np.int64)
+        # Keep the column's own integer type (uint64 above 2**63 must not wrap).
+        numpy_dtype: Any = getattr(dtype, "numpy_dtype", dtype)
+        values = series.to_numpy(dtype=numpy_dtype, na_value=0) if mask.any() \
+            else series.to_numpy(dtype=numpy_dtype)
         return _with_nulls(list(map(str, values.tolist())), mask)
     if pd.api.types.is_float_dtype(dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        float_dtype: Any = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+        values = series.to_numpy(dtype=float_dtype, na_value=np.nan)
         mask = ~np.isfinite(values)
+        if float_dtype.itemsize < 8:  # shortest float32 text: 0.1, not 0.10000000149011612
+            return _with_nulls(values.astype(str).tolist(), mask)
         return _with_nulls(list(map(float.__repr__, values.tolist())), mask)
     if isinstance(dtype, pd.DatetimeTZDtype):
         return np.array([_dumps(v) for v in series.tolist()], dtype=object)

@@ -517,3 +517,24 @@ def test_projected_coordinates_without_crs_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="not longitude/latitude; set the frame's CRS"):
         export(gdf, tmp_path / "x.geojson")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unusual_dtypes() -> None:
+    import decimal
+
+    gdf = gpd.GeoDataFrame({
+        "cat": pd.Categorical(["a", None]),
+        "span": pd.to_timedelta(["1h", None]),
+        "big": np.array([2**63 + 5, 1], dtype=np.uint64),
+        "dec": [decimal.Decimal("1.5"), None],
+        "f32": np.array([0.1, np.nan], dtype=np.float32),
+        "nb": pd.array([True, None], dtype="boolean"),
+        "nf": pd.array([1.5, None], dtype="Float64"),
+        "ni8": pd.array([-3, None], dtype="Int8"),
+        "arrow": pd.array(["x", None], dtype="string[pyarrow]"),
+    }, geometry=[shapely.Point(1, 2), None], crs="EPSG:4326")
+    first, second = (f["properties"] for f in json.loads(to_geojson_text(gdf))["features"])
+    assert first == {"cat": "a", "span": "P0DT1H0M0S", "big": 2**63 + 5, "dec": "1.5",
+                     "f32": 0.1, "nb": True, "nf": 1.5, "ni8": -3, "arrow": "x"}
+    assert second == {"cat": None, "span": None, "big": 1, "dec": None, "f32": None,
+                      "nb": None, "nf": None, "ni8": None, "arrow": None}
