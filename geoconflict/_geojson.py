@@ -138,7 +138,8 @@ def encode_column(series: pd.Series) -> NDArray[Any]:
             else series.to_numpy(dtype=numpy_dtype)
         return _with_nulls(list(map(str, values.tolist())), mask)
     if pd.api.types.is_float_dtype(dtype):
-        float_dtype: Any = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+        raw: Any = getattr(dtype, "numpy_dtype", dtype)
+        float_dtype = np.dtype(raw)
         values = series.to_numpy(dtype=float_dtype, na_value=np.nan)
         mask = ~np.isfinite(values)
         if float_dtype.itemsize < 8:  # shortest float32 text: 0.1, not 0.10000000149011612
