@@ -165,6 +165,11 @@ def test_every_format_from_the_cli(tmp_path: Path) -> None:
     assert csv.splitlines()[0].endswith("longitude,latitude")
     bbox = json.loads(_invoke("export", src, "--bbox", "--precision", "2", cwd=tmp_path).stdout)
     assert bbox["bbox"] == [38.69, 12.58, 44.47, 33.34]
+    both = _invoke("export", f"inc={src}", f"shapes={DATA / 'shapes.geojson'}", "-o", "b.gpkg",
+                   cwd=tmp_path)
+    assert "wrote 7 features in 2 layers to b.gpkg" in both.stderr
+    shapes = _invoke("export", "b.gpkg", "--input-layer", "shapes", cwd=tmp_path).stdout
+    assert len(json.loads(shapes)["features"]) == 4
 
 
 @pytest.mark.slow

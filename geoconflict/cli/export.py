@@ -51,7 +51,10 @@ def _layer_names(named: list[tuple[str | None, str]]) -> list[str]:
 @output_option
 @feature_format_options
 @click.option("--layer", metavar="NAME",
-              help="Layer name in the output (GeoPackage, KML); default: the input's name.")
+              help="Layer name in the output (GeoPackage, KML); default: the output file's "
+              "name (one input) or each input's file name.")
+@click.option("--input-layer", metavar="NAME",
+              help="Layer to read from multi-layer inputs (GeoPackage); default: the first.")
 @overwrite_option
 @click.option("--append", is_flag=True,
               help="GeoPackage: add the layer(s) to an existing file (atomically).")
@@ -59,7 +62,8 @@ def _layer_names(named: list[tuple[str | None, str]]) -> list[str]:
 @click.option("--bbox", is_flag=True, help="GeoJSON: write a bbox on each feature and the "
               "collection.")
 def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str | None,
-           overwrite: bool, append: bool, precision: int, bbox: bool) -> None:
+           input_layer: str | None, overwrite: bool, append: bool, precision: int,
+           bbox: bool) -> None:
     """Convert features to GeoJSON, GeoJSONSeq, GeoPackage, KML, GeoParquet, FlatGeobuf or CSV.
 
     INPUT is a file of any format geoconflict reads, or - for GeoJSON / GeoJSON text
@@ -76,13 +80,15 @@ def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str
       geoconflict export rings.geojson -o scenario.gpkg --layer rings --append
       geoconflict export incidents.gpkg --seq | head
       geoconflict export incidents.geojson -o incidents.kml
+      geoconflict export scenario.gpkg --input-layer rings -o rings.fgb
     """
+    from .._read import read_features
     from ..writers import export as write
-    from .options import read_input
 
     resolved = resolve_format(fmt, seq)
     named = _split_named(inputs, layer)
-    frames = [read_input(src) for _, src in named]
+    frames = [read_features(src, layer=input_layer if src != "-" else None)
+              for _, src in named]
     if len(frames) == 1:
         # A lone unnamed input takes its layer name from the output file (as GDAL does).
         written = write(frames[0], output, format=resolved, precision=precision,
