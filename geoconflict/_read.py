@@ -114,7 +114,8 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
     src
         ``-`` for standard input (GeoJSON, or GeoJSONSeq), a file object with GeoJSON
         text, or a path to any format pyogrio reads (GeoJSON, GeoPackage, FlatGeobuf,
-        Shapefile...) or to a GeoParquet file.
+        Shapefile...), to a GeoParquet file, or to a CSV written by ``export``
+        (``longitude``/``latitude`` or ``wkt`` columns).
     layer
         Layer name for multi-layer files such as GeoPackage.
 
