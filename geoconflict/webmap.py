@@ -654,16 +654,25 @@ def conflict_map(
 
 
 def _runtime_element_class() -> type:
-    from branca.element import MacroElement
+    from branca.element import Element, MacroElement
     from jinja2 import Template
+
+    class RawHTML(Element):
+        """Markup inserted verbatim. branca turns every rendered macro output into a new
+        jinja2 Template, so data text such as ``{{ ... }}`` inside a macro would be
+        evaluated as a template; data therefore never passes through a macro."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self._text = text
+
+        def render(self, **kwargs: Any) -> str:
+            return self._text
 
     class RuntimeElement(MacroElement):
         """The JSON payload (in a non-executing script element) and the call drawing it."""
 
         _template = Template("""
-            {% macro html(this, kwargs) %}
-            <script type="application/json" id="{{ this.data_id }}">{{ this.payload }}</script>
-            {% endmacro %}
             {% macro script(this, kwargs) %}
             GeoconflictMap.draw({{ this._parent.get_name() }},
                 JSON.parse(document.getElementById("{{ this.data_id }}").textContent));
@@ -675,6 +684,13 @@ def _runtime_element_class() -> type:
             self._name = "GeoconflictLayers"
             self.data_id = f"{spec['id']}-data"
             self.payload = script_json(spec)
+
+        def render(self, **kwargs: Any) -> None:
+            figure = self.get_root()
+            tag = (f'<script type="application/json" id="{self.data_id}">{self.payload}'
+                   "</script>")
+            figure.html.add_child(RawHTML(tag), name=self.get_name())
+            super().render(**kwargs)
 
     return RuntimeElement
 

@@ -313,3 +313,13 @@ def test_non_point_incidents_use_a_point_on_the_shape() -> None:
     m = gc.conflict_map(incidents=gdf)
     lat, lon = m.spec["incidents"]["lat"][0], m.spec["incidents"]["lon"][0]
     assert Polygon([(44, 33), (45, 33), (45, 34), (44, 34)]).contains(Point(lon, lat))
+
+
+def test_template_syntax_in_data_is_not_evaluated() -> None:
+    # branca re-parses macro output as jinja2 templates; data must never go through one
+    gdf = incidents(3, notes="{{ 7 * 7 }} {% if true %}x{% endif %} {# c #}")
+    html = gc.conflict_map(incidents=gdf, title="{{ 6 * 7 }}").to_html()
+    spec = payload(html)
+    assert spec["incidents"]["text"]["notes"]["s"] == ["{{ 7 * 7 }} {% if true %}x{% endif %} {# c #}"]
+    assert spec["title"] == "{{ 6 * 7 }}"
+    assert "<title>{{ 6 * 7 }}</title>" in html
