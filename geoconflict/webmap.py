@@ -685,12 +685,12 @@ def _runtime_element_class() -> type:
             self.data_id = f"{spec['id']}-data"
             self.payload = script_json(spec)
 
-        def render(self, **kwargs: Any) -> None:
-            figure = self.get_root()
+        def render(self, **kwargs: Any) -> Any:
+            figure: Any = self.get_root()
             tag = (f'<script type="application/json" id="{self.data_id}">{self.payload}'
                    "</script>")
             figure.html.add_child(RawHTML(tag), name=self.get_name())
-            super().render(**kwargs)
+            return super().render(**kwargs)
 
     return RuntimeElement
 
