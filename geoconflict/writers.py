@@ -182,7 +182,11 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path, *, overwrite: b
     import pyogrio
 
     if append and path.exists():
-        existing = {str(row[0]) for row in pyogrio.list_layers(path)}
+        try:
+            existing = {str(row[0]) for row in pyogrio.list_layers(path)}
+        except pyogrio.errors.DataSourceError as exc:
+            msg = f"cannot append to {path}: not a readable GeoPackage ({exc})"
+            raise ExportError(errno.EINVAL, msg) from exc
         clash = sorted(set(layers) & existing)
         if clash and not overwrite:
             msg = (f"{path} already has layer(s) {', '.join(clash)}; pass overwrite=True "

@@ -538,3 +538,11 @@ def test_unusual_dtypes() -> None:
                      "f32": 0.1, "nb": True, "nf": 1.5, "ni8": -3, "arrow": "x"}
     assert second == {"cat": None, "span": None, "big": 1, "dec": None, "f32": None,
                       "nb": None, "nf": None, "ni8": None, "arrow": None}
+
+
+def test_append_to_a_non_geopackage(tmp_path: Path, incidents: gpd.GeoDataFrame) -> None:
+    out = tmp_path / "x.gpkg"
+    out.write_text("not sqlite", encoding="utf-8")
+    with pytest.raises(ExportError, match="not a readable GeoPackage"):
+        export(incidents, out, append=True)
+    assert out.read_text(encoding="utf-8") == "not sqlite"
