@@ -224,8 +224,9 @@ def test_geojson_validator_accepts(tmp_path: Path, incidents: gpd.GeoDataFrame,
 def test_ogrinfo_and_pyogrio_accept(tmp_path: Path, incidents: gpd.GeoDataFrame,
                                     shapes: gpd.GeoDataFrame) -> None:
     ogrinfo = shutil.which("ogrinfo")
-    for name, gdf in (("inc", incidents), ("shapes", shapes)):
-        path = export(gdf, tmp_path / f"{name}.geojson")
+    for name, gdf in (("inc.geojson", incidents), ("shapes.geojson", shapes),
+                      ("inc.geojsons", incidents), ("shapes.geojsons", shapes)):
+        path = export(gdf, tmp_path / name)
         back = pyogrio.read_dataframe(path)
         assert len(back) == len(gdf)
         assert back.crs.equals("EPSG:4326")
