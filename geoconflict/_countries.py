@@ -112,16 +112,17 @@ def to_iso3(values: pd.Series) -> pd.Series:
     ['IRQ', 'IRQ', 'YEM', 'JOR']
     """
 
-    text = values.astype("string")
-    uniques = text.dropna().unique()
-    mapping = {u: _resolve_one(str(u)) for u in uniques}
-    return text.map(mapping, na_action="ignore").astype("string")
+    from ._formats import map_text
+
+    return map_text(values, _resolve_one)
 
 
 def fips_to_iso3(values: pd.Series) -> pd.Series:
     """Map FIPS 10-4 country codes (GDELT's ``*Geo_CountryCode``) to ISO alpha-3."""
+    from ._formats import map_text
+
     table = {str(c["fips"]): str(c["iso3"]) for c in _countries().values() if c.get("fips")}
-    return values.astype("string").map(table, na_action="ignore").astype("string")
+    return map_text(values, table.get)
 
 
 @functools.cache

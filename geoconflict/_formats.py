@@ -102,22 +102,57 @@ def to_float(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
         out = values.astype("float64")
         return out, np.zeros(len(values), dtype=bool)
-    text = values.astype("string")
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
-        arr = pc.cast(pa.array(text, type=pa.large_string()), pa.float64())
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = _arrow_text(values)
+    try:
+        arr = pc.cast(arrow, pa.float64())
         out = pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index)
         if np.isfinite(out.to_numpy()[out.notna().to_numpy()]).all():
             return out, np.zeros(len(values), dtype=bool)
-    except (ValueError, TypeError, ImportError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    clean = text.str.strip().str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
-    out = pd.to_numeric(clean, errors="coerce").astype("float64")
+    # Slow path, still vectorised in Arrow: decimal commas, then numbers by pattern.
+    trimmed = pc.replace_substring_regex(pc.utf8_trim_whitespace(arrow),
+                                         r"^(-?\d+),(\d+)$", r"\1.\2")
+    number = pc.match_substring_regex(trimmed, _NUMBER)
+    arr = pc.cast(pc.if_else(number, trimmed, pa.scalar(None, trimmed.type)), pa.float64())
+    out = pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index)
     out = out.where(np.isfinite(out.to_numpy()))  # "1e400", "inf" are not measurements
-    bad = np.asarray(out.isna() & clean.notna() & (clean != ""), dtype=bool)
+    present = np.asarray(pc.fill_null(pc.greater(pc.utf8_length(trimmed), 0), False))
+    bad = np.asarray(out.isna().to_numpy() & present, dtype=bool)
     return out, bad
+
+
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _arrow_text(values: pd.Series) -> Any:
+    """The values as an Arrow (large) string array, without copying Arrow-backed text."""
+    import pandas as pd
+    import pyarrow as pa
+
+    arr = values.array
+    if isinstance(arr.dtype, pd.StringDtype) and arr.dtype.storage == "pyarrow":
+        return arr.__arrow_array__()
+    text = values.astype("string").astype(object).where(values.notna(), None)
+    return pa.array(text.tolist(), type=pa.large_string())
+
+
+def map_text(values: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
+    """``fn`` applied once per distinct text (Arrow dictionary encoding), as a string
+    Series; nulls stay null. Much faster than ``Series.map`` on a million rows."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(_arrow_text(values)).combine_chunks()
+    uniques = encoded.dictionary.to_pylist()
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    idx = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    return pd.Series(mapped[idx], index=values.index, dtype="string")
 
 
 def to_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:

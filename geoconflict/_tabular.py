@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,39 +201,42 @@ def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]
 
 
 def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[int] | None:
-    """Line numbers of whole lines equal to ``texts``, or None if one is not found."""
+    """Line numbers of whole lines equal to ``texts`` (pyarrow reports bad rows in no
+    particular order when parsing in parallel), in one pass; each occurrence is used
+    once. None if a text is not found."""
+    import numpy as np
+
     if not texts:
         return []
     enc = "utf-8" if encoding == "utf-8-sig" else encoding
-    if isinstance(source, bytes):
-        return _find_in(source, enc, texts)
-    with open(source, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return _find_in(mm, enc, texts)
-
-
-def _find_in(buf: bytes | mmap.mmap, enc: str, texts: list[str]) -> list[int] | None:
-    """One regex pass for all texts (pyarrow reports bad rows in no particular order when
-    parsing in parallel); each occurrence is used once, in file order."""
-    import re
-
     wanted: dict[bytes, list[int]] = {}
     for k, text in enumerate(texts):
         wanted.setdefault(text.encode(enc), []).append(k)
-    alternatives = b"|".join(re.escape(t) for t in sorted(wanted, key=len, reverse=True))
-    pattern = re.compile(b"^(?:" + alternatives + b")\r?$", re.MULTILINE)
+    lengths = np.array(sorted({len(t) for t in wanted} | {len(t) + 1 for t in wanted}))
     lines = [0] * len(texts)
-    pos, line, left = 0, 1, len(texts)
-    for match in pattern.finditer(buf):
-        key = match.group(0).rstrip(b"\r")
-        if not wanted.get(key):
-            continue
-        line += buf[pos:match.start()].count(b"\n")
-        pos = match.start()
-        lines[wanted[key].pop(0)] = line
+    left, first_line, carry = len(texts), 1, b""
+    # Vectorised over 16 MiB chunks: only lines of a wanted length are compared.
+    with (open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)) as fh:
+        while chunk := fh.read(1 << 24):
+            buf = carry + chunk
+            ends = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+            if not len(ends):
+                carry = buf
+                continue
+            starts = np.concatenate([[0], ends[:-1] + 1])
+            for k in np.flatnonzero(np.isin(ends - starts, lengths)):
+                line = buf[starts[k]:ends[k]].rstrip(b"\r")
+                if wanted.get(line):
+                    lines[wanted[line].pop(0)] = first_line + int(k)
+                    left -= 1
+            if not left:
+                return lines
+            first_line += len(ends)
+            carry = buf[ends[-1] + 1:]
+    if carry and wanted.get(carry.rstrip(b"\r")):
+        lines[wanted[carry.rstrip(b"\r")].pop(0)] = first_line
         left -= 1
-        if not left:
-            return lines
-    return None
+    return lines if not left else None
 
 
 def _scan_lines(source: Path | bytes, result: Table, bad: list[tuple[str, str]]

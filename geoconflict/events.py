@@ -461,8 +461,11 @@ def read_events(
         frame["origin"] = mapped.origin
     try:
         conformed = schema.conform_incidents(frame)
+        # The validator reads only these columns; handing it just them spares a copy of
+        # every text column, and the kept rows are then cut from Arrow in one filter.
+        checked = [*_VALIDATED, *(c for c in mapped.required if c not in _VALIDATED)]
         accepted, rejects = schema.validate_incidents(
-            conformed, source_file=raw.name, on_error=on_error, today=today,
+            conformed[checked], source_file=raw.name, on_error=on_error, today=today,
             row_numbers=pd.Series(raw.lines), required=mapped.required)
     except SchemaError as exc:
         raise EventsError(exc.reason, file=raw.name, row=exc.row, field=exc.field) from exc
@@ -474,7 +477,8 @@ def read_events(
                    else rejects).sort_values("row", kind="stable", ignore_index=True)
     all_rejects = _with_originals(_raw_values(all_rejects, mapped, raw), raw)
     issues = _with_originals(issues.sort_values("row", kind="stable", ignore_index=True), raw)
-    result = accepted.reset_index(drop=True)
+    result = _keep_rows(conformed, kept)
+    del conformed, frame
     report = IngestReport(source_file=raw.name, format=raw.fmt, encoding=raw.encoding,
                           delimiter=raw.delimiter,
                           rows_read=len(raw.frame) + len(raw.bad_rows), accepted=len(result),
@@ -487,6 +491,53 @@ def read_events(
     result.attrs.update(ingest=report, rows_read=report.rows_read, format=raw.fmt,
                         encoding=raw.encoding, source_file=raw.name)
     return result
+
+
+#: Columns :func:`geoconflict.schema.validate_incidents` reads.
+_VALIDATED = ("event_id", "event_date", "geo_precision", "uncertainty_m", "fatalities",
+              "country", "geometry")
+
+
+def _keep_rows(gdf: gpd.GeoDataFrame, keep: np.ndarray) -> gpd.GeoDataFrame:
+    """Rows where ``keep``, column by column: Arrow-backed text is cut with Arrow's
+    ``filter`` (several times faster than pandas' ``take`` on chunked arrays)."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyarrow as pa
+
+    if keep.all():
+        return gdf.reset_index(drop=True)
+    mask = pa.array(keep)
+    columns: dict[str, Any] = {}
+    for name in gdf.columns:
+        if name == gdf.geometry.name:
+            continue
+        values = gdf[name].array
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            arrow = values.__arrow_array__()
+            columns[name] = pd.array(arrow.filter(mask), dtype=values.dtype)
+        else:
+            columns[name] = values[keep]
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+    geometry = gpd.GeoSeries(gdf.geometry.values[keep], index=frame.index, crs=gdf.crs)
+    out = gpd.GeoDataFrame(frame, geometry=geometry, crs=gdf.crs)
+    return out[list(gdf.columns)]
+
+
+def _take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """A few rows by position; Arrow text through ``ChunkedArray.take``, which (unlike
+    pandas' take on chunked arrays) does not concatenate the chunks first."""
+    import pandas as pd
+
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        values = frame[name].array
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            columns[name] = pd.array(values.__arrow_array__().take(positions),
+                                     dtype=values.dtype)
+        else:
+            columns[name] = values.take(positions)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(positions)), columns=frame.columns)
 
 
 def _bad_row_table(raw: _Raw) -> pd.DataFrame:
@@ -536,8 +587,9 @@ def _raw_values(table: pd.DataFrame, mapped: Mapped, raw: _Raw) -> pd.DataFrame:
             sel = sel & np.asarray(table["value"].isna(), dtype=bool)
         if not sel.any():
             continue
-        parts = [raw.frame[c].iloc[pos[sel]].astype("string").fillna("")
-                 .to_numpy(dtype=object) for c in columns]
+        rows = _take_rows(raw.frame[list(columns)], pos[sel])
+        parts = [rows[c].astype("string").fillna("").to_numpy(dtype=object)
+                 for c in columns]
         text = parts[0] if len(parts) == 1 else np.array(
             [", ".join(f"{c}={x or '<empty>'}" for c, x in zip(columns, v, strict=True))
              for v in zip(*parts, strict=True)], dtype=object)
@@ -559,7 +611,7 @@ def _with_originals(table: pd.DataFrame, raw: _Raw) -> pd.DataFrame:
     pos = np.clip(pos, 0, max(len(raw.lines) - 1, 0))
     found = (len(raw.lines) > 0) & (np.asarray(raw.lines)[pos] == table["row"].to_numpy()) \
         if len(raw.lines) else np.zeros(len(table), dtype=bool)
-    originals = raw.frame.iloc[pos[found]] if len(raw.frame) else raw.frame.iloc[:0]
+    originals = _take_rows(raw.frame, pos[found])
     originals = originals.rename(columns={c: f"original_{c}" for c in originals.columns
                                           if c in REJECT_COLUMNS})
     originals.index = np.flatnonzero(found)
