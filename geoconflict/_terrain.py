@@ -118,6 +118,7 @@ def local_dem(dem: str | Path, lon: float, lat: float, max_range_m: float) -> Lo
     Geographic DEMs are warped to an azimuthal equidistant grid centred on the site.
     """
     from pyproj import CRS, Proj, Transformer
+    from rasterio.enums import MaskFlags
     from rasterio.windows import Window
     from rasterio.windows import transform as window_transform
 
@@ -141,17 +142,22 @@ def local_dem(dem: str | Path, lon: float, lat: float, max_range_m: float) -> Lo
             c0, r0 = max(ocol - nx, 0), max(orow - ny, 0)
             c1, r1 = min(ocol + nx + 1, src.width), min(orow + ny + 1, src.height)
             win = Window(c0, r0, c1 - c0, r1 - r0)
-            block = src.read(1, window=win, masked=True)
-            valid = ~np.ma.getmaskarray(block)
-            heights = np.ma.getdata(block).astype(np.float64)
-            valid &= np.isfinite(heights)
+            heights = src.read(1, window=win)
+            if heights.dtype != np.float32:
+                heights = heights.astype(np.float64)
+            valid = np.isfinite(heights)
+            if src.nodata is not None and not math.isnan(src.nodata):
+                valid &= heights != src.nodata
+            if src.nodata is None and src.mask_flag_enums[0] != [MaskFlags.all_valid]:
+                valid &= src.read_masks(1, window=win) > 0
             transform = window_transform(win, src.transform)
             row, col = orow - r0, ocol - c0
     if not valid[row, col]:
         msg = f"DEM {dem} has no elevation at the site ({lon:.5f}, {lat:.5f})"
         raise RasterError(msg)
-    # Far below the lowest terrain: such cells never raise the horizon.
-    heights[~valid] = float(heights[valid].min()) - 1e5
+    if not valid.all():
+        # Far below the lowest terrain: such cells never raise the horizon.
+        heights[~valid] = float(np.min(heights, where=valid, initial=np.inf)) - 1e5
     to_local = Transformer.from_crs(4326, crs, always_xy=True)
     x0, y0 = to_local.transform(lon, lat)
     x1, y1 = to_local.transform(lon, lat + 0.01)

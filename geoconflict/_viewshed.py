@@ -10,14 +10,18 @@ for the next ring, so the horizon propagates outward. Every cell of a ring depen
 only on the previous ring, so a ring is one vectorised numpy step: the Python loop
 runs ``max(rows, cols) / 2`` times, never once per cell.
 
-The four sides of the rings are handled by one routine applied to four views of the
-grid (south: rows below the observer; north: the rows flipped; east and west: the
-transpose), so each side is a "row ``d`` below the observer, columns within ``±d``"
-problem. Diagonal cells belong to two sides and get the same answer from both.
+The four sides of the rings are four views of the grid (south: rows below the
+observer; north: the rows flipped; east and west: the transpose), each a "row ``d``
+below the observer, columns within ``±d``" problem. They are copied once into one
+stacked array so that each ring is a single numpy step for all four sides (and the
+transposed sides are read contiguously). Diagonal cells belong to two sides and get
+the same answer from both.
 
-Heights are curvature-corrected before the sweep with the effective-Earth model:
-``z - r² / (2 k R)`` for horizontal distance ``r``, refraction coefficient ``k``
-(4/3 for the standard atmosphere) and Earth radius ``R``.
+Heights are curvature-corrected with the effective-Earth model ``z - r² / (2 k R)``
+(horizontal distance ``r``, refraction factor ``k``: 4/3 for the standard
+atmosphere, Earth radius ``R``), ring by ring inside the sweep, so no full-grid
+temporary is made; the stack keeps the DEM's float32 when it has it (half the
+memory traffic) while the arithmetic is float64, as in GDAL.
 """
 
 from __future__ import annotations
@@ -25,39 +29,27 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["curvature_drop", "viewshed"]
+__all__ = ["in_range_mask", "viewshed"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
-def curvature_drop(distance_m: FloatArray | float, *, k: float, radius_m: float) -> FloatArray:
-    """Apparent drop of the ground below the observer's horizontal plane, metres.
+def _sweep(stack: np.ndarray, bias_rows: FloatArray, bias_cols: FloatArray, target_h: float,
+           half_widths: NDArray[np.int64]) -> BoolArray:
+    """Sweep stacked sides ``stack[side, d, R + dx]`` outward; return visibility.
 
-    ``r² / (2 k R)``: the sagitta of a circle of effective radius ``k R``. With
-    ``k = 4/3`` a radar beam bends down with the standard atmosphere, so the Earth
-    looks flatter than it is and the radio horizon lies ~15% beyond the geometric one.
+    ``stack`` has shape ``(sides, R + 1, 2 R + 1)``: row ``d`` of a side is ring ``d``
+    and column ``R + dx`` the offset ``dx`` along the ring, holding terrain heights.
+    Heights relative to the observer's eye, curvature included, are
+    ``stack - bias_rows[:, d] - bias_cols``, computed one ring at a time so no
+    full-grid temporary is made. Row ``d`` uses columns ``R ± half_widths[d]``.
     """
-    r = np.asarray(distance_m, dtype=np.float64)
-    if not np.isfinite(k) or k <= 0:
-        return np.zeros_like(r)
-    return r * r / (2.0 * k * radius_m)
-
-
-def _sweep(rel: FloatArray, target_h: float, half_widths: NDArray[np.int64]) -> BoolArray:
-    """Sweep stacked sides ``rel[side, d, R + dx]`` outward; return visibility.
-
-    ``rel`` has shape ``(sides, R + 1, 2 R + 1)``: row ``d`` of a side is ring ``d``
-    and column ``R + dx`` the offset ``dx`` along the ring, heights relative to the
-    observer's eye. Row ``d`` uses columns ``R ± half_widths[d]``.
-    """
-    sides, rings, width = rel.shape
+    sides, rings, width = stack.shape
     centre = (width - 1) // 2
     col = np.arange(width)
     adx = np.abs(col - centre).astype(np.float64)
-    # Neighbour one column closer to the centre column (itself on that column).
-    toward = col - np.sign(col - centre)
-    vis = np.zeros(rel.shape, dtype=bool)
+    vis = np.zeros(stack.shape, dtype=bool)
     # Previous ring's max(terrain, sight line); zeros keep the zero-weight reads of
     # the diagonal's outer neighbour finite.
     prev = np.zeros((sides, width), dtype=np.float64)
@@ -66,14 +58,18 @@ def _sweep(rel: FloatArray, target_h: float, half_widths: NDArray[np.int64]) -> 
         if half < 0:
             break
         lo, hi = centre - half, centre + half + 1
-        z = rel[:, d, lo:hi]
+        z = stack[:, d, lo:hi] - bias_cols[:, lo:hi]
+        z -= bias_rows[:, d:d + 1]
         if d == 1:
             los = np.full(z.shape, -np.inf)
         else:
             za = prev[:, lo:hi]
             # Plane through the eye (height 0), (d-1, dx) and (d-1, dx - sign dx),
             # evaluated at (d, dx): weights (d - |dx|)/(d-1) and |dx|/(d-1).
-            diff = za - prev[:, toward[lo:hi]]
+            # The neighbour toward the centre column: right of each cell left of the
+            # centre, left of each cell right of it (the centre's has zero weight).
+            zb = np.concatenate((prev[:, lo + 1:centre + 2], prev[:, centre:hi - 1]), axis=1)
+            diff = za - zb
             diff *= adx[lo:hi]
             los = za * d
             los -= diff
@@ -90,7 +86,18 @@ def _placement(shape: tuple[int, ...], oc: int, rings: int) -> tuple[int, slice,
             slice(rings - oc + c_lo, rings - oc + c_hi))
 
 
-def viewshed(heights: FloatArray, row: int, col: int, *, observer_h: float, target_h: float,
+def in_range_mask(shape: tuple[int, int], row: int, col: int, xres: float, yres: float,
+                  max_range: float) -> BoolArray:
+    """Cells whose centre lies within ``max_range`` of cell ``(row, col)``'s centre."""
+    dy = (np.arange(shape[0]) - row) * float(yres)
+    reach = max_range * max_range - dy * dy
+    half = np.where(reach >= 0, np.sqrt(np.maximum(reach, 0.0)) / float(xres), -1.0)
+    dx = np.abs(np.arange(shape[1]) - col).astype(np.float64)
+    # One comparison per cell against the row's half-width: no distance grid.
+    return dx[None, :] <= half[:, None]
+
+
+def viewshed(heights: np.ndarray, row: int, col: int, *, observer_h: float, target_h: float,
              xres: float, yres: float, k: float, radius_m: float,
              max_range: float | None = None) -> tuple[BoolArray, BoolArray]:
     """Return ``(visible, in_range)`` boolean grids for an observer at ``(row, col)``.
@@ -98,7 +105,8 @@ def viewshed(heights: FloatArray, row: int, col: int, *, observer_h: float, targ
     Parameters
     ----------
     heights
-        Terrain heights in metres (no NaN: fill nodata first); not modified.
+        Terrain heights in metres (float32 or float64; no NaN: fill nodata first); not
+        modified. Arithmetic is in float64 whatever the storage.
     row, col
         Observer cell.
     observer_h, target_h
@@ -117,41 +125,40 @@ def viewshed(heights: FloatArray, row: int, col: int, *, observer_h: float, targ
         raise ValueError(msg)
     if max_range is None:
         max_range = float(np.hypot(nrows * yres, ncols * xres))
-    dy2 = ((np.arange(nrows) - row) * float(yres)) ** 2
-    dx2 = ((np.arange(ncols) - col) * float(xres)) ** 2
-    dist2 = dy2[:, None] + dx2[None, :]
     eye = float(heights[row, col]) + observer_h
-    rel = np.subtract(heights, eye, dtype=np.float64)
-    if np.isfinite(k) and k > 0:
-        dist2 *= 1.0 / (2.0 * k * radius_m)
-        rel -= dist2
-        dist2 *= 2.0 * k * radius_m
+    curve = 1.0 / (2.0 * k * radius_m) if np.isfinite(k) and k > 0 else 0.0
     # The four sides of the rings as "row d below the observer, columns within
     # +-d" views: south, north (rows flipped), east and west (transposed).
-    sides = (rel[row:], rel[row::-1], rel[:, col:].T, rel[:, col::-1].T)
+    sides = (heights[row:], heights[row::-1], heights[:, col:].T, heights[:, col::-1].T)
     centres = (col, col, row, row)
-    rings = min(max(s.shape[0] for s in sides),
-                int(max_range // min(xres, yres)) + 2)
+    steps = ((yres, xres), (yres, xres), (xres, yres), (xres, yres))
+    rings = min(max(side.shape[0] for side in sides), int(max_range // min(xres, yres)) + 2)
     # Stack them, centred, so one vectorised step per ring serves all four sides
     # (and the transposed sides are read contiguously). Padding cells are never
     # read by in-grid cells: a cell's two neighbours are nearer the centre column.
-    stack = np.zeros((4, rings, 2 * rings + 1), dtype=np.float64)
+    dtype = np.float32 if heights.dtype == np.float32 else np.float64
+    stack = np.zeros((4, rings, 2 * rings + 1), dtype=dtype)
     for i, (side, oc) in enumerate(zip(sides, centres, strict=True)):
         n, src, dst = _placement(side.shape, oc, rings)
         stack[i, :n, dst] = side[:n, src]
+    ring = np.arange(rings, dtype=np.float64)
+    offset = np.arange(2 * rings + 1, dtype=np.float64) - rings
+    # Eye height plus the curvature drop r² / (2 k R), split along the two axes.
+    bias_rows = np.stack([eye + curve * (ring * step[0]) ** 2 for step in steps])
+    bias_cols = np.stack([curve * (offset * step[1]) ** 2 for step in steps])
     # Half-width of ring d within max_range (cells beyond it are skipped: nothing
     # inside depends on them, both neighbours of a cell being nearer the observer).
     res = min(xres, yres)
-    reach = max_range * max_range - (np.arange(rings) * res) ** 2
+    reach = max_range * max_range - (ring * res) ** 2
     half = np.where(reach >= 0, np.sqrt(np.maximum(reach, 0.0)) // res, -1).astype(np.int64)
     half = np.minimum(half, np.arange(rings))
-    seen = _sweep(stack, target_h, half)
+    seen = _sweep(stack, bias_rows, bias_cols, target_h, half)
     vis = np.zeros((nrows, ncols), dtype=bool)
     targets = (vis[row:], vis[row::-1], vis[:, col:].T, vis[:, col::-1].T)
     for i, (side, oc) in enumerate(zip(targets, centres, strict=True)):
         n, src, dst = _placement(side.shape, oc, rings)
         side[:n, src] |= seen[i, :n, dst]
     vis[row, col] = True
-    in_range = dist2 <= max_range * max_range
+    in_range = in_range_mask((nrows, ncols), row, col, xres, yres, max_range)
     vis &= in_range
     return vis, in_range

@@ -342,7 +342,8 @@ def _write(result: RasterResult, path: str | Path, *, overwrite: bool, descripti
 
     result.path = write_cog(path, result.data, transform=result.transform, crs=result.crs,
                             nodata=result.nodata, tags=result.tags, overwrite=overwrite,
-                            description=description, resampling=resampling)
+                            description=description, resampling=resampling,
+                            classes=result.kind == "coverage")
 
 
 # --------------------------------------------------------------------------- exposure
@@ -612,9 +613,7 @@ def radar_coverage(dem: str | Path, site: Any, antenna_height_m: float = 10.0,
                              observer_h=antenna_height_m, target_h=target_height_agl_m,
                              xres=local.xres_m, yres=local.yres_m, k=k, radius_m=radius,
                              max_range=rng)
-    valid = in_range & local.valid
-    data = np.full(vis.shape, COVERAGE_NODATA, dtype=np.uint8)
-    data[valid] = np.where(vis[valid], VISIBLE, HIDDEN)
+    data = np.where(in_range & local.valid, vis.view(np.uint8), np.uint8(COVERAGE_NODATA))
     table = coverage_sectors(data, local, sectors)
     tags = {
         "source": f"geoconflict.radar_coverage of {Path(str(dem)).name}",
