@@ -224,10 +224,10 @@ def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[i
                 carry = buf
                 continue
             starts = np.concatenate([[0], ends[:-1] + 1])
-            for k in np.flatnonzero(np.isin(ends - starts, lengths)):
+            for k in np.flatnonzero(np.isin(ends - starts, lengths)).tolist():
                 line = buf[starts[k]:ends[k]].rstrip(b"\r")
                 if wanted.get(line):
-                    lines[wanted[line].pop(0)] = first_line + int(k)
+                    lines[wanted[line].pop(0)] = first_line + k
                     left -= 1
             if not left:
                 return lines
