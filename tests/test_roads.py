@@ -374,3 +374,37 @@ def test_features_render_as_a_conflict_map_layer():
     html = conflict_map(layers={"OSM features": gdf}).to_html()
     for name in ("OSM features", "Camp Grid", "HQ Building", "North Gate", "barrier=gate"):
         assert name in html
+
+
+def _write_osm(path: Path, nodes: dict[int, tuple[float, float]],
+               ways: list[tuple[list[int], dict[str, str]]]) -> Path:
+    parts = ['<osm version="0.6">']
+    parts += [f'<node id="{i}" lat="{lat}" lon="{lon}"/>' for i, (lon, lat) in nodes.items()]
+    for k, (refs, tags) in enumerate(ways, start=1):
+        parts.append(f'<way id="{k}">' + "".join(f'<nd ref="{r}"/>' for r in refs)
+                     + "".join(f'<tag k="{a}" v="{b}"/>' for a, b in tags.items()) + "</way>")
+    path.write_text("".join(parts) + "</osm>", encoding="utf-8")
+    return path
+
+
+def test_oneway_minus_one_and_quickest_route_differs_from_shortest(tmp_path):
+    # X --residential, 30 km/h--> Y directly; or X -> Z -> Y on a motorway at 100 km/h
+    # (longer but quicker). W -> X is "oneway=-1": drawn W->X, drivable only X->W.
+    nodes = {1: (44.0, 33.0), 2: (44.003, 33.0), 3: (44.0015, 33.002), 4: (43.999, 33.0)}
+    osm = _write_osm(tmp_path / "two.osm", nodes, [
+        ([1, 2], {"highway": "residential"}),
+        ([1, 3, 2], {"highway": "motorway"}),
+        ([4, 1], {"highway": "residential", "oneway": "-1"}),
+    ])
+    graph = road_network(source=osm, simplify=False)
+    x, y, w = nodes[1], nodes[2], nodes[4]
+    table = road_distance([x, x, w], [y, w, x], graph)
+    direct = abs(GEOD.inv(*x, *y)[2])
+    via = abs(GEOD.inv(*x, *nodes[3])[2]) + abs(GEOD.inv(*nodes[3], *y)[2])
+    row = one(table, 0, 0)
+    assert row["road_distance_m"] == pytest.approx(direct, abs=TOL_M)   # shortest: direct
+    assert row["travel_time_s"] == pytest.approx(via / (100 / 3.6), rel=1e-9)  # quickest: motorway
+    assert via / (100 / 3.6) < direct / (30 / 3.6)
+    assert one(table, 1, 1)["road_distance_m"] == pytest.approx(abs(GEOD.inv(*x, *w)[2]),
+                                                                abs=TOL_M)
+    assert one(table, 2, 2)["status"] == "no_route"                     # W -> X forbidden
