@@ -550,7 +550,8 @@ class Geocoder:
                           geo_precision=None, uncertainty_m=None, score=0.0,
                           source_id=None, status="unresolved", match="none",
                           suggestions=self._suggest(query),
-                          notes="; ".join(result.notes) or "not in the gazetteer")
+                          notes="; ".join(result.notes) or ("not in the gazetteer"
+                                                            if fold(query) else "empty query"))
             return record
         top = result.hits[0]
         entry = self._entry(top)
@@ -644,18 +645,6 @@ class Geocoder:
                                              strict=strict))
 
     # ------------------------------------------------------------------ scanning
-    def _build_automaton(self) -> Any:
-        import ahocorasick
-
-        automaton = ahocorasick.Automaton()
-        for layer, gaz in enumerate(self._layers):
-            for key, _ids in gaz.by_fold.items():
-                if len(key) >= 3 and not key.isdigit():
-                    # Curated names go in last so they replace a GeoNames key's payload.
-                    automaton.add_word(key, (key, layer))
-        automaton.make_automaton()
-        return automaton
-
     def find_places(self, text: str, *, country: str | Iterable[str] | None = None,
                     longest_only: bool = True, min_length: int = 3,
                     require_capital: bool = True) -> list[dict[str, Any]]:
@@ -664,13 +653,20 @@ class Geocoder:
         See :func:`find_places`.
         """
         if self._automaton is None:
-            self._automaton = self._build_automaton()
+            from .gazetteer import base_automaton, build_automaton
+
+            # The curated names get a small automaton of their own, built each time so
+            # edits to data/ show; the big GeoNames one is cached on disk.
+            self._automaton = (build_automaton(self.curated), base_automaton())
         folded, offsets = fold_with_offsets(text)
         ctx = _Context(_country_codes(country), None)
         mentions: list[dict[str, Any]] = []
         n = len(folded)
-        for end, (key, _layer) in self._automaton.iter(folded):
-            start = end - len(key) + 1
+        spans: set[tuple[int, int]] = set()
+        for automaton in self._automaton:
+            spans.update((end - length + 1, end) for end, length in automaton.iter(folded))
+        for start, end in sorted(spans):
+            key = folded[start:end + 1]
             if (start > 0 and folded[start - 1] != " ") or (end + 1 < n and
                                                            folded[end + 1] != " "):
                 continue  # not on word boundaries
