@@ -159,13 +159,16 @@ def test_client_error_is_not_retried(fake: FakeNominatim, tmp_path: Path) -> Non
 
 
 def test_rate_limit_spacing(fake: FakeNominatim, tmp_path: Path) -> None:
-    nominatim = client(fake, tmp_path, min_interval_s=0.15)
+    nominatim = client(fake, tmp_path, min_interval_s=0.25)
     for name in ("A1", "A2", "A3", "A4"):
         nominatim.lookup(name)
     times = [r["t"] for r in fake.requests]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 4
-    assert min(gaps) >= 0.14, gaps
+    # Server-side stamps jitter with thread scheduling on a loaded machine: allow 70 ms
+    # per gap, but the whole run cannot be shorter than the three enforced intervals.
+    assert min(gaps) >= 0.18, gaps
+    assert times[-1] - times[0] >= 0.74, gaps
 
 
 def test_polygon_outline(fake: FakeNominatim, tmp_path: Path) -> None:
