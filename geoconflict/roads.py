@@ -218,7 +218,10 @@ def _file_graph(path: Path, polygon: Polygon | MultiPolygon | None, network_type
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n, degree in graph.degree() if degree == 0])
     if polygon is not None and len(graph):
-        graph = ox.truncate.truncate_graph_polygon(graph, polygon)
+        try:
+            graph = ox.truncate.truncate_graph_polygon(graph, polygon)
+        except ValueError:          # osmnx: "Found no graph nodes within the polygon"
+            graph.clear()
     if len(graph) == 0:
         where = "in the requested area of " if polygon is not None else "in "
         msg = f"no {network_type!r} roads {where}{path}"

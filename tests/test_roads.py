@@ -273,6 +273,8 @@ def test_errors_are_clear(tmp_path):
         road_network(source=river)
     with pytest.raises(RoadsError, match="bbox"):
         road_network((44.5, 33.3, 44.4, 33.4), source=GRID)
+    with pytest.raises(RoadsError, match="no 'drive' roads in the requested area"):
+        road_network((10.0, 10.0, 10.1, 10.1), source=GRID)
     with pytest.raises(RoadsError, match="needs an area"):
         road_network(source="online")
     graph = road_network(source=GRID)
