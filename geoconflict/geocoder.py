@@ -86,6 +86,11 @@ _NEAR = re.compile(r"^(?:near|around|outside|outskirts\s+of|the\s+outskirts\s+of
 _NEAR_SUFFIX = re.compile(r"\s+(?:area|outskirts|surroundings|environs)$", re.I)
 _IN = re.compile(r"^(.+?)\s+(?:in|near|outside)\s+(.+)$", re.I)
 _THE = re.compile(r"^the\s+", re.I)
+_ANY_QUALIFIER = re.compile(
+    "|".join(p.pattern for p in (
+        _THE, _IN, _DIRECTION, _NEAR, _NEAR_SUFFIX,
+        *(q for q, _ in _SUFFIXES), *(q for q, _ in _PREFIXES))) + "|,",
+    re.I)
 
 
 def _head(length: int) -> int:
@@ -344,7 +349,8 @@ class Geocoder:
         )
 
     def _rank(self, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
-        hits = [h for h in hits if self._allowed(h, ctx)]
+        if ctx.countries is not None or ctx.kinds is not None:
+            hits = [h for h in hits if self._allowed(h, ctx)]
         if len(hits) < 2:
             return hits
         # A curated *alias* ("Arbil" on Erbil Air Base) does not beat a big city of the
@@ -413,6 +419,8 @@ class Geocoder:
         return _Result(hits, match, ctx=ctx)
 
     def _qualified(self, text: str, ctx: _Context, depth: int) -> _Result | None:
+        if _ANY_QUALIFIER.search(text) is None:
+            return None  # one cheap test spares a dozen patterns for plain names
         stripped = _THE.sub("", text)
         if stripped != text:
             return self._resolve(stripped, ctx, depth + 1)
