@@ -247,6 +247,9 @@ def _online_graph(polygon: Polygon | MultiPolygon | None, network_type: str, sim
     except NoOverpassData as exc:
         msg = f"no {network_type!r} roads in the requested area: {exc}"
         raise RoadsError(msg) from exc
+    except ValueError as exc:       # osmnx: nothing left after truncating to the area
+        msg = f"no {network_type!r} roads in the requested area ({exc})"
+        raise RoadsError(msg) from exc
 
 
 def _area_polygon(area: Any) -> Polygon | MultiPolygon | None:
