@@ -412,7 +412,8 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
     except rasterio.errors.RasterioIOError as exc:
         msg = f"cannot open raster {src_path}: {exc}"
         raise RasterError(msg) from exc
-    with rasterio.Env(GDAL_CACHEMAX=256), src:
+    # A bounded block cache (MB); multi-threaded tile decoding where GDAL supports it.
+    with rasterio.Env(GDAL_CACHEMAX=256, GDAL_NUM_THREADS="ALL_CPUS"), src:
         if band < 1 or band > src.count:
             msg = f"{src_path} has {src.count} band(s); band {band} does not exist"
             raise RasterError(msg)
