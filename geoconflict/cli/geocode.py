@@ -34,7 +34,11 @@ def _feature(record: dict[str, Any], precision: int) -> dict[str, Any]:
     if geometry is not None:
         geometry = {"type": geometry["type"],
                     "coordinates": _round(geometry["coordinates"], precision)}
-    props = {k: v for k, v in record.items() if k != "geometry"}
+    from ..geocoder import OUTPUT_COLUMNS
+
+    # The library's column order, then any batch input columns.
+    props = {k: record.get(k) for k in OUTPUT_COLUMNS}
+    props.update((k, v) for k, v in record.items() if k not in props and k != "geometry")
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
