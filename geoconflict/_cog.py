@@ -1,4 +1,4 @@
-"""Raster output: Cloud-Optimized GeoTIFFs, PNG encoding and colour ramps.
+"""Raster I/O: opening inputs with clear errors, Cloud-Optimized GeoTIFFs, PNG, colours.
 
 COGs are written by GDAL's own ``COG`` driver (through ``rasterio.shutil.copy``)
 rather than by hand-assembling tiles and overviews: the driver orders the IFDs and
@@ -16,11 +16,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._atomic import atomic_path
+from .errors import RasterError
 
 if TYPE_CHECKING:
     from affine import Affine
 
-__all__ = ["COLORMAPS", "apply_colormap", "encode_png", "write_cog"]
+__all__ = ["COLORMAPS", "apply_colormap", "encode_png", "open_raster", "write_cog"]
 
 #: Colour ramps as (position 0..1, hex colour) stops. YlOrRd and Blues are the
 #: ColorBrewer sequential schemes (Cynthia Brewer, colorbrewer2.org); viridis stops
@@ -35,6 +36,34 @@ COLORMAPS: dict[str, list[str]] = {
     "magma": ["#000004", "#180f3d", "#440f76", "#721f81", "#9e2f7f", "#cd4071",
               "#f1605d", "#fd9668", "#feca8d", "#fcfdbf"],
 }
+
+
+def open_raster(path: str | Path, *, what: str = "raster") -> Any:
+    """Open a GDAL-readable raster for reading; refuse rasters we cannot place.
+
+    Raises
+    ------
+    RasterError
+        If the file cannot be opened, has no CRS, or has a rotated geotransform; the
+        message names the file (``what`` says which input it is: ``"DEM"``...).
+    """
+    import rasterio
+
+    try:
+        src = rasterio.open(str(path))
+    except rasterio.errors.RasterioIOError as exc:
+        msg = f"cannot open {what} {path}: {exc}"
+        raise RasterError(msg) from exc
+    problem = None
+    if src.crs is None:
+        problem = "has no CRS, so it cannot be placed on the Earth"
+    elif not src.transform.is_rectilinear:
+        problem = "has a rotated geotransform, which is not supported"
+    if problem:
+        src.close()
+        msg = f"{what} {path} {problem}"
+        raise RasterError(msg)
+    return src
 
 
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:

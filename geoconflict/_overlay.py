@@ -21,15 +21,11 @@ Bounds = tuple[tuple[float, float], tuple[float, float]]
 def _load(raster: Any, max_size: int) -> tuple[np.ndarray, Any, Any, str, str]:
     """Return (float data with NaN for nodata, transform, crs, kind, units)."""
     if isinstance(raster, str | Path):
-        import rasterio
         from rasterio.enums import Resampling
 
-        try:
-            src = rasterio.open(str(raster))
-        except rasterio.errors.RasterioIOError as exc:
-            msg = f"cannot open raster {raster}: {exc}"
-            raise RasterError(msg) from exc
-        with src:
+        from ._cog import open_raster
+
+        with open_raster(raster) as src:
             tags = src.tags()
             kind = tags.get("geoconflict_kind", "continuous")
             # Decimated reads use the internal overviews of a COG: a 20,000-pixel

@@ -63,20 +63,9 @@ def _metres_per_degree(lat: float) -> tuple[float, float]:
 @contextlib.contextmanager
 def open_dem(dem: str | Path) -> Iterator[DemHandle]:
     """Open ``dem`` read-only with a clear error; yield it with its cell size in metres."""
-    import rasterio
+    from ._cog import open_raster
 
-    try:
-        src = rasterio.open(str(dem))
-    except rasterio.errors.RasterioIOError as exc:
-        msg = f"cannot open DEM {dem}: {exc}"
-        raise RasterError(msg) from exc
-    with src:
-        if src.crs is None:
-            msg = f"DEM {dem} has no CRS"
-            raise RasterError(msg)
-        if not src.transform.is_rectilinear:
-            msg = f"DEM {dem} has a rotated geotransform, which is not supported"
-            raise RasterError(msg)
+    with open_raster(dem, what="DEM") as src:
         if src.crs.is_geographic:
             lat = (src.bounds.bottom + src.bounds.top) / 2
             mx, my = _metres_per_degree(lat)

@@ -393,6 +393,7 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
     """
     import rasterio
 
+    from ._cog import open_raster
     from ._zonal import STATS, zone_stats
 
     stats = tuple(stats)
@@ -406,22 +407,11 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
         msg = (f"zones must be polygons, got {', '.join(sorted(kinds))}; buffer points "
                "into rings first (geoconflict.rings)")
         raise RasterError(msg)
-    src_path = str(raster)
-    try:
-        src = rasterio.open(src_path)
-    except rasterio.errors.RasterioIOError as exc:
-        msg = f"cannot open raster {src_path}: {exc}"
-        raise RasterError(msg) from exc
+    src = open_raster(raster)
     # A bounded block cache (MB); multi-threaded tile decoding where GDAL supports it.
     with rasterio.Env(GDAL_CACHEMAX=256, GDAL_NUM_THREADS="ALL_CPUS"), src:
         if band < 1 or band > src.count:
-            msg = f"{src_path} has {src.count} band(s); band {band} does not exist"
-            raise RasterError(msg)
-        if src.crs is None:
-            msg = f"{src_path} has no CRS; zones cannot be placed on it"
-            raise RasterError(msg)
-        if not src.transform.is_rectilinear:
-            msg = f"{src_path} has a rotated geotransform, which is not supported"
+            msg = f"{raster} has {src.count} band(s); band {band} does not exist"
             raise RasterError(msg)
         projected = gdf.geometry.to_crs(src.crs)
         metres = 1.0 if src.crs.is_geographic else float(src.crs.linear_units_factor[1])

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import CliRunner
-from test_raster_helpers import UTM37, cell_lonlat, smooth_dem, write_raster
+from test_raster_helpers import cell_lonlat, smooth_dem, tower22_dem, write_raster
 
 from geoconflict.raster import density, to_overlay
 
@@ -103,18 +103,7 @@ def test_cli_coverage_with_lonlat_site(run_cli: CliRunner, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_cli_coverage_by_deployment_name(run_cli: CliRunner, tmp_path: Path) -> None:
-    from pyproj import Transformer
-
-    from geoconflict.datasets import load_dataset
-
-    bases = load_dataset("deployments")
-    tower = bases[bases["name"] == "Tower 22"]
-    if tower.empty:
-        pytest.skip("Tower 22 not in the embedded deployments data")
-    pt = tower.geometry.iloc[0]
-    x, y = Transformer.from_crs(4326, UTM37, always_xy=True).transform(pt.x, pt.y)
-    dem = write_raster(tmp_path / "t22.tif", smooth_dem(200, relief=200), x0=x - 10_000,
-                       y0=y + 10_000)
+    dem, _, _ = tower22_dem(tmp_path / "t22.tif", relief=200)
     proc = run_cli("raster", "coverage", str(dem), "--site", "Tower 22", "--antenna", "10m",
                    "--target-agl", "50m", "--max-range", "9km", "-o",
                    str(tmp_path / "t22cov.tif"))

@@ -49,6 +49,25 @@ def smooth_dem(n: int, seed: int = 1, relief: float = 2500.0) -> np.ndarray:
     return (gaussian_filter(rng.normal(size=(n, n)), n / 60) * relief + 600).astype("float32")
 
 
+def tower22_dem(path: Path, relief: float) -> tuple[Path, float, float]:
+    """A 20 km hilly DEM centred on Tower 22 (from the embedded deployments data).
+
+    Returns (path, lon, lat); skips the test when the data lacks Tower 22.
+    """
+    from pyproj import Transformer
+
+    from geoconflict.datasets import load_dataset
+
+    bases = load_dataset("deployments")
+    tower = bases[bases["name"] == "Tower 22"]
+    if tower.empty:
+        pytest.skip("Tower 22 not in the embedded deployments data")
+    pt = tower.geometry.iloc[0]
+    x, y = Transformer.from_crs(4326, UTM37, always_xy=True).transform(pt.x, pt.y)
+    write_raster(path, smooth_dem(200, relief=relief), x0=x - 10_000, y0=y + 10_000)
+    return path, float(pt.x), float(pt.y)
+
+
 def test_write_raster_roundtrip(tmp_path: Path) -> None:
     import rasterio
 

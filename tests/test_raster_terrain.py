@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_raster_helpers import UTM37, X0, Y0, cell_lonlat, smooth_dem, write_raster
+from test_raster_helpers import X0, Y0, cell_lonlat, smooth_dem, tower22_dem, write_raster
 
 from geoconflict.errors import RasterError
 from geoconflict.raster import (
@@ -220,20 +220,9 @@ def test_geographic_dem_is_warped_to_a_metric_grid(tmp_path: Path) -> None:
 
 
 def test_site_by_deployment_name(tmp_path: Path) -> None:
-    from pyproj import Transformer
-
-    from geoconflict.datasets import load_dataset
-
-    bases = load_dataset("deployments")
-    tower = bases[bases["name"] == "Tower 22"]
-    if tower.empty:
-        pytest.skip("Tower 22 not in the embedded deployments data")
-    pt = tower.geometry.iloc[0]
-    x, y = Transformer.from_crs(4326, UTM37, always_xy=True).transform(pt.x, pt.y)
-    dem = write_raster(tmp_path / "t22.tif", smooth_dem(200, relief=300), x0=x - 10_000,
-                       y0=y + 10_000)
+    dem, lon, lat = tower22_dem(tmp_path / "t22.tif", relief=300)
     cov = radar_coverage(dem, "tower 22", 10, 50, "8km")
-    assert cov.site == pytest.approx((pt.x, pt.y))
+    assert cov.site == pytest.approx((lon, lat))
     assert "site=Tower 22" in cov.tags["parameters"]
     assert cov.data[100, 100] == VISIBLE
 

@@ -94,7 +94,7 @@ def density_command(events: str, output: str, cell: str, bandwidth: str, weight:
 @overwrite_option
 def exposure_command(zones: str, raster_path: str, output: str, stats: str, band: int,
                      overwrite: bool) -> None:
-    """Statistics of RASTER (e.g. WorldPop people) within each polygon of ZONES.
+    """Statistics of RASTER (WorldPop people, a density surface...) in each zone of ZONES.
 
     Reads only the raster windows under the zones; partial pixels count by the
     share of their area inside the zone.
@@ -114,7 +114,7 @@ def exposure_command(zones: str, raster_path: str, output: str, stats: str, band
 @click.option("--target-agl", default="50m", show_default=True,
               help="Target height above ground (e.g. a low-flying drone).")
 @click.option("--max-range", default="50km", show_default=True, help="Analysis radius.")
-@click.option("--refraction-k", default=4 / 3, show_default=True, type=float,
+@click.option("--refraction-k", default=4 / 3, show_default="4/3", type=float,
               help="Effective Earth radius factor (4/3 standard atmosphere; 1 none).")
 @click.option("--sector-count", default=36, show_default=True, type=click.IntRange(1, 360),
               help="Bearing sectors in the hidden-area table.")
