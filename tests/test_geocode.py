@@ -296,3 +296,31 @@ def test_default_geocoder_is_reused() -> None:
     first = geocoder_module._DEFAULT[("gazetteer",)]
     geocode("Baghdad")
     assert geocoder_module._DEFAULT[("gazetteer",)] is first
+
+
+# ---------------------------------------------------------------- the on-disk index
+@pytest.mark.slow
+def test_index_is_built_cached_and_rebuilt_when_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geoconflict import gazetteer
+
+    monkeypatch.setenv("GEOCONFLICT_CACHE_DIR", str(tmp_path))
+    gazetteer._load_base.cache_clear()
+    try:
+        built = gazetteer._load_base()
+        path = gazetteer._index_path()
+        assert path.parent == tmp_path
+        assert path.exists()
+        assert gazetteer._skel_file(path).exists()
+        assert "baghdad" in built.by_fold
+        gazetteer._load_base.cache_clear()
+        loaded = gazetteer._load_base()  # from the cache this time
+        assert loaded.by_fold.get("baghdad") == built.by_fold.get("baghdad")
+        assert loaded.by_skel.get(skeleton(fold("Dayr az Zawr")))
+        path.write_bytes(b"not a pickle")
+        gazetteer._load_base.cache_clear()
+        with pytest.warns(UserWarning, match="unreadable"):
+            rebuilt = gazetteer._load_base()
+        assert len(rebuilt) == len(built)
+    finally:
+        gazetteer._load_base.cache_clear()
