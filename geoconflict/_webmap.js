@@ -255,16 +255,17 @@ window.GeoconflictMap = (function () {
   var EARTH_CIRCUMFERENCE_M = 40075016.686;  // of the Web Mercator sphere
   var sprites = {};
 
-  /* A small canvas holding one symbol (shape, colour, radius), drawn once per page. */
-  function sprite(type, verts, radius, dpr) {
-    var r = Math.round(radius * 2) / 2, key = type.shape + type.color + r + '@' + dpr;
+  /* A small canvas holding one symbol (shape, colour, radius), drawn once per page.
+   * Opaque sprites (for the pixel blitter) also keep their pixels as typed arrays. */
+  function sprite(type, verts, radius, dpr, opaque) {
+    var r = radius, key = type.shape + type.color + r + '@' + dpr + (opaque ? 'o' : '');
     var s = sprites[key];
     if (s) { return s; }
     var size = Math.ceil(2 * r + 3);
     s = document.createElement('canvas');
     s.width = Math.ceil(size * dpr);
     s.height = Math.ceil(size * dpr);
-    var c = s.getContext('2d'), m = size / 2;
+    var c = s.getContext('2d', { willReadFrequently: true }), m = size / 2;
     c.scale(dpr, dpr);
     c.beginPath();
     if (!verts.length) { c.arc(m, m, r, 0, 2 * Math.PI); } else {
@@ -273,7 +274,7 @@ window.GeoconflictMap = (function () {
       }
       c.closePath();
     }
-    c.globalAlpha = 0.85;
+    c.globalAlpha = opaque ? 1 : 0.85;
     c.fillStyle = type.color;
     c.fill();
     c.globalAlpha = 1;
@@ -282,8 +283,47 @@ window.GeoconflictMap = (function () {
     c.stroke();
     s.size = size;
     s.half = m;
+    if (opaque) {
+      var data = c.getImageData(0, 0, s.width, s.height).data;
+      s.data8 = data;
+      s.data32 = new Uint32Array(data.buffer);
+    }
     sprites[key] = s;
     return s;
+  }
+
+  /* Copy a sprite's pixels into an RGBA buffer: opaque pixels (and any pixel over an
+   * empty one) are written, anti-aliased edge pixels blended (source-over). Only the
+   * sprite's non-empty pixels are visited. Assumes a little-endian platform (alpha in
+   * the high byte), as every browser platform is. */
+  function blit(d8, d32, W, H, s, x0, y0) {
+    if (!s.xs) {
+      var xs = [], ys = [], vs = [];
+      for (var k = 0; k < s.data32.length; k++) {
+        if (s.data32[k] >>> 24) {
+          xs.push(k % s.width);
+          ys.push((k / s.width) | 0);
+          vs.push(k);
+        }
+      }
+      s.xs = Int32Array.from(xs);
+      s.ys = Int32Array.from(ys);
+      s.ks = Int32Array.from(vs);
+    }
+    var src = s.data32, a8 = s.data8, n = s.xs.length;
+    var inside = x0 >= 0 && y0 >= 0 && x0 + s.width <= W && y0 + s.height <= H;
+    for (var j = 0; j < n; j++) {
+      var x = x0 + s.xs[j], y = y0 + s.ys[j];
+      if (!inside && (x < 0 || y < 0 || x >= W || y >= H)) { continue; }
+      var q = s.ks[j], v = src[q], sa = v >>> 24, di = y * W + x, p = di << 2;
+      if (sa === 255 || d8[p + 3] === 0) { d32[di] = v; continue; }
+      q <<= 2;
+      var fa = sa / 255, ba = d8[p + 3] / 255 * (1 - fa), oa = fa + ba;
+      d8[p] = (a8[q] * fa + d8[p] * ba) / oa;
+      d8[p + 1] = (a8[q + 1] * fa + d8[p + 1] * ba) / oa;
+      d8[p + 2] = (a8[q + 2] * fa + d8[p + 2] * ba) / oa;
+      d8[p + 3] = oa * 255;
+    }
   }
 
   /* All incidents on one canvas: projected once at zoom 0, redrawn after each move, with
@@ -319,38 +359,31 @@ window.GeoconflictMap = (function () {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       var z = map.getZoom(), k = Math.pow(2, z), origin = map.getPixelOrigin();
       var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
-      var px = st.px, py = st.py, vis = st.visible, types = st.spec.types, shapes = st.spec.shapes;
+      var px = st.px, py = st.py, vis = st.visible, types = st.spec.types;
+      var shapes = st.spec.shapes;
       var circles = this._mode === 'circles', pad = circles ? 2000 : 20;
       var grid = circles ? null : {}, cell = 24, drawn = 0;
-      var byType = [];
-      for (var t = 0; t < types.length; t++) { byType.push([]); }
+      var order = [];
       for (var i = 0; i < n; i++) {
         if (!vis[i]) { continue; }
         if (circles && !(inc.prec[i] >= 2 && inc.unc[i] > 0)) { continue; }
         var x = px[i] * k - ox, y = py[i] * k - oy;
         if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad) { continue; }
-        byType[inc.type[i]].push(i);
+        order.push(i);
       }
-      for (t = 0; t < types.length; t++) {
-        var list = byType[t], verts = shapes[types[t].shape];
-        if (!list.length) { continue; }
-        if (circles) {
+      if (circles) {
+        // Dashed outlines, one style per type; paths are flushed every 200 circles,
+        // because one path with thousands of overlapping sub-paths makes the
+        // rasteriser's winding computation quadratic.
+        ctx.setLineDash([4, 3]);
+        ctx.lineWidth = 1;
+        for (var t = 0; t < types.length; t++) {
           ctx.fillStyle = types[t].color;
           ctx.strokeStyle = types[t].color;
-          ctx.setLineDash([4, 3]);
-          ctx.lineWidth = 1;
-        } else {
-          ctx.fillStyle = types[t].color;
-          ctx.strokeStyle = '#222';
-          ctx.setLineDash([]);
-          ctx.lineWidth = 0.8;
-        }
-        if (circles) {
-          // Dashed outlines: paths flushed every 200 circles, because one path with
-          // thousands of overlapping sub-paths makes the rasteriser's winding quadratic.
           ctx.beginPath();
-          for (var j = 0; j < list.length; j++) {
-            i = list[j];
+          for (var j = 0; j < order.length; j++) {
+            i = order[j];
+            if (inc.type[i] !== t) { continue; }
             var mpp = EARTH_CIRCUMFERENCE_M * Math.cos(inc.lat[i] * Math.PI / 180) / (256 * k);
             var r = inc.unc[i] / mpp;
             if (r < 3) { continue; }
@@ -361,21 +394,42 @@ window.GeoconflictMap = (function () {
             if (++drawn % 200 === 0) { this._paint(ctx); ctx.beginPath(); }
           }
           this._paint(ctx);
-        } else {
-          // Symbols are stamped from pre-drawn sprites: a bitmap copy per incident
-          // rasterises far faster than filling and stroking 100,000 anti-aliased paths.
-          for (j = 0; j < list.length; j++) {
-            i = list[j];
-            x = px[i] * k - ox;
-            y = py[i] * k - oy;
-            var spr = sprite(types[t], verts, st.radius[i], dpr);
-            ctx.drawImage(spr, Math.round(x - spr.half), Math.round(y - spr.half), spr.size, spr.size);
-            var key = Math.floor(x / cell) * 4096 + Math.floor(y / cell);
-            (grid[key] || (grid[key] = [])).push(i);
-            drawn++;
-          }
         }
       }
+      // Symbols are stamped from pre-drawn sprites, in data order (oldest first, so the
+      // latest incidents are on top). Many symbols: pixels written into one buffer (about
+      // 4x faster than as many drawImage calls), and symbols shrink so dense areas stay
+      // readable; few: drawImage keeps overlapping symbols translucent.
+      var pixels = !circles && order.length > 20000, img = null, d8 = null, d32 = null;
+      var scale = circles ? 1 : Math.max(0.5, Math.min(1, Math.sqrt(20000 / order.length)));
+      if (pixels) {
+        img = ctx.createImageData(c.width, c.height);
+        d8 = img.data;
+        d32 = new Uint32Array(d8.buffer);
+      }
+      var cache = {}, one = dpr === 1;
+      for (j = 0; j < order.length && !circles; j++) {
+        i = order[j];
+        x = px[i] * k - ox;
+        y = py[i] * k - oy;
+        var ti = inc.type[i], r2 = (st.radius[i] * scale * 2 + 0.5) | 0, ck = ti * 256 + r2;
+        var spr = cache[ck] || (cache[ck] = sprite(types[ti], shapes[types[ti].shape], r2 / 2,
+          dpr, pixels));
+        if (pixels) {
+          blit(d8, d32, c.width, c.height, spr, Math.round((x - spr.half) * dpr),
+            Math.round((y - spr.half) * dpr));
+        } else if (one) {  // the 3-argument form copies without scaling: the fast path
+          ctx.drawImage(spr, (x - spr.half + 0.5) | 0, (y - spr.half + 0.5) | 0);
+        } else {
+          ctx.drawImage(spr, Math.round(x - spr.half), Math.round(y - spr.half), spr.size,
+            spr.size);
+        }
+        var key = Math.floor(x / cell) * 4096 + Math.floor(y / cell);
+        (grid[key] || (grid[key] = [])).push(i);
+        drawn++;
+      }
+      this._scale = scale;
+      if (pixels) { ctx.putImageData(img, 0, 0); }
       this._grid = grid;
       this._ox = ox;
       this._oy = oy;
@@ -401,7 +455,7 @@ window.GeoconflictMap = (function () {
             var i = list[j];
             var x = st.px[i] * this._k - this._ox - cp.x, y = st.py[i] * this._k - this._oy - cp.y;
             var d = Math.sqrt(x * x + y * y);
-            if (d <= st.radius[i] + 3 && d < bestD) { best = i; bestD = d; }
+            if (d <= st.radius[i] * this._scale + 3 && d < bestD) { best = i; bestD = d; }
           }
         }
       }
@@ -490,8 +544,15 @@ window.GeoconflictMap = (function () {
         m.gcIndex = i;
         state.markers.push(m);
       }
+      state.pending = true;
       group = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45,
-        disableClusteringAtZoom: 12, spiderfyOnMaxZoom: true });
+        disableClusteringAtZoom: 12, spiderfyOnMaxZoom: true,
+        chunkProgress: function (done, total) {
+          if (done >= total && state.pending) {
+            state.pending = false;
+            if (state.onSettled) { state.onSettled(); }
+          }
+        } });
       group.addLayers(state.markers);
       group.on('click', function (e) {
         var mk = e.sourceTarget || e.layer;
@@ -686,8 +747,9 @@ window.GeoconflictMap = (function () {
     var control = L.control.layers(null, null, { collapsed: spec.collapsed, position: 'topright' });
     control.addTo(map);
     if (spec.basemap) {
+      // noClip: clipping 20,000 outline vertices to the view costs more than drawing them.
       var land = L.geoJSON(spec.basemap, {
-        pane: 'gcBasemap', interactive: false,
+        pane: 'gcBasemap', interactive: false, noClip: true,
         style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea',
           fillOpacity: spec.tiles ? 0 : 1, className: 'gc-country' }
       }).addTo(map);
@@ -736,11 +798,15 @@ window.GeoconflictMap = (function () {
     addLegend(map, spec);
     if (!state.countDrawn) { state.countDrawn = function () { return 0; }; }
     state.ready = true;
-    state.drawnAt = performance.now();
-    // Two animation frames later the first frame with everything drawn has been produced.
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () { state.paintedAt = performance.now(); });
-    });
+    // Two animation frames after everything is drawn (clustering loads in chunks), the
+    // first complete frame has been produced: paintedAt is what the benchmark reports.
+    function markPainted() {
+      state.drawnAt = performance.now();
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { state.paintedAt = performance.now(); });
+      });
+    }
+    if (state.pending) { state.onSettled = markPainted; } else { markPainted(); }
     return state;
   }
 

@@ -21,6 +21,7 @@ xyzservices tile handling; geoconflict replaces the rest of what folium would em
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 import uuid
@@ -260,23 +261,27 @@ def _encode_incidents(gdf: gpd.GeoDataFrame, notes: bool | str) -> tuple[dict[st
     if (~ok).any():
         remarks.append(f"{int((~ok).sum())} incident(s) without coordinates are not shown")
         warnings.warn(remarks[-1], stacklevel=3)
-    gdf = gdf[ok]
-    lat, lon = lat[ok], lon[ok]
+    # oldest first: the canvas draws in this order, so the latest incidents end on top
+    dates_all = pd.to_datetime(gdf["event_date"], errors="coerce") if "event_date" in gdf \
+        else pd.Series(pd.NaT, index=gdf.index)
+    by_date = np.argsort(dates_all.to_numpy(dtype="datetime64[ns]")[ok], kind="stable")
+    gdf = gdf[ok].iloc[by_date]
+    lat, lon = lat[ok][by_date], lon[ok][by_date]
     n = len(gdf)
 
     def col(name: str) -> pd.Series:
         return gdf[name] if name in gdf.columns else pd.Series([None] * n, index=gdf.index,
                                                                dtype=object)
 
-    etype = col("event_type").astype(object).where(col("event_type").notna(), None)
-    etype = etype.map(lambda v: _text(v) or "Unknown type")
-    present = list(dict.fromkeys(etype))
+    etype = col("event_type").astype("string").str.strip()
+    etype = etype.mask(etype == "").fillna("Unknown type").astype(object)
+    present = list(pd.unique(etype))
     order = [t for t in EVENT_STYLES if t in present] + sorted(
         t for t in present if t not in EVENT_STYLES)
     counts = etype.value_counts()
     types = [{"label": t, "color": style_for(t).color, "shape": style_for(t).shape,
               "count": int(counts[t])} for t in order]
-    code = etype.map({t: i for i, t in enumerate(order)}).to_numpy(dtype=np.int64)
+    code = pd.Categorical(etype, categories=order).codes.astype(np.int64)
 
     fat = pd.to_numeric(col("fatalities"), errors="coerce").fillna(-1).to_numpy().astype(np.int64)
     prec = pd.to_numeric(col("geo_precision"), errors="coerce").fillna(0).to_numpy()
@@ -378,7 +383,9 @@ def _generic_props(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"_title": title, "_tip": title, "_rows": rows}
 
 
+@functools.cache
 def _basemap_fc() -> dict[str, Any] | None:
+    """The offline country outlines as GeoJSON (built once per process; read-only)."""
     from .datasets import load_dataset
     from .errors import DataError
 
@@ -560,7 +567,8 @@ def conflict_map(
         elif imprecise and uncertainty == "auto":
             remarks.append(f"uncertainty circles left out for {n_inc:,} incidents (more than "
                            f"{NOTES_MAX_INCIDENTS:,}; pass uncertainty=True to draw them)")
-        notes_text = "Size grows with fatalities. " + " ".join(r + "." for r in remarks)
+        notes_text = "Size grows with fatalities. " + " ".join(
+            r[:1].upper() + r[1:] + "." for r in remarks)
         legend.append({"title": f"Incidents ({n_inc:,})", "rows": rows,
                        "note": notes_text.strip()})
     spec["options"] = {"cluster": use_cluster, "heat": bool(heatmap and n_inc),

@@ -160,8 +160,8 @@ def test_notes_left_out_for_large_inputs(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(webmap, "NOTES_MAX_INCIDENTS", 5)
     m = gc.conflict_map(incidents=incidents(9))
     assert "notes" not in m.spec["incidents"]["text"]
-    assert "notes left out" in m.spec["legend"][0]["note"]
-    assert "uncertainty circles left out" in m.spec["legend"][0]["note"]
+    assert "Notes left out" in m.spec["legend"][0]["note"]
+    assert "Uncertainty circles left out" in m.spec["legend"][0]["note"]
     kept = gc.conflict_map(incidents=incidents(9), notes=True, uncertainty=True)
     assert kept.spec["incidents"]["text"]["notes"]["s"] == ["A note"]
     assert kept.spec["options"]["uncertainty"] is True
