@@ -107,6 +107,10 @@ def geodesic_circle(lon0: float, lat0: float, radius: float, *,
     merged = shapely.union_all(parts, grid_size=1e-9)
     polys = [g for g in getattr(merged, "geoms", [merged]) if g.geom_type == "Polygon"
              and g.area > 0]
+    if north or south:
+        # The cap's edge along the pole runs from 180 to -180: extra vertices on it keep
+        # every step under 180 degrees, so no writer mistakes it for an antimeridian jump.
+        polys = [shapely.segmentize(p, 45.0) for p in polys]
     if len(polys) == 1:
         return orient(polys[0])
     return shapely.MultiPolygon([orient(p) for p in polys])

@@ -69,6 +69,7 @@ def test_proximity_bad_unit_is_one_clear_line(run_cli, files: tuple[str, str]) -
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_exposure_csv(run_cli, files: tuple[str, str], tmp_path: Path) -> None:
     events, bases = files
     proc = run_cli("exposure", events, "--deployments", bases, "--radii", "25km,50km")

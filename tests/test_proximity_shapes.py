@@ -253,3 +253,18 @@ def test_distance_to_points_and_empty() -> None:
     assert out["distance_m"].iloc[0] == pytest.approx(ref, abs=1e-6)
     assert len(distance_to(inc.iloc[:0], feats)) == 0
     assert distance_to(inc, feats.iloc[:0])["distance_m"].isna().all()
+
+
+def test_rings_survive_geojson_export_at_pole_and_antimeridian() -> None:
+    import json
+
+    from geoconflict.writers import to_geojson_text
+
+    pts = gpd.GeoDataFrame({"id": ["pole", "dateline"]},
+                           geometry=[shapely.Point(10, 89.7), shapely.Point(179.9, -17)], crs=4326)
+    out = rings(pts, ["100km"])
+    back = [shapely.geometry.shape(f["geometry"])
+            for f in json.loads(to_geojson_text(out))["features"]]
+    assert back[0].bounds[3] == 90.0
+    for before, after in zip(out.geometry, back, strict=True):
+        assert after.area == pytest.approx(before.area, rel=1e-6)
