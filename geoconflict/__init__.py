@@ -47,6 +47,8 @@ _API: dict[str, str] = {
     "distance_to": "geoconflict.proximity",
     # outputs
     "conflict_map": "geoconflict.webmap",
+    "render_map_spec": "geoconflict.mapspec",
+    "load_map_spec": "geoconflict.mapspec",
     "export": "geoconflict.writers",
     # analysis layers
     "density": "geoconflict.raster",
