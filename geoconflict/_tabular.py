@@ -96,7 +96,8 @@ def _arrow_read(source: Path | bytes, encoding: str, delimiter: str, names: list
     # quoted line break cut at a block boundary shows up as an invalid row: re-read then.
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad,
                                newlines_in_values=multiline)
-    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+    # large_string is what pandas keeps Arrow text in: to_pandas then copies nothing
+    convert = pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                    strings_can_be_null=True, null_values=[""],
                                    quoted_strings_can_be_null=True)
     src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)

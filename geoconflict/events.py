@@ -477,11 +477,17 @@ def read_events(
                    else rejects).sort_values("row", kind="stable", ignore_index=True)
     all_rejects = _with_originals(_raw_values(all_rejects, mapped, raw), raw)
     issues = _with_originals(issues.sort_values("row", kind="stable", ignore_index=True), raw)
-    result = _keep_rows(conformed, kept)
-    del conformed, frame
+    # Drop every other reference to the text columns, so that _keep_rows frees each
+    # unfiltered column as soon as its filtered copy exists (peak: data + one column).
+    n_raw = len(raw.frame)
+    raw.frame = mapped.frame = pd.DataFrame()
+    mapped.coerced.clear()
+    box = [conformed]
+    del frame, accepted, conformed
+    result = _keep_rows(box.pop(), kept, consume=True)
     report = IngestReport(source_file=raw.name, format=raw.fmt, encoding=raw.encoding,
                           delimiter=raw.delimiter,
-                          rows_read=len(raw.frame) + len(raw.bad_rows), accepted=len(result),
+                          rows_read=n_raw + len(raw.bad_rows), accepted=len(result),
                           rejects=all_rejects, issues=issues)
     if raw.encoding in ("cp1252", "latin-1"):
         warnings.warn(f"{raw.name}: not UTF-8; decoded as {raw.encoding}", stacklevel=2)
@@ -498,30 +504,39 @@ _VALIDATED = ("event_id", "event_date", "geo_precision", "uncertainty_m", "fatal
               "country", "geometry")
 
 
-def _keep_rows(gdf: gpd.GeoDataFrame, keep: np.ndarray) -> gpd.GeoDataFrame:
+def _keep_rows(gdf: gpd.GeoDataFrame, keep: np.ndarray, *, consume: bool = False
+               ) -> gpd.GeoDataFrame:
     """Rows where ``keep``, column by column: Arrow-backed text is cut with Arrow's
-    ``filter`` (several times faster than pandas' ``take`` on chunked arrays)."""
+    ``filter`` (several times faster than pandas' ``take`` on chunked arrays). With
+    ``consume``, each column is deleted from ``gdf`` once copied, to bound peak memory."""
     import geopandas as gpd
     import pandas as pd
     import pyarrow as pa
 
     if keep.all():
         return gdf.reset_index(drop=True)
+    order = list(gdf.columns)
+    geom_name = gdf.geometry.name
+    crs = gdf.crs
+    geometry = gdf.geometry.values[keep]
     mask = pa.array(keep)
     columns: dict[str, Any] = {}
-    for name in gdf.columns:
-        if name == gdf.geometry.name:
+    frame = pd.DataFrame(gdf)  # a plain frame: deleting its columns is cheap
+    if consume:
+        del gdf
+    for name in order:
+        if name == geom_name:
             continue
-        values = gdf[name].array
+        values = frame[name].array
         if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-            arrow = values.__arrow_array__()
-            columns[name] = pd.array(arrow.filter(mask), dtype=values.dtype)
+            columns[name] = pd.array(values.__arrow_array__().filter(mask), dtype=values.dtype)
         else:
             columns[name] = values[keep]
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
-    geometry = gpd.GeoSeries(gdf.geometry.values[keep], index=frame.index, crs=gdf.crs)
-    out = gpd.GeoDataFrame(frame, geometry=geometry, crs=gdf.crs)
-    return out[list(gdf.columns)]
+        if consume:
+            del values, frame[name]
+    out = pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+    series = gpd.GeoSeries(geometry, index=out.index, crs=crs)
+    return gpd.GeoDataFrame(out, geometry=series, crs=crs)[order]
 
 
 def _take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
