@@ -219,7 +219,8 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     start = time.perf_counter()
     found = scanner.find_places(report)
     scan = time.perf_counter() - start
-    rows.append(row("find_places: automaton build (first call)", build, "s"))
+    rows.append(row("find_places: first call in a process (automaton from disk cache)", build,
+                    "s"))
     rows.append(row(f"find_places: scan {len(report):,} characters", scan * 1e3, "ms",
                     mentions=len(found)))
     # How loaded the shared machine was: the same loop takes ~12 ms on an idle core.
