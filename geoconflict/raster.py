@@ -428,7 +428,8 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
             records[i] = zone_stats(src, geoms[i], stats, band=band, metres_per_unit=metres)
     import pandas as pd
 
-    table = pd.DataFrame.from_records(records, index=gdf.index)
+    table = pd.DataFrame.from_records(records, index=gdf.index,
+                                      columns=[*stats, "nodata_fraction"])
     out = gdf.copy()
     for name in table.columns:
         out[name] = table[name].astype("float64")

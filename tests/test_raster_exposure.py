@@ -191,3 +191,17 @@ def test_pixel_fractions_equal_shapely_intersections(geom: Any) -> None:
     boxes = shapely.box(x0, y1 - 0.1, x0 + 0.1, y1)
     exact = shapely.area(shapely.intersection(boxes, geom)) / 0.01
     assert np.abs(fast - exact).max() < 1e-9
+
+
+def test_empty_and_missing_zones(tmp_path: Path) -> None:
+    raster = write_raster(tmp_path / "r.tif", np.ones((10, 10), "float32"))
+    zones = rings(_bases((5, 5)), ["200m"])
+    none = zonal_exposure(zones.iloc[:0], raster, ("sum", "max"))
+    assert list(none.columns[-3:]) == ["sum", "max", "nodata_fraction"]
+    assert len(none) == 0
+    zones.loc[1] = zones.loc[0]
+    zones.loc[1, "geometry"] = None
+    out = zonal_exposure(zones, raster, ("sum", "count"))
+    assert out["sum"].iloc[0] == pytest.approx(math.pi * 4, rel=0.01)
+    assert math.isnan(out["sum"].iloc[1])
+    assert out["count"].iloc[1] == 0
