@@ -115,7 +115,11 @@ def tree(lon: np.ndarray, lat: np.ndarray) -> cKDTree:
     """KD-tree over the ECEF positions of points."""
     from scipy.spatial import cKDTree
 
-    return cKDTree(ecef(lon, lat), balanced_tree=False, compact_nodes=False)
+    big = len(lon) > 200_000
+    # Small trees (deployments, features) are queried millions of times: a balanced,
+    # compact tree with small leaves queries ~25% faster. Big ones favour a fast build.
+    return cKDTree(ecef(lon, lat), leafsize=16 if big else 8, balanced_tree=not big,
+                   compact_nodes=not big)
 
 
 def inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
