@@ -86,6 +86,20 @@ _NEAR = re.compile(r"^(?:near|around|outside|outskirts\s+of|the\s+outskirts\s+of
 _NEAR_SUFFIX = re.compile(r"\s+(?:area|outskirts|surroundings|environs)$", re.I)
 _IN = re.compile(r"^(.+?)\s+(?:in|near|outside)\s+(.+)$", re.I)
 _THE = re.compile(r"^the\s+", re.I)
+#: Capitalised words of news prose that GeoNames also lists as places ("Central",
+#: "Union", "Allah"...): :func:`find_places` ignores them unless a curated entry has
+#: that exact name.
+SCAN_STOPWORDS: frozenset[str] = frozenset((
+    "central", "allah", "union", "police", "army", "navy", "general", "national",
+    "state", "states", "republic", "islamic", "resistance", "forces", "mission", "support",
+    "command", "president", "minister", "ministry", "council", "security", "media",
+    "university", "hospital", "airport", "street", "city", "province", "district",
+    "north", "south", "east", "west", "middle", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "reuters", "victoria", "independence", "liberty", "unity", "progress", "hope",
+    "paradise", "freedom", "peace", "martyrs", "republican", "democrat", "justice",
+))
 _ANY_QUALIFIER = re.compile(
     "|".join(p.pattern for p in (
         _THE, _IN, _DIRECTION, _NEAR, _NEAR_SUFFIX,
@@ -686,7 +700,7 @@ class Geocoder:
                                         or surface[:1].isdigit()):
                 continue
             hits = self._rank(self._exact(key), ctx)
-            if not hits:
+            if not hits or (hits[0].layer == 1 and key in SCAN_STOPWORDS):
                 continue
             e = self._entry(hits[0])
             mentions.append({

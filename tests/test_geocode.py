@@ -283,6 +283,12 @@ def test_find_places_spans_and_entries() -> None:
     assert starts == sorted(starts)
 
 
+def test_find_places_skips_news_words_but_not_curated_names() -> None:
+    text = "US Central Command said Union III in Baghdad was hit; Ansar Allah denied it."
+    surfaces = [m["surface"] for m in find_places(text)]
+    assert surfaces == ["Union III", "Baghdad"]
+
+
 def test_find_places_longest_only() -> None:
     text = "Fighting in New Baghdad."
     longest = [m["surface"] for m in find_places(text)]
