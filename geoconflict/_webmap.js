@@ -728,7 +728,10 @@ window.GeoconflictMap = (function () {
       map.attributionControl.addAttribution(escHtml(spec.attribution[a]));
     }
     if (spec.bounds) {
-      map.fitBounds(spec.bounds, { padding: [24, 24], maxZoom: spec.maxZoom, animate: false });
+      // keep the data clear of the title box at the top
+      var top = spec.title || spec.subtitle ? 84 : 24;
+      map.fitBounds(spec.bounds, { paddingTopLeft: [24, top], paddingBottomRight: [24, 24],
+        maxZoom: spec.maxZoom, animate: false });
     }
     var base = map.createPane('gcBasemap');
     base.style.zIndex = 250;

@@ -656,7 +656,7 @@ def conflict_map(
     centre = ([sum(c) / 2 for c in zip(*spec["bounds"], strict=True)]
               if spec["bounds"] else [29.0, 42.0])
     fmap = folium.Map(location=centre, zoom_start=5, tiles=tiles, control_scale=False,
-                      zoom_control=True, font_size="12px")
+                      zoom_control=True, font_size="12px", zoom_snap=0.25, zoom_delta=0.5)
     fmap.add_child(_runtime_element(spec))
     return ConflictMap(fmap, spec, title=title, cluster=use_cluster, heat=spec["options"]["heat"])
 
