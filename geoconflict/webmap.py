@@ -156,9 +156,11 @@ class ConflictMap:
             head = re.sub(r"<meta\b[^>]*>", "", head)
             head = re.sub(r"<style>\s*html,\s*body\s*\{[^}]*\}\s*</style>", "", head)
             head = re.sub(r"<style>\s*#map\s*\{[^}]*\}\s*</style>", "", head)
-            return (f'<div class="geoconflict-map" style="position:relative;width:100%;'
+            frag = (f'<div class="geoconflict-map" style="position:relative;width:100%;'
                     f'height:{html_text(height)}">\n{head}\n{body}\n'
                     f"<script>\n{script}\n</script>\n</div>\n")
+            _warn_external(frag)
+            return frag
         title = f"<title>{html_text(self.title)}</title>" if self.title else ""
         out = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                f"{title}\n{head}\n</head>\n<body>\n{body}\n<script>\n{script}\n</script>\n"
@@ -441,15 +443,20 @@ def _split_sites(sites: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _resolve_tiles(basemap: str) -> str | None:
+    """None for the offline basemap; else a validated xyzservices name or URL template."""
     if basemap in ("auto", "offline"):
         return None
+    if re.match(r"^https?://[^\s\"'<>]+$", basemap) and all(
+            k in basemap for k in ("{z}", "{x}", "{y}")):
+        return basemap
     import xyzservices
 
     try:
         xyzservices.providers.query_name(basemap)
     except ValueError:
-        msg = (f"unknown tile provider {basemap!r}: use 'auto', 'offline' or an xyzservices "
-               "name such as 'OpenStreetMap.Mapnik' or 'CartoDB.Positron'")
+        msg = (f"unknown tile provider {basemap!r}: use 'auto', 'offline', an xyzservices "
+               "name such as 'OpenStreetMap.Mapnik' or 'CartoDB.Positron', or a URL "
+               "template https://host/{z}/{x}/{y}.png")
         raise MapSpecError(msg) from None
     return basemap
 
@@ -492,7 +499,9 @@ def conflict_map(
         Text shown on the map (escaped; any characters are safe).
     basemap
         ``"auto"``/``"offline"``: the embedded country outlines, no tiles, no network.
-        An xyzservices name (``"CartoDB.Positron"``) adds online tiles under them.
+        An xyzservices name (``"CartoDB.Positron"``) or a URL template
+        (``"https://tiles.example/{z}/{x}/{y}.png"``, e.g. an in-house tile server)
+        adds online tiles under them.
     heatmap, timeline
         Add a density layer (Leaflet.heat) / a date slider over ``event_date``.
     cluster
@@ -655,7 +664,9 @@ def conflict_map(
         spec["bounds"] = _bounds_of(focus)
     centre = ([sum(c) / 2 for c in zip(*spec["bounds"], strict=True)]
               if spec["bounds"] else [29.0, 42.0])
+    custom = tiles is not None and tiles.startswith(("http://", "https://"))
     fmap = folium.Map(location=centre, zoom_start=5, tiles=tiles, control_scale=False,
+                      attr=f"Tiles: {html_text(tiles.split('/')[2])}" if custom and tiles else None,
                       zoom_control=True, font_size="12px", zoom_snap=0.25, zoom_delta=0.5)
     fmap.add_child(_runtime_element(spec))
     return ConflictMap(fmap, spec, title=title, cluster=use_cluster, heat=spec["options"]["heat"])

@@ -128,6 +128,15 @@ def test_offline_scenario_draws_everything(scenario: Loaded, output_dir: Path) -
     for control in (".leaflet-control-scale", ".gc-measure-control", ".gc-fullscreen-control",
                     ".leaflet-control-layers", ".gc-timeline"):
         assert page.locator(control).count() == 1, control
+    # fullscreen: the Fullscreen API, or the CSS fallback where the browser refuses it
+    page.locator(".gc-fullscreen-control a").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => !!document.fullscreenElement || document.querySelector("
+                         "'.leaflet-container').classList.contains('gc-fullscreen')")
+    page.locator(".gc-fullscreen-control a").click()
+    page.wait_for_timeout(300)
+    assert not page.evaluate("() => !!document.fullscreenElement || document.querySelector("
+                             "'.leaflet-container').classList.contains('gc-fullscreen')")
     png = page.screenshot()
     (output_dir / "webmap_scenario.png").write_bytes(png)
     assert png_std(png) > 10, "screenshot looks blank"
@@ -294,6 +303,7 @@ TRIGGER_ALL = """() => {
 }"""
 
 
+@pytest.mark.slow
 def test_injection_payloads_never_execute(browser: Any, tmp_path: Path) -> None:
     assert len(PAYLOADS) >= 30
     m = hostile_map()
@@ -382,6 +392,7 @@ def test_clustered_and_heat_layers(browser: Any, tmp_path: Path) -> None:
     page.close()
 
 
+@pytest.mark.slow
 def test_canvas_layer_draws_many_points(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "many.html"
     gc.conflict_map(incidents=synthetic(30_000)).save(path)
@@ -398,3 +409,56 @@ def test_canvas_layer_draws_many_points(browser: Any, tmp_path: Path) -> None:
     page.wait_for_timeout(100)
     assert page.locator(".leaflet-tooltip .gc-card").count() == 1
     page.close()
+
+
+def test_online_tiles_come_only_from_the_named_server(browser: Any, tmp_path: Path) -> None:
+    """Tiles are opt-in: a fake tile server on 127.0.0.1 stands in for the internet."""
+    import http.server
+    import threading
+
+    served: list[str] = []
+    png = tiny_png()
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        template = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+        path = tmp_path / "tiles.html"
+        gc.conflict_map(incidents=gc.load_dataset("scenario"), basemap=template).save(path)
+        page = browser.new_page(viewport={"width": 800, "height": 600})
+        url = path.resolve().as_uri()
+        other: list[str] = []
+
+        def route(r: Any) -> None:
+            req = r.request.url
+            if req == url or req.startswith(f"http://127.0.0.1:{server.server_port}/"):
+                r.continue_()
+            else:
+                other.append(req)
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(url)
+        page.wait_for_function(READY.replace("{n}", "1"), timeout=60_000)
+        page.wait_for_function("() => document.querySelectorAll('.leaflet-tile-loaded').length > 0",
+                               timeout=30_000)
+        assert other == []
+        assert served
+        assert all(p.endswith(".png") for p in served)
+        assert "Tiles: 127.0.0.1" in page.locator(".leaflet-control-attribution").inner_text()
+        page.close()
+    finally:
+        server.shutdown()

@@ -134,6 +134,7 @@ def test_spec_with_relative_file_and_filters(tmp_path: Path, test_data: Path) ->
 
 # -- CLI ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_renders_spec(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "t22.html"
     proc = run_cli("map", str(ROOT / "maps" / "tower22.yml"), "-o", str(out))
@@ -143,6 +144,7 @@ def test_cli_renders_spec(run_cli, tmp_path: Path) -> None:  # type: ignore[no-u
     assert spec["title"] == "Tower 22 and the border triangle"
 
 
+@pytest.mark.slow
 def test_cli_events_file_with_rings_and_options(run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                  test_data: Path) -> None:
     out = tmp_path / "m.html"
@@ -163,6 +165,7 @@ def test_cli_events_file_with_rings_and_options(run_cli, tmp_path: Path,  # type
     assert "exists" in proc.stderr
 
 
+@pytest.mark.slow
 def test_cli_stdin_fragment_to_stdout(run_cli, test_data: Path) -> None:  # type: ignore[no-untyped-def]
     text = (test_data / "webmap" / "incidents.geojson").read_text(encoding="utf-8")
     proc = run_cli("map", "-", "--fragment", "--deployments", "none", "-o", "-", input=text)
@@ -171,6 +174,7 @@ def test_cli_stdin_fragment_to_stdout(run_cli, test_data: Path) -> None:  # type
     assert payload(proc.stdout)["deployments"] == []
 
 
+@pytest.mark.slow
 def test_cli_bad_spec_is_one_clear_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = spec_file(tmp_path, "layers: {rings: {radii: [far]}}\n")
     proc = run_cli("map", str(path), "-o", str(tmp_path / "x.html"), check=False)
@@ -180,6 +184,7 @@ def test_cli_bad_spec_is_one_clear_line(run_cli, tmp_path: Path) -> None:  # typ
     assert not (tmp_path / "x.html").exists()
 
 
+@pytest.mark.slow
 def test_cli_unknown_tile_provider(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     proc = run_cli("map", "--online-tiles", "Nope.Tiles", "-o", str(tmp_path / "x.html"),
                    check=False)
