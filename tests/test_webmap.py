@@ -198,8 +198,13 @@ def test_online_tiles_by_provider_name() -> None:
     html = gc.conflict_map(incidents=incidents(3), basemap="OpenStreetMap.Mapnik").to_html()
     assert "tile.openstreetmap.org" in html
     assert payload(html)["tiles"] is True
-    with pytest.raises(MapSpecError, match="unknown tile provider 'NoSuchTiles'"):
+    with pytest.raises(MapSpecError, match=r"unknown tile provider 'NoSuchTiles'"):
         gc.conflict_map(incidents=incidents(3), basemap="NoSuchTiles")
+    own = gc.conflict_map(basemap="https://tiles.example/{z}/{x}/{y}.png").to_html()
+    assert "https://tiles.example/{z}/{x}/{y}.png" in own
+    assert "Tiles: tiles.example" in own
+    with pytest.raises(MapSpecError, match="unknown tile provider"):
+        gc.conflict_map(basemap="https://tiles.example/\"><script>/{z}/{x}/{y}")
 
 
 def test_rings_lanes_and_extra_layers() -> None:
