@@ -80,8 +80,9 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 @click.option("--data-date", default=None, help="Data date shown under the title.")
 @click.option("--fragment", is_flag=True,
               help="Write a <div> with its scripts to paste into a page, not a full page.")
-@click.option("--online-tiles", default=None, metavar="PROVIDER",
-              help="Add online tiles (xyzservices name, e.g. CartoDB.Positron); the map "
+@click.option("--online-tiles", default=None, metavar="PROVIDER|URL",
+              help="Add online tiles: an xyzservices name (CartoDB.Positron) or a URL "
+                   "template (https://host/{z}/{x}/{y}.png); the map "
                    "then loads tiles from the network.")
 def map_command(source: str, output: str, overwrite: bool, deployments: str, sites: str,
                 rings: str | None, rings_around: str, heatmap: bool, timeline: bool,
