@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -263,3 +264,36 @@ def test_kill_9_mid_export_keeps_old_file(tmp_path: Path, fmt: str) -> None:
     assert temp_debris(target) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
     assert len(read_features(target)) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0
+                    or not shutil.which("setpriv"),
+                    reason="needs root and setpriv to act as an unprivileged user")
+def test_unwritable_directory_as_unprivileged_user() -> None:
+    """chmod is meaningless to root: drop to 'nobody' (uid 65534) with setpriv."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="geoconflict-export-"))
+    try:
+        base.chmod(0o755)
+        locked = base / "locked"
+        locked.mkdir()
+        (locked / "old.gpkg").write_bytes(b"old")
+        locked.chmod(0o555)
+        source = base / "in.geojson"
+        source.write_text((DATA / "incidents.geojson").read_text(encoding="utf-8"),
+                          encoding="utf-8")
+        source.chmod(0o644)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-m", "geoconflict", "export", str(source), "-o", str(locked / "old.gpkg"),
+             "--overwrite"], capture_output=True, text=True, env=ENV, cwd=base, timeout=120,
+            check=False)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.strip() == (f"geoconflict: error: cannot write {locked}/old.gpkg: "
+                                       f"directory {locked} is not writable")
+        assert (locked / "old.gpkg").read_bytes() == b"old"
+        assert sorted(p.name for p in locked.iterdir()) == ["old.gpkg"]
+    finally:
+        (base / "locked").chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
