@@ -91,7 +91,8 @@ def test_acled_legacy_uppercase_export(events_dir: Path) -> None:
     assert list(gdf["event_type_original"]) == [
         "Remote violence", "Battle-No change of territory", "Riots/Protests"]
     assert set(gdf["country"]) == {"YEM"}
-    assert "ALLY_ACTOR_1" in gdf.columns and "GWNO" in gdf.columns
+    assert "ALLY_ACTOR_1" in gdf.columns
+    assert "GWNO" in gdf.columns
     assert _xy(gdf, 1) == (45.0367, 12.7794)
 
 
@@ -101,62 +102,81 @@ def test_ucdp_ged_crosswalks(events_dir: Path) -> None:
     assert set(gdf["origin"]) == {"ucdp_ged"}
     by_id = gdf.set_index("event_id")
     a = by_id.loc["900001"]
-    assert a["event_type"] == "Battles" and a["sub_event_type"] == "Armed clash"
-    assert a["geo_precision"] == 1 and a["uncertainty_m"] == UCDP_WHERE_PREC[1][1]
+    assert a["event_type"] == "Battles"
+    assert a["sub_event_type"] == "Armed clash"
+    assert a["geo_precision"] == 1
+    assert a["uncertainty_m"] == UCDP_WHERE_PREC[1][1]
     assert (a["fatalities"], a["fatalities_low"], a["fatalities_high"]) == (12, 10, 18)
-    assert a["country"] == "IRQ" and a["actor1"] == "Government of United States of America"
+    assert a["country"] == "IRQ"
+    assert a["actor1"] == "Government of United States of America"
     assert a["event_date"] == pd.Timestamp("2024-02-02")
-    assert a["location"] == "Al-Qaim town" and a["admin1"] == "Anbar province"
+    assert a["location"] == "Al-Qaim town"
+    assert a["admin1"] == "Anbar province"
     b = by_id.loc["900002"]
-    assert b["event_type"] == "Violence against civilians" and b["sub_event_type"] == "Attack"
-    assert b["geo_precision"] == 3 and b["uncertainty_m"] == 100_000.0  # where_prec 4
+    assert b["event_type"] == "Violence against civilians"
+    assert b["sub_event_type"] == "Attack"
+    assert b["geo_precision"] == 3
+    assert b["uncertainty_m"] == 100_000.0
     assert b["time_precision"] == 2  # date_prec 3 (week)
     c = by_id.loc["900003"]
     assert c["country"] == "YEM"  # "Yemen (North Yemen)"
     assert c["country_name"] == "Yemen (North Yemen)"
-    assert c["geo_precision"] == 3 and c["uncertainty_m"] == 300_000.0  # where_prec 7
+    assert c["geo_precision"] == 3
+    assert c["uncertainty_m"] == 300_000.0
     assert c["time_precision"] == 3  # date_prec 5
     # where_prec 9 is no UCDP code: precision left empty and the change reported
     d = by_id.loc["900004"]
     assert pd.isna(d["geo_precision"])
     issues = gdf.attrs["ingest"].issues
-    assert list(issues["field"]) == ["where_prec"] and list(issues["row"]) == [5]
-    assert "relid" in gdf.columns and "geom_wkt" in gdf.columns
+    assert list(issues["field"]) == ["where_prec"]
+    assert list(issues["row"]) == [5]
+    assert "relid" in gdf.columns
+    assert "geom_wkt" in gdf.columns
 
 
 def test_gdelt_events(events_dir: Path) -> None:
     gdf = read_events(events_dir / "20240207000000.export.CSV", today=TODAY)
     report = gdf.attrs["ingest"]
-    assert report.format == "gdelt" and report.delimiter == "\t"
-    assert report.rows_read == 5 and len(gdf) == 4
+    assert report.format == "gdelt"
+    assert report.delimiter == "\t"
+    assert report.rows_read == 5
+    assert len(gdf) == 4
     by_id = gdf.set_index("event_id")
     strike = by_id.loc["1150000001"]
     assert (strike["event_type"], strike["sub_event_type"]) == (
         "Explosions/Remote violence", "Air/drone strike")  # CAMEO 195
     assert strike["country"] == "IRQ"  # FIPS IZ
-    assert strike["geo_precision"] == 1 and strike["uncertainty_m"] == 5_000.0  # type 4
-    assert strike["actor1"] == "UNITED STATES" and strike["source"] == "https://example.org/a"
+    assert strike["geo_precision"] == 1
+    assert strike["uncertainty_m"] == 5_000.0
+    assert strike["actor1"] == "UNITED STATES"
+    assert strike["source"] == "https://example.org/a"
     assert strike["event_date"] == pd.Timestamp("2024-02-07")
-    assert strike["EventCode"] == "195" and strike["EventRootCode"] == "19"
+    assert strike["EventCode"] == "195"
+    assert strike["EventRootCode"] == "19"
     protest = by_id.loc["1150000002"]
-    assert protest["event_type"] == "Protests" and protest["country"] == "JOR"
-    assert protest["geo_precision"] == 3 and protest["uncertainty_m"] == 300_000.0  # type 1
+    assert protest["event_type"] == "Protests"
+    assert protest["country"] == "JOR"
+    assert protest["geo_precision"] == 3
+    assert protest["uncertainty_m"] == 300_000.0
     consult = by_id.loc["1150000003"]
     assert pd.isna(consult["event_type"])  # CAMEO 04x is not an ACLED event
     assert consult["EventCode"] == "042"  # leading zero kept
     bomb = by_id.loc["1150000005"]
-    assert bomb["sub_event_type"] == "Suicide bomb" and bomb["country"] == "YEM"
+    assert bomb["sub_event_type"] == "Suicide bomb"
+    assert bomb["country"] == "YEM"
     assert bomb["geo_precision"] == 3  # type 5, ADM1 centroid
     # the row without ActionGeo coordinates is rejected, on its line
     assert list(report.rejects["row"]) == [4]
     assert report.rejects.iloc[0]["field"] == "geometry"
-    assert len(GDELT_COLUMNS) == 61 and GDELT_COLUMNS[-1] == "SOURCEURL"
+    assert len(GDELT_COLUMNS) == 61
+    assert GDELT_COLUMNS[-1] == "SOURCEURL"
 
 
 def test_generic_semicolon_decimal_commas(events_dir: Path) -> None:
     gdf = read_events(events_dir / "generic_semicolon.csv", today=TODAY)
     report = gdf.attrs["ingest"]
-    assert report.format == "csv" and report.delimiter == ";"
+    assert report.format == "csv"
+    assert report.delimiter == ";"
     assert _xy(gdf, 0) == (44.47, 33.31)
     assert list(gdf["country"]) == ["IRQ", "JOR"]
     assert list(gdf["fatalities"]) == [3, 3]
@@ -179,7 +199,8 @@ def test_geojson_and_seq(events_dir: Path, name: str) -> None:
     gdf = read_events(events_dir / name, today=TODAY)
     report = gdf.attrs["ingest"]
     assert report.format == name.split(".")[1]
-    assert report.rows_read == 4 and len(gdf) == 3
+    assert report.rows_read == 4
+    assert len(gdf) == 3
     assert list(gdf["event_id"]) == ["s1", "s2", "s3"]
     assert gdf.iloc[0]["actor2"] == "Kataib Hezbollah"
     assert gdf.iloc[2].geometry.geom_type == "Polygon"
@@ -205,13 +226,15 @@ def test_binary_feature_formats(events_dir: Path, tmp_path: Path, suffix: str,
     assert _xy(gdf, 1) == (38.69, 33.32)
     # the same bytes on a stream (stdin) are detected by their magic bytes
     again = read_events(io.BytesIO(path.read_bytes()), today=TODAY)
-    assert again.attrs["format"] == fmt and len(again) == 4
+    assert again.attrs["format"] == fmt
+    assert len(again) == 4
 
 
 def test_file_object_and_stdin(events_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = (events_dir / "acled_current.csv").read_text(encoding="utf-8")
     from_text = read_events(io.StringIO(text), today=TODAY)
-    assert len(from_text) == 4 and from_text.attrs["source_file"] == "<stream>"
+    assert len(from_text) == 4
+    assert from_text.attrs["source_file"] == "<stream>"
 
     class Stdin:
         buffer = io.BytesIO(text.encode())
@@ -225,13 +248,15 @@ def test_file_object_and_stdin(events_dir: Path, monkeypatch: pytest.MonkeyPatch
 def test_dataframe_sources(events_dir: Path) -> None:
     raw = pd.read_csv(events_dir / "acled_current.csv", dtype=str)
     gdf = read_events(raw, today=TODAY)
-    assert gdf.attrs["format"] == "acled" and len(gdf) == 4
+    assert gdf.attrs["format"] == "acled"
+    assert len(gdf) == 4
     assert gdf.iloc[0]["event_id"] == "IRQ90001"
     numeric = pd.DataFrame({"date": ["2024-02-07"], "lat": [33.31], "lon": [44.47],
                             "place": ["Mashtal"]})
     one = read_events(numeric, today=TODAY)
     assert one.attrs["format"] == "dataframe"
-    assert _xy(one, 0) == (44.47, 33.31) and one.iloc[0]["location"] == "Mashtal"
+    assert _xy(one, 0) == (44.47, 33.31)
+    assert one.iloc[0]["location"] == "Mashtal"
     geo = gpd.GeoDataFrame({"date": ["2024-02-07"]},
                            geometry=gpd.points_from_xy([44.47], [33.31]), crs=4326)
     assert math.isclose(read_events(geo, today=TODAY).geometry.iloc[0].y, 33.31)
@@ -272,7 +297,8 @@ def test_geocoding_place_names(events_dir: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(geoconflict, "geocoder", FakeGeocoder, raising=False)
     path = events_dir / "generic_places.csv"
     without = read_events(path, today=TODAY)
-    assert len(without) == 0 and without.attrs["ingest"].rejected == 3
+    assert len(without) == 0
+    assert without.attrs["ingest"].rejected == 3
     assert calls == []  # geocoding is opt-in
     gdf = read_events(path, geocode=True, today=TODAY)
     assert list(gdf["location"]) == ["Mashtal, Baghdad", "Tower 22"]

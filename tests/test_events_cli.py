@@ -16,7 +16,9 @@ def test_validate_summary_and_exit_status(run_cli: CliRunner, test_data: Path) -
     clean = run_cli("events", "validate", str(test_data / "events" / "acled_current.csv"))
     out = clean.stdout
     assert "format:     acled, encoding utf-8, delimiter ','" in out
-    assert "rows read:  4" in out and "accepted:   4" in out and "rejected:   0" in out
+    assert "rows read:  4" in out
+    assert "accepted:   4" in out
+    assert "rejected:   0" in out
     assert "dates:      2024-01-04 to 2024-02-07" in out
     assert "countries:  IRQ 2, JOR 1, YEM 1" in out
     assert "precision:  1 exact: 2, 2 near: 1, 3 region: 1" in out
@@ -37,7 +39,8 @@ def test_validate_json_and_rejects_file(run_cli: CliRunner, test_data: Path,
     proc = run_cli("events", "validate", str(test_data / "events" / "acled_messy.csv"),
                    "--json", "--rejects", str(rejects), check=False)
     summary = json.loads(proc.stdout)
-    assert summary["rows_read"] == 13 and summary["accepted"] == 4
+    assert summary["rows_read"] == 13
+    assert summary["accepted"] == 4
     assert summary["rejected"] == 9
     assert summary["rejected_by_reason"]["missing required field event_id"] == 1
     table = pd.read_csv(rejects, dtype=str)
@@ -96,4 +99,5 @@ def test_convert_fix_swaps_and_pipe_into_validate(run_cli: CliRunner, test_data:
     assert swapped["geometry"]["coordinates"] == [44.47, 33.31]
     # the output of convert reads back as GeoJSONSeq with nothing rejected
     back = run_cli("events", "validate", "-", input=proc.stdout)
-    assert "format:     geojsonseq" in back.stdout and "rejected:   0" in back.stdout
+    assert "format:     geojsonseq" in back.stdout
+    assert "rejected:   0" in back.stdout

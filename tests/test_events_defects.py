@@ -59,7 +59,8 @@ def test_messy_acled_every_defect_on_its_line(messy: Path) -> None:
     assert set(rejects["source_file"]) == {str(messy)}
     # an accepted row with an unparseable optional value is listed as an issue
     issues = report.issues
-    assert list(issues["row"]) == [10] and issues.iloc[0]["value"] == "unknown"
+    assert list(issues["row"]) == [10]
+    assert issues.iloc[0]["value"] == "unknown"
     assert pd.isna(gdf.set_index("event_id").loc["IRQ9", "fatalities"])
     # the multi-line note and the Arabic text are intact
     assert gdf.set_index("event_id").loc["IRQ10", "notes"] == "Two lines\nof notes, quoted."
@@ -82,7 +83,8 @@ def test_fix_swaps_fixes_and_reports(messy: Path) -> None:
 def test_impossible_latitude_without_country_is_swapped_only_on_request() -> None:
     text = "date,lat,lon\n2024-02-07,44.47,133.31\n2024-02-07,100.5,33.3\n"
     plain = read_events(io.StringIO(text), today=TODAY)
-    assert len(plain) == 1 and _reasons(plain)[3][0].startswith("coordinates out of range")
+    assert len(plain) == 1
+    assert _reasons(plain)[3][0].startswith("coordinates out of range")
     fixed = read_events(io.StringIO(text), fix_swaps=True, today=TODAY)
     assert len(fixed) == 2
     assert (fixed.geometry.iloc[1].x, fixed.geometry.iloc[1].y) == (33.3, 100.5 - 0) or \
@@ -94,10 +96,12 @@ def test_raise_names_file_line_and_field(messy: Path) -> None:
     with pytest.raises(EventsError) as info:
         read_events(messy, on_error="raise", today=TODAY)
     err = info.value
-    assert isinstance(err, SchemaError) and isinstance(err, ValueError)
+    assert isinstance(err, SchemaError)
+    assert isinstance(err, ValueError)
     assert err.file == str(messy)
     assert err.row == 13  # the first fault met: the row that cannot be split
-    assert str(messy) in str(err) and "row 13" in str(err)
+    assert str(messy) in str(err)
+    assert "row 13" in str(err)
     clean = "event_id,date,lat,lon\na,2024-02-07,33.31,44.47\nb,2024-02-07,0,0\n"
     with pytest.raises(EventsError) as info:
         read_events(io.StringIO(clean), on_error="raise", today=TODAY)
@@ -106,11 +110,12 @@ def test_raise_names_file_line_and_field(messy: Path) -> None:
 
 
 def test_warn_mode_warns_and_still_rejects(messy: Path) -> None:
-    with pytest.warns(UserWarning) as record:
+    with pytest.warns(UserWarning, match="rows rejected") as record:
         gdf = read_events(messy, on_error="warn", today=TODAY)
     assert len(gdf) == 4
     text = " ".join(str(w.message) for w in record)
-    assert "duplicate event_id" in text and "rows changed" in text
+    assert "duplicate event_id" in text
+    assert "rows changed" in text
 
 
 def test_missing_required_column_is_a_file_error(tmp_path: Path) -> None:
@@ -157,7 +162,8 @@ def test_delimiter_sniffing(delimiter: str) -> None:
 def test_future_date_uses_today() -> None:
     text = "date,lat,lon\n2024-12-31,33.3,44.4\n2025-01-02,33.3,44.4\n"
     gdf = read_events(io.StringIO(text), today=TODAY)
-    assert len(gdf) == 1 and _reasons(gdf)[3][0] == "date is in the future (after 2025-01-01)"
+    assert len(gdf) == 1
+    assert _reasons(gdf)[3][0] == "date is in the future (after 2025-01-01)"
 
 
 def test_crlf_and_blank_lines_keep_line_numbers() -> None:
@@ -207,6 +213,7 @@ def test_accepted_plus_rejected_equals_rows_read(rows: list[dict[str, str]],
     assert gdf["event_date"].notna().all()
     assert gdf.geometry.notna().all()
     if len(gdf):
-        assert gdf.geometry.y.between(-90, 90).all() and gdf.geometry.x.between(-180, 180).all()
+        assert gdf.geometry.y.between(-90, 90).all()
+        assert gdf.geometry.x.between(-180, 180).all()
         ids = gdf["event_id"]
         assert not ids[ids.notna()].duplicated().any()

@@ -89,13 +89,15 @@ def test_deduplicate_across_sources_geodesic() -> None:
     kept = out.set_index("event_id")
     assert kept.loc["U1", "n_merged"] == 2
     assert kept.loc["U1", "merged_from"] == "acled:A1; gdelt:G1"
-    assert kept.loc["G2", "n_merged"] == 0 and pd.isna(kept.loc["G2", "merged_from"])
+    assert kept.loc["G2", "n_merged"] == 0
+    assert pd.isna(kept.loc["G2", "merged_from"])
     # with a 4.8 km radius nothing is within reach of A1, but U1-G1 (200 m) still merge
     tight = deduplicate(gdf, within="4.8 km")
     assert _ids(tight) == ["A1", "U1", "G2", "G3"]
     # ignoring the date and type merges everything at the Mashtal point
     loose = deduplicate(gdf, within="5km", same_date=False, same_type=False)
-    assert _ids(loose) == ["U1"] and loose.iloc[0]["n_merged"] == 4
+    assert _ids(loose) == ["U1"]
+    assert loose.iloc[0]["n_merged"] == 4
 
 
 def test_deduplicate_far_apart_and_empty() -> None:
