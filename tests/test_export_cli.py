@@ -297,3 +297,20 @@ def test_unwritable_directory_as_unprivileged_user() -> None:
     finally:
         (base / "locked").chmod(0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_reader_closing_the_pipe_early_is_not_an_error(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    n = 30_000
+    gdf = gpd.GeoDataFrame({"event_id": [f"E{i}" for i in range(n)]},
+                           geometry=shapely.points(np.full((n, 2), 44.4)), crs="EPSG:4326")
+    gdf.to_parquet(tmp_path / "big.parquet")
+    proc = subprocess.run(f"{sys.executable} -m geoconflict export big.parquet --seq | head -c 80",
+                          shell=True, capture_output=True, text=True, env=ENV, cwd=tmp_path,
+                          timeout=120, check=False)
+    assert proc.stdout.startswith('\x1e{"type":"Feature"')
+    assert proc.stderr == ""
