@@ -529,8 +529,11 @@ class Geocoder:
     def _entry(self, hit: _Hit) -> dict[str, Any]:
         gaz = self._gaz(hit)
         i = hit.idx
-        geometry = gaz.geometry.get(i) or {"type": "Point",
-                                           "coordinates": [gaz.lon[i], gaz.lat[i]]}
+        geometry = gaz.geometry.get(i)
+        if geometry is None and gaz.kind[i] == "country":
+            geometry = _country_outline(gaz.country[i])
+        if geometry is None:
+            geometry = {"type": "Point", "coordinates": [gaz.lon[i], gaz.lat[i]]}
         return {"name": gaz.name[i], "kind": gaz.kind[i], "country": gaz.country[i],
                 "geometry": geometry, "geo_precision": int(gaz.geo_precision[i]),
                 "uncertainty_m": float(gaz.uncertainty_m[i]), "source_id": gaz.source_id[i],
@@ -722,6 +725,25 @@ class Geocoder:
                 reach = max(reach, m["end"])
             mentions = kept
         return mentions
+
+
+@lru_cache(maxsize=1)
+def _outlines() -> dict[str, dict[str, Any]]:
+    """ISO alpha-3 -> outline from the embedded basemap (the region's countries)."""
+    from .datasets import load_features
+    from .errors import DataError
+
+    try:
+        features = load_features("basemap")
+    except DataError:
+        return {}
+    return {str(f["properties"].get("iso_a3")): f["geometry"] for f in features
+            if f.get("geometry") and (f.get("properties") or {}).get("iso_a3")}
+
+
+def _country_outline(iso3: str | None) -> dict[str, Any] | None:
+    """A country's outline (Natural Earth, via the basemap) when the basemap has it."""
+    return _outlines().get(iso3 or "") if iso3 else None
 
 
 def records_to_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:

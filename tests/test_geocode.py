@@ -153,6 +153,13 @@ def test_ambiguous_name_lists_candidates(coder: Geocoder) -> None:
     assert coder.lookup("Salt", country="JOR")["status"] == "resolved"
 
 
+def test_country_comes_with_its_outline_when_the_basemap_has_it(coder: Geocoder) -> None:
+    rec = coder.lookup("Jordan")
+    assert (rec["kind"], rec["geo_precision"]) == ("country", 3)
+    assert rec["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert coder.lookup("France")["geometry"]["type"] == "Point"  # outside the basemap
+
+
 def test_country_and_kind_filters(coder: Geocoder) -> None:
     assert coder.lookup("Baghdad", country="IRN")["country"] == "IRN"
     assert coder.lookup("Baghdad", kinds="admin1")["kind"] == "admin1"

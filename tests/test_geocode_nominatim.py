@@ -112,12 +112,13 @@ def test_cache_hit_makes_no_request(fake: FakeNominatim, tmp_path: Path) -> None
 
 def test_429_then_success_is_retried_with_backoff(fake: FakeNominatim, tmp_path: Path) -> None:
     fake.script = [(429, "slow down", 0, {}), (503, "busy", 0, {})]
-    rec = client(fake, tmp_path, backoff_s=0.1).lookup("Akashat")
+    rec = client(fake, tmp_path, backoff_s=0.2).lookup("Akashat")
     assert rec is not None
     times = [r["t"] for r in fake.requests]
     assert len(times) == 3
-    assert times[1] - times[0] >= 0.09
-    assert times[2] - times[1] >= 0.19  # doubled
+    # server-side stamps jitter with thread scheduling: 70 ms of slack per gap
+    assert times[1] - times[0] >= 0.13
+    assert times[2] - times[1] >= 0.33  # doubled
 
 
 def test_server_error_gives_up_after_retries(fake: FakeNominatim, tmp_path: Path) -> None:
