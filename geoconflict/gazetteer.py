@@ -41,8 +41,8 @@ from typing import Any
 
 from ._normalize import NORMALIZER_VERSION, fold, is_arabic, skeleton
 
-__all__ = ["REGION", "Gazetteer", "base_automaton", "build_automaton", "build_base",
-           "cache_dir", "load_gazetteer"]
+__all__ = ["REGION", "SCAN_STOPWORDS", "Gazetteer", "base_automaton", "build_automaton",
+           "build_base", "cache_dir", "country_outline", "load_gazetteer"]
 
 #: Bump when the layout or content rules of the cached base index change.
 INDEX_VERSION = "9"
@@ -585,6 +585,40 @@ def base_automaton() -> Any:
     except OSError as exc:
         warnings.warn(f"cannot write automaton cache {file}: {exc}", stacklevel=2)
     return automaton
+
+
+#: Capitalised words of news prose that GeoNames also lists as places ("Central",
+#: "Union", "Allah"...): :func:`geoconflict.find_places` ignores them unless a curated entry has
+#: that exact name.
+SCAN_STOPWORDS: frozenset[str] = frozenset((
+    "central", "allah", "union", "police", "army", "navy", "general", "national",
+    "state", "states", "republic", "islamic", "resistance", "forces", "mission", "support",
+    "command", "president", "minister", "ministry", "council", "security", "media",
+    "university", "hospital", "airport", "street", "city", "province", "district",
+    "north", "south", "east", "west", "middle", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "reuters", "victoria", "independence", "liberty", "unity", "progress", "hope",
+    "paradise", "freedom", "peace", "martyrs", "republican", "democrat", "justice",
+))
+
+@cache
+def _outlines() -> dict[str, dict[str, Any]]:
+    """ISO alpha-3 -> outline from the embedded basemap (the region's countries)."""
+    from .datasets import load_features
+    from .errors import DataError
+
+    try:
+        features = load_features("basemap")
+    except DataError:
+        return {}
+    return {str(f["properties"].get("iso_a3")): f["geometry"] for f in features
+            if f.get("geometry") and (f.get("properties") or {}).get("iso_a3")}
+
+
+def country_outline(iso3: str | None) -> dict[str, Any] | None:
+    """A country's outline (Natural Earth, via the basemap) when the basemap has it."""
+    return _outlines().get(iso3 or "") if iso3 else None
 
 
 def load_gazetteer() -> tuple[Gazetteer, Gazetteer]:

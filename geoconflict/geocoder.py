@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._normalize import fold, fold_with_offsets, is_arabic, skeleton
 from .errors import GeocodeError, ProviderError
+from .gazetteer import SCAN_STOPWORDS, country_outline
 from .schema import DEFAULT_UNCERTAINTY_M, DEPLOYMENT_KINDS
 
 if TYPE_CHECKING:
@@ -86,20 +87,6 @@ _NEAR = re.compile(r"^(?:near|around|outside|outskirts\s+of|the\s+outskirts\s+of
 _NEAR_SUFFIX = re.compile(r"\s+(?:area|outskirts|surroundings|environs)$", re.I)
 _IN = re.compile(r"^(.+?)\s+(?:in|near|outside)\s+(.+)$", re.I)
 _THE = re.compile(r"^the\s+", re.I)
-#: Capitalised words of news prose that GeoNames also lists as places ("Central",
-#: "Union", "Allah"...): :func:`find_places` ignores them unless a curated entry has
-#: that exact name.
-SCAN_STOPWORDS: frozenset[str] = frozenset((
-    "central", "allah", "union", "police", "army", "navy", "general", "national",
-    "state", "states", "republic", "islamic", "resistance", "forces", "mission", "support",
-    "command", "president", "minister", "ministry", "council", "security", "media",
-    "university", "hospital", "airport", "street", "city", "province", "district",
-    "north", "south", "east", "west", "middle", "january", "february", "march", "april",
-    "may", "june", "july", "august", "september", "october", "november", "december",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "reuters", "victoria", "independence", "liberty", "unity", "progress", "hope",
-    "paradise", "freedom", "peace", "martyrs", "republican", "democrat", "justice",
-))
 _ANY_QUALIFIER = re.compile(
     "|".join(p.pattern for p in (
         _THE, _IN, _DIRECTION, _NEAR, _NEAR_SUFFIX,
@@ -531,7 +518,7 @@ class Geocoder:
         i = hit.idx
         geometry = gaz.geometry.get(i)
         if geometry is None and gaz.kind[i] == "country":
-            geometry = _country_outline(gaz.country[i])
+            geometry = country_outline(gaz.country[i])
         if geometry is None:
             geometry = {"type": "Point", "coordinates": [gaz.lon[i], gaz.lat[i]]}
         return {"name": gaz.name[i], "kind": gaz.kind[i], "country": gaz.country[i],
@@ -586,7 +573,8 @@ class Geocoder:
             geometry=entry["geometry"], geo_precision=precision,
             uncertainty_m=round(max(entry["uncertainty_m"], result.min_uncertainty_m), 1),
             score=round(top.score * result.score_factor, 1), source_id=entry["source_id"],
-            match=result.match, notes="; ".join(result.notes) or None)
+            match=result.match, notes="; ".join(result.notes) or None,
+            _ref=(entry["lon"], entry["lat"]))  # reference point, for tables only
         ambiguous = result.match != "parent-fallback" and self._ambiguous(
             result.hits, result.ctx or ctx)
         record["status"] = "ambiguous" if ambiguous else "resolved"
@@ -725,25 +713,6 @@ class Geocoder:
                 reach = max(reach, m["end"])
             mentions = kept
         return mentions
-
-
-@lru_cache(maxsize=1)
-def _outlines() -> dict[str, dict[str, Any]]:
-    """ISO alpha-3 -> outline from the embedded basemap (the region's countries)."""
-    from .datasets import load_features
-    from .errors import DataError
-
-    try:
-        features = load_features("basemap")
-    except DataError:
-        return {}
-    return {str(f["properties"].get("iso_a3")): f["geometry"] for f in features
-            if f.get("geometry") and (f.get("properties") or {}).get("iso_a3")}
-
-
-def _country_outline(iso3: str | None) -> dict[str, Any] | None:
-    """A country's outline (Natural Earth, via the basemap) when the basemap has it."""
-    return _outlines().get(iso3 or "") if iso3 else None
 
 
 def records_to_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:

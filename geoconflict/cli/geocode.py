@@ -38,7 +38,8 @@ def _feature(record: dict[str, Any], precision: int) -> dict[str, Any]:
 
     # The library's column order, then any batch input columns.
     props = {k: record.get(k) for k in OUTPUT_COLUMNS}
-    props.update((k, v) for k, v in record.items() if k not in props and k != "geometry")
+    props.update((k, v) for k, v in record.items()
+                 if k not in props and k != "geometry" and not k.startswith("_"))
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
@@ -62,7 +63,7 @@ def _table(records: list[dict[str, Any]]) -> str:
     for r in records:
         lon = lat = ""
         if r.get("geometry"):
-            lon_f, lat_f = r.get("lon"), r.get("lat")
+            lon_f, lat_f = r.get("_ref") or (None, None)
             if lon_f is None:
                 coords = r["geometry"]["coordinates"]
                 while isinstance(coords[0], list):
