@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
+@pytest.mark.slow
 def test_validate_summary_and_exit_status(run_cli: CliRunner, test_data: Path) -> None:
     clean = run_cli("events", "validate", str(test_data / "events" / "acled_current.csv"))
     out = clean.stdout
@@ -33,6 +35,7 @@ def test_validate_summary_and_exit_status(run_cli: CliRunner, test_data: Path) -
     assert lenient.returncode == 0
 
 
+@pytest.mark.slow
 def test_validate_json_and_rejects_file(run_cli: CliRunner, test_data: Path,
                                         tmp_path: Path) -> None:
     rejects = tmp_path / "rejects.csv"
