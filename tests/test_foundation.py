@@ -219,3 +219,28 @@ def test_cli_data_unknown_dataset_is_one_clear_line(run_cli) -> None:  # type: i
     assert proc.returncode == 1
     assert proc.stderr.startswith("geoconflict: error: unknown dataset 'nope'")
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_data_list_and_table_export(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    listing = run_cli("data", "list").stdout
+    names = [line.split()[0] for line in listing.splitlines()]
+    assert names == ["deployments", "troop_totals", "sites", "scenario", "actors", "basemap"]
+    totals = run_cli("data", "export", "troop_totals").stdout.splitlines()
+    assert totals[0].startswith("country,country_name,troops")
+    assert any(line.startswith("IRQ,Iraq,2500,") for line in totals)
+    out = tmp_path / "totals.csv"
+    run_cli("data", "export", "troop_totals", "-o", str(out))
+    assert out.read_text().splitlines() == totals
+    again = run_cli("data", "export", "troop_totals", "-o", str(out), check=False)
+    assert again.returncode == 1
+    assert "exists" in again.stderr
+
+
+def test_cli_data_export_sequence(run_cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    text = run_cli("data", "export", "deployments", "--seq").stdout
+    records = [json.loads(chunk) for chunk in text.split("\x1e") if chunk.strip()]
+    assert len(records) >= 25
+    assert all(r["type"] == "Feature" for r in records)
+    assert "Tower 22" in {r["properties"]["name"] for r in records}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import feature_output_options, write_output
+from .options import feature_format_options, feature_output_options, write_output
 
 
 @click.group()
@@ -27,27 +27,26 @@ def list_command() -> None:
 @data.command("export")
 @click.argument("name")
 @feature_output_options
-def export_command(name: str, output: str, overwrite: bool, precision: int) -> None:
-    """Export dataset NAME as GeoJSON (standard output by default).
+@feature_format_options
+def export_command(name: str, output: str, overwrite: bool, precision: int, fmt: str,
+                   seq: bool) -> None:
+    """Export dataset NAME (GeoJSON on standard output by default).
+
+    Tables (troop_totals, actors) are written as CSV.
 
     \b
     Examples:
       geoconflict data export deployments > bases.geojson
-      geoconflict data export sites -o sites.geojson
+      geoconflict data export sites -o sites.gpkg
+      geoconflict data export scenario --seq | geoconflict proximity -
+      geoconflict data export troop_totals -o totals.csv
     """
-    from ..datasets import DATASETS, dataset_path, load_dataset
+    from ..datasets import DATASETS, load_dataset
 
-    if name in DATASETS and DATASETS[name].is_table:
-        path = dataset_path(name)
-        text = path.read_text(encoding="utf-8")
-        if output == "-":
-            click.echo(text, nl=False)
-        else:
-            from .._atomic import atomic_path
+    data = load_dataset(name)
+    if DATASETS[name].is_table:
+        from .options import write_table
 
-            with atomic_path(output, overwrite=overwrite) as tmp:
-                tmp.write_text(text, encoding="utf-8")
-            click.echo(f"wrote {path.name} to {output}", err=True)
+        write_table(data, output, overwrite=overwrite)
         return
-    gdf = load_dataset(name)
-    write_output(gdf, output, overwrite=overwrite, precision=precision)
+    write_output(data, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)
