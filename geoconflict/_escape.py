@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from typing import Any
 
 __all__ = ["html_text", "js_string", "script_json"]
@@ -48,17 +47,6 @@ def html_text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _clean(value: Any) -> Any:
-    """Replace NaN/inf (not valid JSON) by None, recursively."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def script_json(value: Any) -> str:
     """Serialise ``value`` as JSON that is safe inside a ``<script>`` element.
 
@@ -75,7 +63,9 @@ def script_json(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:  # NaN or infinity somewhere: clean (slow path) and retry
-        text = json.dumps(_clean(value), ensure_ascii=False, separators=(",", ":"),
+        from ._geojson import clean_value
+
+        text = json.dumps(clean_value(value), ensure_ascii=False, separators=(",", ":"),
                           allow_nan=False)
     # str.replace runs in C and is ~10x faster than str.translate on multi-MB payloads.
     for char, escape in _SCRIPT_ESCAPES.items():

@@ -233,17 +233,16 @@ def _points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _text(value: Any) -> str | None:
+    """Display text of one cell: None for missing/blank, lists joined, 350.0 -> '350'."""
+    from ._geojson import clean_value
+
+    value = clean_value(value)
     if value is None:
         return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v is not None) or None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = str(value).strip()
     return text or None
 
@@ -591,8 +590,6 @@ def conflict_map(
                 continue
             name = _text(row.get("name")) or "deployment"
             troops = _text(row.get("troops"))
-            if troops is not None and troops.endswith(".0"):
-                troops = troops[:-2]
             tip = f"{name} ({troops} troops)" if troops else name
             card = _card_rows({**row.to_dict(), "troops": troops}, _DEPLOYMENT_FIELDS)
             spec["deployments"].append({"lat": round(float(lat[i]), 5),
