@@ -433,6 +433,14 @@ def read_events(
     import pandas as pd
 
     from . import _formats, schema
+    from ._rejects import (
+        VALIDATED,
+        bad_row_table,
+        coerced_tables,
+        keep_rows,
+        raw_values,
+        with_originals,
+    )
 
     if format not in ("auto", *_formats.FORMATS):
         msg = f"unknown format {format!r}; use auto or one of {', '.join(_formats.FORMATS)}"
@@ -463,7 +471,7 @@ def read_events(
         conformed = schema.conform_incidents(frame)
         # The validator reads only these columns; handing it just them spares a copy of
         # every text column, and the kept rows are then cut from Arrow in one filter.
-        checked = [*_VALIDATED, *(c for c in mapped.required if c not in _VALIDATED)]
+        checked = [*VALIDATED, *(c for c in mapped.required if c not in VALIDATED)]
         accepted, rejects = schema.validate_incidents(
             conformed[checked], source_file=raw.name, on_error=on_error, today=today,
             row_numbers=pd.Series(raw.lines), required=mapped.required)
@@ -471,20 +479,20 @@ def read_events(
         raise EventsError(exc.reason, file=raw.name, row=exc.row, field=exc.field) from exc
     kept = np.zeros(len(conformed), dtype=bool)
     kept[conformed.index.get_indexer(accepted.index)] = True
-    coerced_rejects, issues = _coerced_tables(mapped, raw, kept)
-    parts = [p for p in (_bad_row_table(raw), rejects, coerced_rejects) if len(p)]
+    coerced_rejects, issues = coerced_tables(mapped, raw, kept)
+    parts = [p for p in (bad_row_table(raw), rejects, coerced_rejects) if len(p)]
     all_rejects = (pd.concat(parts, ignore_index=True) if parts
                    else rejects).sort_values("row", kind="stable", ignore_index=True)
-    all_rejects = _with_originals(_raw_values(all_rejects, mapped, raw), raw)
-    issues = _with_originals(issues.sort_values("row", kind="stable", ignore_index=True), raw)
-    # Drop every other reference to the text columns, so that _keep_rows frees each
+    all_rejects = with_originals(raw_values(all_rejects, mapped, raw), raw)
+    issues = with_originals(issues.sort_values("row", kind="stable", ignore_index=True), raw)
+    # Drop every other reference to the text columns, so that keep_rows frees each
     # unfiltered column as soon as its filtered copy exists (peak: data + one column).
     n_raw = len(raw.frame)
     raw.frame = mapped.frame = pd.DataFrame()
     mapped.coerced.clear()
     box = [conformed]
     del frame, accepted, conformed
-    result = _keep_rows(box.pop(), kept, consume=True)
+    result = keep_rows(box.pop(), kept, consume=True)
     report = IngestReport(source_file=raw.name, format=raw.fmt, encoding=raw.encoding,
                           delimiter=raw.delimiter,
                           rows_read=n_raw + len(raw.bad_rows), accepted=len(result),
@@ -497,140 +505,6 @@ def read_events(
     result.attrs.update(ingest=report, rows_read=report.rows_read, format=raw.fmt,
                         encoding=raw.encoding, source_file=raw.name)
     return result
-
-
-#: Columns :func:`geoconflict.schema.validate_incidents` reads.
-_VALIDATED = ("event_id", "event_date", "geo_precision", "uncertainty_m", "fatalities",
-              "country", "geometry")
-
-
-def _keep_rows(gdf: gpd.GeoDataFrame, keep: np.ndarray, *, consume: bool = False
-               ) -> gpd.GeoDataFrame:
-    """Rows where ``keep``, column by column: Arrow-backed text is cut with Arrow's
-    ``filter`` (several times faster than pandas' ``take`` on chunked arrays). With
-    ``consume``, each column is deleted from ``gdf`` once copied, to bound peak memory."""
-    import geopandas as gpd
-    import pandas as pd
-    import pyarrow as pa
-
-    if keep.all():
-        return gdf.reset_index(drop=True)
-    order = list(gdf.columns)
-    geom_name = gdf.geometry.name
-    crs = gdf.crs
-    geometry = gdf.geometry.values[keep]
-    mask = pa.array(keep)
-    columns: dict[str, Any] = {}
-    frame = pd.DataFrame(gdf)  # a plain frame: deleting its columns is cheap
-    if consume:
-        del gdf
-    for name in order:
-        if name == geom_name:
-            continue
-        values = frame[name].array
-        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-            columns[name] = pd.array(values.__arrow_array__().filter(mask), dtype=values.dtype)
-        else:
-            columns[name] = values[keep]
-        if consume:
-            del values, frame[name]
-    out = pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
-    series = gpd.GeoSeries(geometry, index=out.index, crs=crs)
-    return gpd.GeoDataFrame(out, geometry=series, crs=crs)[order]
-
-
-def _take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
-    """A few rows by position; Arrow text through ``ChunkedArray.take``, which (unlike
-    pandas' take on chunked arrays) does not concatenate the chunks first."""
-    import pandas as pd
-
-    columns: dict[str, Any] = {}
-    for name in frame.columns:
-        values = frame[name].array
-        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-            columns[name] = pd.array(values.__arrow_array__().take(positions),
-                                     dtype=values.dtype)
-        else:
-            columns[name] = values.take(positions)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(positions)), columns=frame.columns)
-
-
-def _bad_row_table(raw: _Raw) -> pd.DataFrame:
-    import pandas as pd
-
-    from .schema import REJECT_COLUMNS
-
-    return pd.DataFrame.from_records(
-        [{"row": line, "field": None, "reason": f"row cannot be split into fields: {reason}",
-          "value": text, "source_file": raw.name} for line, reason, text in raw.bad_rows],
-        columns=list(REJECT_COLUMNS))
-
-
-def _coerced_tables(mapped: Mapped, raw: _Raw, kept: np.ndarray
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Coerced values as reject entries (row rejected anyway) and issues (row kept)."""
-    import numpy as np
-    import pandas as pd
-
-    from .schema import REJECT_COLUMNS
-
-    records: list[dict[str, Any]] = []
-    for mask, name, reason, values in mapped.coerced:
-        for i in np.flatnonzero(mask):
-            value = values.iloc[i]
-            records.append({"row": int(raw.lines[i]), "field": name, "reason": reason,
-                            "value": None if pd.isna(value) else str(value),
-                            "source_file": raw.name, "_kept": bool(kept[i])})
-    table = pd.DataFrame.from_records(records, columns=[*REJECT_COLUMNS, "_kept"])
-    is_kept = table["_kept"].astype(bool)
-    table = table.drop(columns="_kept")
-    return table[~is_kept].reset_index(drop=True), table[is_kept].reset_index(drop=True)
-
-
-def _raw_values(table: pd.DataFrame, mapped: Mapped, raw: _Raw) -> pd.DataFrame:
-    """Show the text as written in the file in ``value`` (not the parsed value)."""
-    import numpy as np
-    import pandas as pd
-
-    if not len(table) or not len(raw.frame):
-        return table
-    table = table.copy()
-    pos = np.clip(np.searchsorted(raw.lines, table["row"].to_numpy()), 0, len(raw.lines) - 1)
-    for fld, columns in mapped.sources.items():
-        sel = np.asarray(table["field"] == fld, dtype=bool)
-        if fld == "geometry":
-            sel = sel & np.asarray(table["value"].isna(), dtype=bool)
-        if not sel.any():
-            continue
-        rows = _take_rows(raw.frame[list(columns)], pos[sel])
-        parts = [rows[c].astype("string").fillna("").to_numpy(dtype=object)
-                 for c in columns]
-        text = parts[0] if len(parts) == 1 else np.array(
-            [", ".join(f"{c}={x or '<empty>'}" for c, x in zip(columns, v, strict=True))
-             for v in zip(*parts, strict=True)], dtype=object)
-        table.loc[sel, "value"] = pd.Series(text, index=table.index[sel]).replace("", None)
-    return table
-
-
-def _with_originals(table: pd.DataFrame, raw: _Raw) -> pd.DataFrame:
-    """Append each row's original columns to a rejects/issues table."""
-    import numpy as np
-    import pandas as pd
-
-    from .schema import REJECT_COLUMNS
-
-    table = table.astype({"row": "int64"})
-    if not len(raw.frame.columns):
-        return table
-    pos = np.searchsorted(raw.lines, table["row"].to_numpy())
-    pos = np.clip(pos, 0, max(len(raw.lines) - 1, 0))
-    found = (len(raw.lines) > 0) & (np.asarray(raw.lines)[pos] == table["row"].to_numpy()) \
-        if len(raw.lines) else np.zeros(len(table), dtype=bool)
-    originals = _take_rows(raw.frame, pos[found])
-    originals = originals.rename(columns={c: f"original_{c}" for c in originals.columns
-                                          if c in REJECT_COLUMNS})
-    originals.index = np.flatnonzero(found)
-    return pd.concat([table, originals.reindex(range(len(table)))], axis=1)
 
 
 # ---------------------------------------------------------------------- filtering
