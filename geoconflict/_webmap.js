@@ -252,6 +252,8 @@ window.GeoconflictMap = (function () {
     ctl.addTo(map);
   }
 
+  // Popups scroll when long and pan clear of the title box at the top of the map.
+  var POPUP = { maxWidth: 340, maxHeight: 320, autoPanPaddingTopLeft: L.point(40, 110) };
   var EARTH_CIRCUMFERENCE_M = 40075016.686;  // of the Web Mercator sphere
   var sprites = {};
 
@@ -527,7 +529,7 @@ window.GeoconflictMap = (function () {
     state.tooltipFor = tooltipFor;
     var tip = L.tooltip({ direction: 'top', offset: [0, -6], opacity: 0.95 });
     function openPopup(i) {
-      L.popup({ maxWidth: 340 }).setLatLng([inc.lat[i], inc.lon[i]])
+      L.popup(POPUP).setLatLng([inc.lat[i], inc.lon[i]])
         .setContent(popupFor(i)).openOn(map);
     }
     state.openPopup = openPopup;
@@ -702,7 +704,7 @@ window.GeoconflictMap = (function () {
       onEachFeature: function (f, layer) {
         var p = f.properties || {};
         if (p._title || p._rows) {
-          layer.bindPopup(function () { return featureCard(p); }, { maxWidth: 340 });
+          layer.bindPopup(function () { return featureCard(p); }, POPUP);
         }
         if (p._tip) {
           var node = el('span', null, p._tip);
@@ -784,7 +786,7 @@ window.GeoconflictMap = (function () {
         mk.bindTooltip(el('span', null, dep.tip), { permanent: true, direction: 'right',
           offset: [10, 0], className: 'gc-label gc-label-deployment' });
         (function (p) {
-          mk.bindPopup(function () { return featureCard(p); }, { maxWidth: 340 });
+          mk.bindPopup(function () { return featureCard(p); }, POPUP);
         }(dep));
         mk.on('add', function () { this.getElement().setAttribute('aria-label', 'deployment'); });
         dg.addLayer(mk);
