@@ -36,6 +36,7 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ __all__ = ["REGION", "SCAN_STOPWORDS", "Gazetteer", "base_automaton", "build_aut
            "build_base", "cache_dir", "country_outline", "load_gazetteer"]
 
 #: Bump when the layout or content rules of the cached base index change.
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 
 #: ISO 3166-1 alpha-2 codes whose small places (population >= 500) are indexed:
 #: the Middle East, the Gulf, the Red Sea and the Horn of Africa.
@@ -158,11 +159,11 @@ class NameIndex:
         if self._dict is None:
             return self
         self.keys = sorted(self._dict)
-        start, ids = array("i", [0]), array("i")
-        for key in self.keys:
-            ids.extend(self._dict[key])
-            start.append(len(ids))
-        self.start, self.ids, self._dict = start, ids, None
+        postings = [self._dict[key] for key in self.keys]
+        start = array("i", [0])
+        start.extend(accumulate(map(len, postings)))
+        self.start, self.ids = start, array("i", chain.from_iterable(postings))
+        self._dict = None
         return self
 
     def get(self, key: str) -> list[int]:
@@ -391,15 +392,20 @@ def _add_countries(gaz: Gazetteer, countries: dict[str, Any],
                 source_id=f"iso3166-1:{iso.alpha_3}", names=[n for n in names if n])
 
 
+@cache
+def _wgs84() -> Any:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")  # built once: a Geod costs milliseconds to set up
+
+
 def centroid_and_radius_m(points: list[tuple[float, float]]) -> tuple[float, float, float]:
     """Mean lon/lat of points and the geodesic (WGS84) distance covering 90% of them."""
     import numpy as np
-    from pyproj import Geod
 
     xy = np.asarray(points, dtype=float)
     lon, lat = float(xy[:, 0].mean()), float(xy[:, 1].mean())
-    _, _, dist = Geod(ellps="WGS84").inv(np.full(len(xy), lon), np.full(len(xy), lat),
-                                         xy[:, 0], xy[:, 1])
+    _, _, dist = _wgs84().inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
     return lon, lat, float(np.percentile(dist, 90))
 
 
