@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._sites import resolve_site
 from .errors import RasterError
 from .units import parse_distance
 
@@ -439,36 +440,6 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
 # --------------------------------------------------------------------------- terrain
 
 
-def _resolve_point(site: Any) -> tuple[float, float, str]:
-    """``(lon, lat)`` or a deployment ``name``/``id`` -> ``(lon, lat, label)``."""
-    if isinstance(site, str):
-        from .datasets import load_dataset
-
-        bases = load_dataset("deployments")
-        wanted = site.strip().casefold()
-        for col in ("name", "id"):
-            if col in bases.columns:
-                hit = bases[bases[col].astype(str).str.casefold() == wanted]
-                if len(hit):
-                    pt = hit.geometry.iloc[0].representative_point()
-                    return float(pt.x), float(pt.y), str(hit[col].iloc[0])
-        names = bases["name"].astype(str).tolist() if "name" in bases else []
-        from rapidfuzz import process
-
-        close = [m[0] for m in process.extract(site, names, limit=3)]
-        msg = f"unknown site {site!r}; give LON,LAT or a deployment name (close: {close})"
-        raise RasterError(msg)
-    try:
-        lon, lat = (float(v) for v in site)
-    except (TypeError, ValueError):
-        msg = f"site {site!r} must be (lon, lat) or a deployment name"
-        raise RasterError(msg) from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        msg = f"site ({lon}, {lat}) is not a valid (lon, lat) in degrees"
-        raise RasterError(msg)
-    return lon, lat, f"{lon:.5f},{lat:.5f}"
-
-
 def _earth_radius(lat: float) -> float:
     """Gaussian mean radius of curvature of WGS84 at ``lat``: sqrt(M N), metres."""
     a, f = 6378137.0, 1 / 298.257223563
@@ -492,7 +463,8 @@ def line_of_sight(dem: str | Path, observer: Any, target: Any,
     dem
         Elevation raster in metres (any CRS). Only the window under the line is read.
     observer, target
-        ``(lon, lat)`` or a deployment name (e.g. ``"Tower 22"``).
+        ``(lon, lat)``, ``"LON,LAT"`` or a deployment name, alias or id
+        (e.g. ``"Tower 22"``).
     observer_height_m, target_height_m
         Heights above the ground.
     k
@@ -508,8 +480,8 @@ def line_of_sight(dem: str | Path, observer: Any, target: Any,
 
     from ._terrain import open_dem, sample_bilinear
 
-    lon0, lat0, _ = _resolve_point(observer)
-    lon1, lat1, _ = _resolve_point(target)
+    lon0, lat0, _ = resolve_site(observer, error=RasterError)
+    lon1, lat1, _ = resolve_site(target, error=RasterError)
     geod = Geod(ellps="WGS84")
     _, _, dist = geod.inv(lon0, lat0, lon1, lat1)
     with open_dem(dem) as handle:
@@ -564,7 +536,8 @@ def radar_coverage(dem: str | Path, site: Any, antenna_height_m: float = 10.0,
     dem
         Elevation raster in metres.
     site
-        ``(lon, lat)`` or a deployment name from the embedded ``deployments`` data.
+        ``(lon, lat)``, ``"LON,LAT"`` or a deployment name, alias or id from the
+        embedded ``deployments`` data.
     antenna_height_m, target_height_agl_m
         Antenna height above ground at the site; target height above ground.
     max_range
@@ -598,7 +571,7 @@ def radar_coverage(dem: str | Path, site: Any, antenna_height_m: float = 10.0,
     if not 1 <= sectors <= 360:
         msg = f"sectors must be between 1 and 360, got {sectors}"
         raise RasterError(msg)
-    lon, lat, label = _resolve_point(site)
+    lon, lat, label = resolve_site(site, error=RasterError)
     local = local_dem(dem, lon, lat, rng)
     radius = _earth_radius(lat)
     vis, in_range = viewshed(local.heights, local.row, local.col,

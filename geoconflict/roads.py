@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._overpass import OverpassOptions
+from ._sites import resolve_site
 from .errors import RoadsError
 from .units import parse_distance
 
@@ -431,7 +432,7 @@ def site_features(site: Any, radius: str | float, *,
     Parameters
     ----------
     site
-        ``(lon, lat)`` or the name, alias or id of an embedded deployment
+        ``(lon, lat)``, ``"LON,LAT"`` or the name, alias or id of an embedded deployment
         (``load_dataset("deployments")``), e.g. ``"Tower 22"``.
     radius
         Search radius: metres or a string such as ``"2km"``.
@@ -461,7 +462,7 @@ def site_features(site: Any, radius: str | float, *,
     >>> gdf.loc[gdf["distance_m"] == 0, "name"].tolist()
     ['Camp Grid', 'HQ Building']
     """
-    lon, lat, label = _site_point(site)
+    lon, lat, label = resolve_site(site, error=RoadsError)
     metres = parse_distance(radius)
     if metres <= 0:
         msg = f"radius must be positive, not {radius!r}"
@@ -477,48 +478,6 @@ def site_features(site: Any, radius: str | float, *,
         raw = _file_features(Path(source), lon, lat, metres, query)
         origin = f"{_OSM_CREDIT}; extract {Path(source).name}"
     return _tidy_features(raw, lon, lat, metres, query, origin, label)
-
-
-def _site_point(site: Any) -> tuple[float, float, str]:
-    if isinstance(site, str):
-        return _deployment_point(site)
-    try:
-        lon, lat = (float(v) for v in site)
-    except (TypeError, ValueError):
-        msg = f"site must be (lon, lat) or a deployment name, not {site!r}"
-        raise RoadsError(msg) from None
-    if not (abs(lat) <= 90 and abs(lon) <= 180):
-        msg = f"site ({lon}, {lat}) is not (lon, lat) in degrees"
-        raise RoadsError(msg)
-    return lon, lat, f"{lat:.5f}, {lon:.5f}"
-
-
-def _deployment_point(name: str) -> tuple[float, float, str]:
-    import difflib
-
-    from .datasets import load_features
-
-    wanted = name.casefold().strip()
-    known: list[str] = []
-    for feature in load_features("deployments"):
-        props = feature.get("properties") or {}
-        names = [props.get("id"), props.get("name"), *(props.get("aliases") or [])]
-        names = [str(n) for n in names if n]
-        known.append(str(props.get("name")))
-        if wanted in (n.casefold().strip() for n in names):
-            geometry = feature.get("geometry") or {}
-            if geometry.get("type") != "Point":
-                import shapely
-
-                point = shapely.geometry.shape(geometry).representative_point()
-                return point.x, point.y, str(props.get("name"))
-            lon, lat = geometry["coordinates"][:2]
-            return float(lon), float(lat), str(props.get("name"))
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else \
-        "; give (lon, lat) or a name from `geoconflict data export deployments`"
-    msg = f"no deployment named {name!r}{hint}"
-    raise RoadsError(msg)
 
 
 def _circle(lon: float, lat: float, metres: float, vertices: int = 128) -> Polygon:

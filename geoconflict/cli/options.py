@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,6 +10,7 @@ import click
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,3 +74,21 @@ def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,
                      overwrite=overwrite)
     if written is not None:
         click.echo(f"wrote {len(gdf)} features to {written}", err=True)
+
+
+def write_table(frame: pd.DataFrame, output: str, *, overwrite: bool = False,
+                noun: str = "rows") -> None:
+    """Write a table as CSV to ``output`` (``-`` is stdout) and say so on stderr.
+
+    Files are written atomically (:func:`geoconflict._atomic.atomic_path`); line
+    endings are ``\\n`` on every platform so outputs compare byte for byte.
+    ``noun`` names the rows in the message (``"wrote 12 rows to out.csv"``).
+    """
+    if output == "-":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    from .._atomic import atomic_path
+
+    with atomic_path(output, overwrite=overwrite) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+    click.echo(f"wrote {len(frame)} {noun} to {output}", err=True)

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import feature_output_options, read_input, write_output
+from .options import feature_output_options, read_input, write_output, write_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -113,11 +112,4 @@ def _write_csv(table: gpd.GeoDataFrame, output: str, overwrite: bool) -> None:
     frame = table.drop(columns=table.geometry.name)
     frame.insert(2, "lon", table.geometry.x.round(6))
     frame.insert(3, "lat", table.geometry.y.round(6))
-    if output == "-":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return
-    from .._atomic import atomic_path
-
-    with atomic_path(output, overwrite=overwrite) as tmp:
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-    click.echo(f"wrote {len(frame)} rows to {output}", err=True)
+    write_table(frame, output, overwrite=overwrite)

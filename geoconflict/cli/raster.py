@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from ..errors import RasterError
-from .options import overwrite_option, read_input
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-def _parse_site(value: str) -> tuple[float, float] | str:
-    """``"LON,LAT"`` -> floats; anything else is a deployment name."""
-    parts = value.split(",")
-    if len(parts) == 2:
-        try:
-            return float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-    return value
-
-
-def _write_table(table: pd.DataFrame, output: str, *, overwrite: bool) -> None:
-    if output == "-":
-        click.echo(table.to_csv(index=False), nl=False)
-        return
-    from .._atomic import atomic_path
-
-    with atomic_path(output, overwrite=overwrite) as tmp:
-        table.to_csv(tmp, index=False)
-    click.echo(f"wrote {len(table)} rows to {output}", err=True)
+from .options import overwrite_option, read_input, write_table
 
 
 @click.group()
@@ -103,7 +76,7 @@ def exposure_command(zones: str, raster_path: str, output: str, stats: str, band
 
     names = tuple(s.strip() for s in stats.split(",") if s.strip())
     table = zonal_exposure(read_input(zones), raster_path, names, band=band)
-    _write_table(table.drop(columns=table.geometry.name), output, overwrite=overwrite)
+    write_table(table.drop(columns=table.geometry.name), output, overwrite=overwrite)
 
 
 @raster.command("coverage")
@@ -134,13 +107,13 @@ def coverage_command(dem: str, site: str, antenna: str, target_agl: str, max_ran
     from ..raster import radar_coverage
     from ..units import parse_distance
 
-    result = radar_coverage(dem, _parse_site(site), parse_distance(antenna),
+    result = radar_coverage(dem, site, parse_distance(antenna),
                             parse_distance(target_agl), max_range, path=output,
                             sectors=sector_count, k=refraction_k, overwrite=overwrite)
     table = result.sectors
     assert table is not None
     if sectors_csv:
-        _write_table(table, sectors_csv, overwrite=overwrite)
+        write_table(table, sectors_csv, overwrite=overwrite)
     else:
         shown = table[["bearing_from_deg", "bearing_to_deg", "area_km2", "hidden_km2",
                        "hidden_fraction"]]

@@ -6,15 +6,11 @@ the Overpass API instead, cached on disk and rate-limited.
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from .options import feature_output_options, overwrite_option, write_output
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .options import feature_output_options, overwrite_option, write_output, write_table
 
 _NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 
@@ -61,17 +57,6 @@ def _features(src: str) -> Any:
         if not Path(src).exists():
             return load_dataset(src)
     return read_input(src)
-
-
-def _write_table(table: pd.DataFrame, output: str, overwrite: bool) -> None:
-    if output == "-":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return
-    from .._atomic import atomic_path
-
-    with atomic_path(output, overwrite=overwrite) as tmp:
-        table.to_csv(tmp, index=False, lineterminator="\n")
-    click.echo(f"wrote {len(table)} origin-destination pairs to {output}", err=True)
 
 
 @click.group()
@@ -134,7 +119,7 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
     counts = table["status"].value_counts()
     summary = ", ".join(f"{count} {status}" for status, count in counts.items())
     click.echo(f"{len(origins)} origins x {len(destinations)} destinations: {summary}", err=True)
-    _write_table(table, output, overwrite)
+    write_table(table, output, overwrite=overwrite, noun="origin-destination pairs")
 
 
 @roads.command("features")
@@ -161,13 +146,6 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
 
     source = _source(osm, online)
     _check_early(osm, output, overwrite)
-    where: Any = site
-    parts = site.split(",")
-    if len(parts) == 2:
-        try:
-            where = (float(parts[0]), float(parts[1]))
-        except ValueError:
-            where = site
     tags: dict[str, bool | str | list[str]] | None = None
     if tag_args:
         tags = {}
@@ -181,6 +159,6 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
                 previous = tags.get(key)
                 values = previous if isinstance(previous, list) else []
                 tags[key] = [*values, value]
-    gdf = site_features(where, radius, tags=tags, source=source)
+    gdf = site_features(site, radius, tags=tags, source=source)
     click.echo(f"{len(gdf)} OSM features within {radius} of {site}", err=True)
     write_output(gdf, output, overwrite=overwrite, precision=precision)
