@@ -10,8 +10,9 @@ asset                     source on disk
 Leaflet 1.9 JS + CSS      ``xstatic-leaflet`` (CSS images rewritten as ``data:`` URIs)
 Leaflet.markercluster     ``xstatic-leaflet-markercluster``
 Leaflet.heat              the copy folium ships in ``folium/templates/leaflet_heat.min.js``
-geoconflict runtime       ``geoconflict/_webmap.js`` + ``_webmap.css`` (legend, popups,
-                          time slider, measure, fullscreen, canvas incident layer)
+geoconflict runtime       ``geoconflict/_webmap_ui.js`` (popups, legend, title, time
+                          slider, measure, fullscreen), ``_webmap.js`` (layers, canvas
+                          incident layer), ``_webmap.css``
 ========================  ==============================================================
 
 Each script is wrapped so that it runs once per page (two map fragments on one page
@@ -48,6 +49,10 @@ CDN_NAMES: dict[str, str | None] = {
     "awesome_markers_font_css": None,
     "awesome_rotate_css": None,
 }
+
+#: geoconflict's own runtime: controls and DOM helpers, then the layers, then styles.
+_RUNTIME_FILES = {"ui_js": "_webmap_ui.js", "runtime_js": "_webmap.js",
+                  "runtime_css": "_webmap.css"}
 
 _SOURCE_MAP = re.compile(r"^[ \t]*//# sourceMappingURL=\S+[ \t]*$", re.M)
 
@@ -91,9 +96,8 @@ def _raw(name: str) -> str:
     elif name == "heat_js":
         text = (resources.files("folium") / "templates" / "leaflet_heat.min.js").read_text(
             encoding="utf-8")
-    elif name in ("runtime_js", "runtime_css"):
-        suffix = "js" if name == "runtime_js" else "css"
-        text = (resources.files("geoconflict") / f"_webmap.{suffix}").read_text(
+    elif name in _RUNTIME_FILES:
+        text = (resources.files("geoconflict") / _RUNTIME_FILES[name]).read_text(
             encoding="utf-8")
     else:
         msg = f"unknown asset {name!r}"
@@ -111,6 +115,7 @@ _JS_GUARDS: dict[str, str] = {
     "leaflet_js": "window.L && window.L.Map",
     "markercluster_js": "window.L && window.L.MarkerClusterGroup",
     "heat_js": "window.L && window.L.heatLayer",
+    "ui_js": "window.GeoconflictUI",
     "runtime_js": "window.GeoconflictMap",
 }
 
@@ -140,7 +145,7 @@ def asset_names(*, cluster: bool, heat: bool) -> list[str]:
         names.append("markercluster_js")
     if heat:
         names.append("heat_js")
-    names.append("runtime_js")
+    names += ["ui_js", "runtime_js"]
     return names
 
 
