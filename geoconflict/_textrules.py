@@ -73,10 +73,13 @@ _UNITS = {
 }
 
 
+_DIGITS_RE = re.compile(r"\d{1,3}(,\d{3})+|\d+")
+
+
 def word_number(token: str) -> int | None:
     """Read ``"three"``, ``"40"``, ``"1,200"``, ``"twenty-one"`` as an int, else None."""
     token = token.lower().strip()
-    if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", token):
+    if _DIGITS_RE.fullmatch(token):
         return int(token.replace(",", ""))
     if token in _UNITS:
         return _UNITS[token]
@@ -145,6 +148,12 @@ def _count_list(phrase: str) -> int | None:
     return total if found else None
 
 
+#: Substrings without which a clause states no casualties (a cheap prefilter).
+_CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
+                   "casualt", "nobody", "no ", "damag", "without")
+_NO_CASUALTIES = Casualties(None, None, None)
+
+
 def casualties(clause: str) -> Casualties:
     """Read killed and injured counts from one clause.
 
@@ -157,6 +166,9 @@ def casualties(clause: str) -> Casualties:
     >>> casualties("There were no casualties").killed
     0
     """
+    low = clause.lower()
+    if not any(word in low for word in _CASUALTY_WORDS):
+        return _NO_CASUALTIES
     killed: int | None = None
     injured: int | None = None
     evidence: str | None = None
@@ -192,7 +204,7 @@ def casualties(clause: str) -> Casualties:
     if killed is None and injured is not None:
         # Injuries reported with no death: ACLED codes zero fatalities.
         killed = 0
-    if killed is None and re.search(r"\b(?:hurt|injured|wounded|wounding)\b", clause, re.I):
+    if killed is None and _HURT_WORD.search(clause):
         killed = 0
     return Casualties(killed, injured, evidence)
 
@@ -232,6 +244,8 @@ _CIVILIAN_TARGET = re.compile(
 _MILITARY_TARGET = re.compile(
     r"\b(?:checkpoint|patrol|soldiers?|troops|army|police|base|outpost|convoy|fighters?|"
     r"forces|garrison|position)\b", re.IGNORECASE)
+_HURT_WORD = re.compile(r"\b(?:hurt|injured|wounded|wounding)\b", re.IGNORECASE)
+_KILL_WORD = re.compile(r"\b(?:killed|killing)\b", re.IGNORECASE)
 #: A clause that only refers back to an earlier event ("claimed the attack").
 _ANAPHORA = re.compile(r"\b(?:claimed|condemned|denied|blamed\s+\w+\s+for)\s+the\s+"
                        r"(?:attack|strike|bombing|bombings|strikes|attacks)\b", re.IGNORECASE)
@@ -243,7 +257,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     Returns None when the clause describes no violent event, or only refers back to one
     ("the group claimed the attack").
     """
-    if _ANAPHORA.search(clause) and not re.search(r"\b(?:killed|killing)\b", clause, re.I):
+    if _ANAPHORA.search(clause) and not _KILL_WORD.search(clause):
         return None
     for pattern, event_type, sub_event_type in _EVENT_RULES:
         match = pattern.search(clause)
@@ -314,6 +328,11 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_KIND_FILTERS: dict[str, re.Pattern[str]] = {
+    kind: re.compile("|".join(re.escape(w) for w in words)) for kind, words in _KIND_WORDS.items()
+}
+
+
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
     """The year of a month named without one: the latest not after publication."""
     if year:
@@ -345,7 +364,7 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     found: list[tuple[int, ResolvedDate]] = []
     for kind, pattern in _DATE_PATTERNS:
         # Cheap substring tests first: most clauses hold one date expression at most.
-        if not any(word in low for word in _KIND_WORDS[kind]):
+        if not _KIND_FILTERS[kind].search(low):
             continue
         if published is None and kind not in ("iso", "dmy", "mdy"):
             continue

@@ -63,7 +63,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("actors", "actors.csv",
                 "Armed actors named in reporting, with aliases (used by the geoparser)"),
         Dataset("basemap", "basemap/countries.geojson",
-                "Country outlines for offline maps (Natural Earth 1:10m, generalised; public domain)"),
+                "Country outlines for offline maps (Natural Earth 1:10m, generalised)"),
     )
 }
 

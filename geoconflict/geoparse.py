@@ -17,7 +17,10 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +57,13 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|f
 #: Words before a place that mark an approximate location ("near X") -> precision 2.
 _NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
                           r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+#: "the city's Zubair district": the text itself says how specific the place is.
+_PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
+#: A capitalised word right before a mention ("Maersk Hangzhou").
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
+#: What may stand between places listed together ("X province and near Y").
+_LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
+                        r"(?:near\s+|in\s+|around\s+)?")
 #: A clause opening that refers back to the previous event ("The strike hit ...").
 _COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
                          r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
@@ -134,13 +144,16 @@ class ParseResult:
 
 
 @cache
-def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """Compile the actor aliases: one case-insensitive and one case-sensitive regex."""
+def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
+    """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
+    text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
+    import ahocorasick
+
     from .datasets import load_dataset
 
     table = load_dataset("actors")
     lookup: dict[str, str] = {}
-    folded: list[str] = []
+    automaton = ahocorasick.Automaton()
     exact: list[str] = []
     for row in table.itertuples():
         for alias in str(row.aliases).split("|"):
@@ -152,23 +165,32 @@ def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]
                 exact.append(alias)
                 lookup[alias] = str(row.name)
             else:
-                folded.append(alias)
-                lookup[alias.lower()] = str(row.name)
+                key = alias.lower()
+                lookup[key] = str(row.name)
+                automaton.add_word(key, key)
+    automaton.make_automaton()
+    ordered = sorted(set(exact), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
+                         + r")(?![\w-])")
+    return automaton, pattern, lookup
 
-    def alternation(aliases: list[str]) -> str:
-        ordered = sorted(set(aliases), key=len, reverse=True)
-        return r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])"
 
-    return (re.compile(alternation(folded), re.IGNORECASE), re.compile(alternation(exact)),
-            lookup)
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "'_") and not (after.isalnum() or after in "-_")
 
 
 def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
-    folded, exact, lookup = _actor_patterns()
-    found = [(m.start(), m.end(), m.group(0), lookup[m.group(0).lower()])
-             for m in folded.finditer(text)]
+    automaton, exact, lookup = _actor_index()
+    low = text.lower()
+    found = []
+    for end, key in automaton.iter(low):
+        start = end - len(key) + 1
+        if _is_boundary(low, start, end + 1):
+            found.append((start, end + 1, text[start:end + 1], lookup[key]))
     found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
-    found.sort()
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str, str]] = []
     for item in found:
         if kept and item[0] < kept[-1][1]:
@@ -265,16 +287,19 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
     """Gazetteer mentions, without those inside actor names, with a role each."""
     import shapely
 
-    from .geocoder import find_places
+    from .geocoder import _default
 
     # "Mosul's old city": the possessive is not part of the name (same offsets kept).
     scan = _POSSESSIVE.sub("  ", text)
     vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
-    found = _as_records(find_places(scan))
+    actor_starts = [a[0] for a in actors]
+    actor_ends = [a[1] for a in actors]
+    geocoder = _default()
+    found = geocoder.find_places(scan)
     context = _context_countries(found, actors)
-    if context and any(rec.get("n_candidates", 1) > 1 for rec in found):
+    if context:
         # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
-        found = _as_records(find_places(scan, country=context))
+        found = geocoder.prefer_countries(found, context)
     mentions: list[Mention] = []
     for rec in found:
         start, end = int(rec["start"]), int(rec["end"])
@@ -294,14 +319,12 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
             and uncertainty == uncertainty else 2_000.0,
         )
         # "the city's Zubair district": the text says how specific the place is.
-        qualifier = re.match(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b",
-                             text[end:end + 16])
+        qualifier = _PART_OF_TOWN.match(text, end, end + 16)
         if qualifier and mention.kind in ("city", "town", "village", "populated place"):
             mention.text_kind = "district"
         if mention.kind == "country" and mention.country in _country_shapes():
             mention.geometry = _country_shapes()[mention.country]
-        if any(a_start <= start < a_end or a_start < end <= a_end
-               for a_start, a_end, _, _ in actors):
+        if _overlaps(actor_starts, actor_ends, start, end):
             mention.role = "actor name"
         elif any(v_start <= start < v_end for v_start, v_end in vessels) or \
                 _inside_proper_name(text, start, end):
@@ -324,11 +347,19 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
     return mentions
 
 
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and ends[i] > start:
+        return True
+    return i + 1 < len(starts) and starts[i + 1] < end
+
+
 def _inside_proper_name(text: str, start: int, end: int) -> bool:
     """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
     start, runs into the mention, so the mention is part of a longer name."""
     before = text[max(0, start - 30):start]
-    match = re.search(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$", before)
+    match = _CAPITALISED_BEFORE.search(before)
     if not match:
         return False
     word = match.group(1)
@@ -343,9 +374,7 @@ def _inside_proper_name(text: str, start: int, end: int) -> bool:
 
 def _coordinated(text: str, first: Mention, second: Mention) -> bool:
     """True when two places are listed together ("in Al-Mayadin and Abu Kamal")."""
-    between = text[first.end:second.start]
-    return bool(re.fullmatch(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
-                             r"(?:near\s+|in\s+|around\s+)?", between))
+    return bool(_LIST_JOIN.fullmatch(text, first.end, second.start))
 
 
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
@@ -423,7 +452,8 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
 def parse_reports(texts: Sequence[str], *,
                   published: str | dt.date | Sequence[str | dt.date | None] | None = None,
                   sources: Sequence[str | None] | None = None,
-                  event_id_prefix: str = "TXT") -> gpd.GeoDataFrame:
+                  event_id_prefix: str = "TXT", workers: int | None = None
+                  ) -> gpd.GeoDataFrame:
     """Parse many reports into one incidents GeoDataFrame (the fast path for batches).
 
     Parameters
@@ -434,6 +464,9 @@ def parse_reports(texts: Sequence[str], *,
         One date for all, or one per report.
     sources
         One source name per report (default: ``report-<n>``).
+    workers
+        Processes to parse in; default: one per CPU for batches of 200 reports or more
+        (forked after the gazetteer is loaded, so they share it), else 1.
 
     Returns
     -------
@@ -447,11 +480,34 @@ def parse_reports(texts: Sequence[str], *,
         dates = [_to_date(p) for p in published]
     names: list[str | None] = list(sources) if sources is not None else \
         [f"report-{i}" for i in range(len(texts))]
+    jobs = list(enumerate(zip(texts, dates, strict=True)))
     collected: list[tuple[int, _Incident]] = []
-    for i, (text, pub) in enumerate(zip(texts, dates, strict=True)):
-        _, incidents, _ = _parse(text, pub)
-        collected.extend((i, inc) for inc in incidents)
+    n_workers = workers if workers is not None else (
+        (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
+    if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
+        chunks = [jobs[i::n_workers] for i in range(n_workers)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(n_workers) as pool:
+            for part in pool.map(_parse_chunk, chunks):
+                collected.extend(part)
+        collected.sort(key=lambda item: item[0])
+    else:
+        collected = _parse_chunk(jobs)
     return _incidents_frame(collected, names, event_id_prefix)
+
+
+#: Batches at least this large are parsed in several processes by default.
+_PARALLEL_MIN = 200
+
+
+def _parse_chunk(jobs: list[tuple[int, tuple[str, dt.date | None]]]
+                 ) -> list[tuple[int, _Incident]]:
+    out: list[tuple[int, _Incident]] = []
+    for i, (text, pub) in jobs:
+        _, incidents, _ = _parse(text, pub)
+        out.extend((i, inc) for inc in incidents)
+    return out
 
 
 def _parse(text: str, pub: dt.date | None
@@ -460,8 +516,10 @@ def _parse(text: str, pub: dt.date | None
     actors = _find_actors(text)
     mentions = _mentions(text, actors)
     sentence_spans = sentences(text)
+    starts = [a for a, _ in sentence_spans]
+    mention_starts = [m.start for m in mentions]
     for m in mentions:
-        m.sentence = next((i for i, (a, b) in enumerate(sentence_spans) if a <= m.start < b), 0)
+        m.sentence = max(0, bisect.bisect_right(starts, m.start) - 1)
 
     incidents: list[_Incident] = []
     last_date: tuple[dt.date, int] | None = None
@@ -473,7 +531,8 @@ def _parse(text: str, pub: dt.date | None
             clause_text = text[c_start:c_end]
             kind = classify_event(clause_text)
             counts = casualties(clause_text)
-            in_clause = [m for m in mentions if c_start <= m.start < c_end]
+            in_clause = mentions[bisect.bisect_left(mention_starts, c_start):
+                                 bisect.bisect_left(mention_starts, c_end)]
             if kind is None:
                 # Casualty figures or a more precise place for the event just described.
                 if incidents:
