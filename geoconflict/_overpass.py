@@ -164,7 +164,7 @@ def fetch(call: Callable[[], T], *, what: str, opts: OverpassOptions | None = No
                 msg = f"{where} returned malformed JSON for {what}: {exc}"
                 raise ProviderError(msg) from exc
     msg = (f"{where} failed for {what} after {opts.retries + 1} attempt(s): {last}; "
-           f"work offline with an .osm extract (see docs/roads.md)")
+           f"work offline with an .osm extract (see the README, Roads)")
     raise ProviderError(msg)
 
 

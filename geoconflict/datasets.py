@@ -20,7 +20,15 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["DATASETS", "Dataset", "data_dir", "dataset_path", "list_datasets", "load_dataset"]
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "data_dir",
+    "dataset_path",
+    "list_datasets",
+    "load_dataset",
+    "map_spec_path",
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,23 @@ def data_dir() -> Path:
         if (candidate / "deployments.geojson").exists() or candidate.is_dir():
             return candidate
     msg = f"embedded data not found next to {here}: reinstall geoconflict"
+    raise DataError(msg)
+
+
+def map_spec_path(name: str) -> Path:
+    """Return the path of a shipped map spec (``maps/NAME.yml``), installed or not.
+
+    Raises
+    ------
+    DataError
+        If no such spec is shipped.
+    """
+    here = Path(__file__).resolve().parent
+    for folder in (here / "_maps", here.parent / "maps"):
+        path = folder / f"{name}.yml"
+        if path.exists():
+            return path
+    msg = f"no shipped map spec named {name!r} (looked in maps/)"
     raise DataError(msg)
 
 

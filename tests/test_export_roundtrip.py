@@ -1,6 +1,6 @@
 """Property-based round trips: export -> read back equals the input, for every format.
 
-What "equal" means per format (documented in docs/export.md):
+What "equal" means per format (documented in README, Export and pipes):
 - geometry: exact for GeoPackage, FlatGeobuf, GeoParquet; within 10**-precision degrees
   for the text formats (GeoJSON, GeoJSONSeq, KML, CSV), up to ring orientation (text
   formats write right-hand rings);

@@ -88,7 +88,7 @@ def test_single_ridge_casts_the_expected_shadow(tmp_path: Path) -> None:
     # target: everything whose ray meets the ridge is hidden, the rest visible. Rays
     # passing within 3 cells of the ridge's ends are left out: like every
     # interpolating viewshed (XDraw, GDAL), the sweep blurs a shadow's edge by a cell
-    # or two at 9 km (see docs/raster.md).
+    # or two at 9 km (see README, Raster).
     corner = np.abs(front - 30.5) <= 3
     clear = behind & ~corner & (cov.data != COVERAGE_NODATA)
     expected = np.where(front <= 30.5, HIDDEN, VISIBLE)
