@@ -197,12 +197,14 @@ def test_accepted_plus_rejected_equals_rows_read(rows: list[dict[str, str]],
               "geo_precision", "notes"]
     header = ["event_id_cnty", *fields[1:]]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    # CRLF line ends, as spreadsheets write them, make the csv module quote values holding
+    # a bare CR; with "\n" it would write them bare, and a bare CR ends a CSV line.
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for r in rows:
         writer.writerow([r[f].replace("\x00", "") for f in fields])
     if truncate:
-        buf.write("only,three,fields\n")
+        buf.write("only,three,fields\r\n")
     text = buf.getvalue()
     gdf = read_events(io.StringIO(text), format="acled", fix_swaps=fix, today=TODAY)
     report = gdf.attrs["ingest"]
