@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -81,4 +82,13 @@ def test_wheel_ships_data_and_cli_works(tmp_path: Path) -> None:
     assert "deployments" in listing.stdout
     exported = subprocess.run([str(py), "-m", "geoconflict", "data", "export", "deployments"],
                               check=True, capture_output=True, text=True, cwd=tmp_path, env=env)
-    assert exported.stdout.startswith('{"type": "FeatureCollection"')
+    doc = json.loads(exported.stdout)
+    assert doc["type"] == "FeatureCollection"
+    assert len(doc["features"]) >= 25
+    spec = subprocess.run(
+        [str(py), "-c", "from geoconflict.datasets import map_spec_path as m; "
+                        "print(m('scenario'))"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    assert spec.stdout.strip().startswith(str(env_dir))
+    assert spec.stdout.strip().endswith(os.path.join("geoconflict", "_maps", "scenario.yml"))
