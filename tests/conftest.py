@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,20 @@ def run_cli(tmp_path: Path) -> CliRunner:
 def chromium_path() -> str | None:
     """Path of Debian's chromium, or None (browser tests then skip)."""
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (a free port) in a daemon thread: the fake online
+    providers of the tests are handlers served by it. Never reaches the internet."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], path: str = "") -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self.server.shutdown()
+        self.server.server_close()

@@ -7,16 +7,16 @@ for network queries, everything for feature queries), 429, 500 or malformed JSON
 
 from __future__ import annotations
 
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from conftest import LoopbackServer
 
 from geoconflict.errors import ProviderError, RoadsError
 from geoconflict.roads import OverpassOptions, road_distance, road_network, site_features
@@ -97,14 +97,11 @@ class FakeOverpass:
                     body = json.dumps(overpass_json(roads_only=roads)).encode()
                     self._send(200, body, "application/json")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.loopback = LoopbackServer(Handler, "/api")
+        self.url = self.loopback.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.loopback.close()
 
 
 @pytest.fixture
