@@ -236,6 +236,20 @@ _EVENT_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "Remote explosive/landmine/IED"),
     )
 )
+#: Substrings without which each rule above cannot match (a prefilter, in rule order).
+_EVENT_WORDS: tuple[tuple[str, ...], ...] = (
+    ("suicide", "blew"),
+    ("bomb", "ied", "improvised", "landmine", "explosive"),
+    ("grenade",),
+    ("chemical",),
+    ("drone", "air", "strike", "warplane", "bomber", "aircraft", "helicopter", "jet",
+     "raid", "bomb", "uav"),
+    ("rocket", "missile", "mortar", "shell", "artiller", "projectile"),
+    ("clash", "fighting", "ambush", "firefight", "battle", "fire"),
+    ("attack", "shot", "gunned", "stormed", "fire"),
+    ("strike", "struck"),
+    ("explo", "blast"),
+)
 _CIVILIAN_TARGET = re.compile(
     r"\b(?:civilians?|shepherds?|farmers?|residents?|villagers?|worshippers?|market|"
     r"children|women|family|families|homes?|shop|camp\s+for|journalists?|protesters?)\b",
@@ -259,7 +273,11 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     """
     if _ANAPHORA.search(clause) and not _KILL_WORD.search(clause):
         return None
-    for pattern, event_type, sub_event_type in _EVENT_RULES:
+    low = clause.lower()
+    for (pattern, event_type, sub_event_type), words in zip(_EVENT_RULES, _EVENT_WORDS,
+                                                            strict=True):
+        if not any(word in low for word in words):
+            continue
         match = pattern.search(clause)
         if not match:
             continue
