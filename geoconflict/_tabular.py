@@ -248,7 +248,9 @@ def _scan_lines(source: Path | bytes, result: Table, bad: list[tuple[str, str]]
     width = result.table.num_columns
     raw = source if isinstance(source, bytes) else source.read_bytes()
     text = raw.decode(enc, errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
+    # Lines end at "\n" only, as editors and the caller count them; a CR inside a quoted
+    # value stays part of the value.
+    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=result.delimiter)
     good: list[int] = []
     bad_out: list[tuple[int, str, str]] = []
     bad_iter = iter(bad)
