@@ -152,6 +152,8 @@ def _count_list(phrase: str) -> int | None:
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
                    "casualt", "nobody", "no ", "damag", "without")
 _NO_CASUALTIES = Casualties(None, None, None)
+#: The verbs and nouns the count patterns end or start with.
+_VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt")
 
 
 def casualties(clause: str) -> Casualties:
@@ -172,7 +174,8 @@ def casualties(clause: str) -> Casualties:
     killed: int | None = None
     injured: int | None = None
     evidence: str | None = None
-    for match in _AFTER_VERB.finditer(clause):
+    has_verb = any(word in low for word in _VERB_WORDS)
+    for match in _AFTER_VERB.finditer(clause) if has_verb else ():
         rest = clause[match.end():]
         if not _STARTS_WITH_COUNT.match(rest):
             continue
@@ -184,7 +187,7 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or (match.group(0) + rest[:40])
-    for match in _BEFORE_VERB.finditer(clause):
+    for match in _BEFORE_VERB.finditer(clause) if has_verb else ():
         n = word_number(match.group("n"))
         if n is None:
             continue
@@ -194,13 +197,15 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or match.group(0)
-    toll = _TOLL.search(clause)
+    toll = _TOLL.search(clause) if "toll" in low else None
     if toll and (n := word_number(toll.group("n"))) is not None:
         killed = n if killed is None else max(killed, n)
         evidence = evidence or toll.group(0)
-    if killed is None and _NONE.search(clause):
+    none = _NONE.search(clause) if killed is None and ("no" in low or "without" in low) \
+        else None
+    if none is not None:
         killed = 0
-        evidence = evidence or _NONE.search(clause).group(0)  # type: ignore[union-attr]
+        evidence = evidence or none.group(0)
     if killed is None and injured is not None:
         # Injuries reported with no death: ACLED codes zero fatalities.
         killed = 0

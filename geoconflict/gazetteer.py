@@ -556,13 +556,17 @@ def _add_curated(gaz: Gazetteer) -> list[str]:
 
 def build_automaton(gaz: Gazetteer) -> Any:
     """An Aho-Corasick automaton (``STORE_LENGTH``) of every folded name of ``gaz``
-    that is at least 3 characters long and not a bare number."""
+    that is at least 3 characters long and not a bare number.
+
+    Names are stored between spaces (``" baghdad "``) and text is scanned as
+    ``" " + folded + " "``: only whole words match, so the scan reports a few dozen
+    matches per report instead of every name hidden inside longer words."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
     for key, _ids in gaz.by_fold.items():
         if len(key) >= 3 and not key.isdigit():
-            automaton.add_word(key)
+            automaton.add_word(f" {key} ")
     automaton.make_automaton()
     return automaton
 
@@ -574,7 +578,7 @@ def base_automaton() -> Any:
     Building it takes ~1 s; unpickling the cached one ~0.15 s.
     """
     path = _index_path()
-    file = path.with_name(path.stem + "-automaton.pickle")
+    file = path.with_name(path.stem + "-automaton-w.pickle")  # -w: whole-word keys
     if file.exists():
         try:
             with file.open("rb") as fh, _no_gc():

@@ -676,8 +676,10 @@ class Geocoder:
         mentions: list[dict[str, Any]] = []
         n = len(folded)
         spans: set[tuple[int, int]] = set()
+        padded = f" {folded} "
         for automaton in self._automaton:
-            spans.update((end - length + 1, end) for end, length in automaton.iter(folded))
+            # " key " ending at padded[end]: the key is folded[end - length + 1: end - 1]
+            spans.update((end - length + 1, end - 2) for end, length in automaton.iter(padded))
         for start, end in sorted(spans):
             key = folded[start:end + 1]
             if (start > 0 and folded[start - 1] != " ") or (end + 1 < n and

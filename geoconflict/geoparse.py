@@ -22,7 +22,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -480,34 +480,38 @@ def parse_reports(texts: Sequence[str], *,
         dates = [_to_date(p) for p in published]
     names: list[str | None] = list(sources) if sources is not None else \
         [f"report-{i}" for i in range(len(texts))]
-    jobs = list(enumerate(zip(texts, dates, strict=True)))
-    collected: list[tuple[int, _Incident]] = []
+    jobs = [(i, text, pub, names[i]) for i, (text, pub) in enumerate(zip(texts, dates,
+                                                                        strict=True))]
     n_workers = workers if workers is not None else (
         (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
+    rows: list[dict[str, Any]] = []
     if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
-        chunks = [jobs[i::n_workers] for i in range(n_workers)]
+        size = max(1, len(jobs) // (n_workers * 4))
+        chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
         context = multiprocessing.get_context("fork")
         with context.Pool(n_workers) as pool:
-            for part in pool.map(_parse_chunk, chunks):
-                collected.extend(part)
-        collected.sort(key=lambda item: item[0])
+            for part in pool.imap(_parse_chunk, chunks):
+                rows.extend(part)
     else:
-        collected = _parse_chunk(jobs)
-    return _incidents_frame(collected, names, event_id_prefix)
+        rows = _parse_chunk((jobs, event_id_prefix))
+    return _rows_frame(rows)
 
 
 #: Batches at least this large are parsed in several processes by default.
 _PARALLEL_MIN = 200
 
 
-def _parse_chunk(jobs: list[tuple[int, tuple[str, dt.date | None]]]
-                 ) -> list[tuple[int, _Incident]]:
-    out: list[tuple[int, _Incident]] = []
-    for i, (text, pub) in jobs:
+def _parse_chunk(args: tuple[list[tuple[int, str, dt.date | None, str | None]], str]
+                 ) -> list[dict[str, Any]]:
+    jobs, prefix = args
+    rows: list[dict[str, Any]] = []
+    for i, text, pub, source in jobs:
         _, incidents, _ = _parse(text, pub)
-        out.extend((i, inc) for inc in incidents)
-    return out
+        sources: dict[int, str | None] = {i: source}
+        rows.extend(_incident_rows([(i, inc) for inc in incidents], sources, prefix,
+                                   single=False))
+    return rows
 
 
 def _parse(text: str, pub: dt.date | None
@@ -619,18 +623,13 @@ def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
                                        "geometry"])
 
 
-def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str | None],
-                     prefix: str) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-    import pandas as pd
+def _incident_rows(incidents: list[tuple[int, _Incident]],
+                   sources: Sequence[str | None] | Mapping[int, str | None],
+                   prefix: str, single: bool) -> list[dict[str, Any]]:
+    """Plain rows (lon/lat floats, no geometry objects): cheap to send between processes."""
+    from .schema import DEFAULT_UNCERTAINTY_M
 
-    from .schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
-
-    if not incidents:
-        return empty_incidents()
     rows = []
-    geoms = []
-    single = len(sources) == 1
     counters: dict[int, int] = {}
     for report, inc in incidents:
         counters[report] = n = counters.get(report, 0) + 1
@@ -640,14 +639,14 @@ def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str |
         if inc.near and place is not None:
             precision = max(precision, 2)
             uncertainty = max(uncertainty, DEFAULT_UNCERTAINTY_M[2])
-        geom = None
+        lon = lat = float("nan")
         if place is not None and place.geometry is not None:
-            geom = place.geometry if place.geometry.geom_type == "Point" \
+            point = place.geometry if place.geometry.geom_type == "Point" \
                 else place.geometry.representative_point()
-        geoms.append(geom)
+            lon, lat = point.x, point.y
         rows.append({
             "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
-            "event_date": pd.Timestamp(inc.date) if inc.date else pd.NaT,
+            "event_date": inc.date,
             "time_precision": inc.time_precision,
             "event_type": inc.event_type,
             "sub_event_type": inc.sub_event_type,
@@ -666,7 +665,29 @@ def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str |
             "trigger": inc.trigger,
             "place_kind": place.kind if place else None,
             "mention_start": place.start if place else None,
+            "lon": lon,
+            "lat": lat,
         })
+    return rows
+
+
+def _rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    from .schema import conform_incidents, empty_incidents
+
+    if not rows:
+        return empty_incidents()
     frame = pd.DataFrame(rows)
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
-    return conform_incidents(gdf)
+    lon = frame.pop("lon").to_numpy(dtype=float)
+    lat = frame.pop("lat").to_numpy(dtype=float)
+    points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
+    points[np.isnan(lon)] = None  # an incident without a place has no geometry
+    return conform_incidents(gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326"))
+
+
+def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str | None],
+                     prefix: str) -> gpd.GeoDataFrame:
+    return _rows_frame(_incident_rows(incidents, sources, prefix, single=len(sources) == 1))
