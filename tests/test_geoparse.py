@@ -146,3 +146,15 @@ def test_cli_parse_stdin_and_bad_date(run_cli) -> None:  # type: ignore[no-untyp
 def test_published_accepts_dates() -> None:
     result = parse_text(TOWER_22, published=dt.date(2024, 1, 29))
     assert result.published == dt.date(2024, 1, 29)
+
+
+def test_cli_parse_sequence_and_geopackage(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyogrio
+
+    seq = run_cli("parse", "-", "--published", "2024-01-29", "--seq", input=TOWER_22).stdout
+    records = [json.loads(chunk) for chunk in seq.split("\x1e") if chunk.strip()]
+    assert [r["properties"]["location"] for r in records] == ["Tower 22"]
+    gpkg = tmp_path / "incidents.gpkg"
+    run_cli("parse", "-", "--published", "2024-01-29", "-o", str(gpkg), input=TOWER_22)
+    frame = pyogrio.read_dataframe(gpkg)
+    assert list(frame["location"]) == ["Tower 22"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import feature_output_options, write_output
+from .options import feature_format_options, feature_output_options, write_output
 
 
 @click.command()
@@ -20,9 +20,10 @@ from .options import feature_output_options, write_output
 @click.option("--map", "map_path", metavar="FILE.html",
               help="Also render the incidents on a self-contained HTML map.")
 @feature_output_options
+@feature_format_options
 def parse(report: str, published: str | None, source: str | None,
           mentions_path: str | None, map_path: str | None, output: str, overwrite: bool,
-          precision: int) -> None:
+          precision: int, fmt: str, seq: bool) -> None:
     """Geoparse REPORT (a text file, or - for stdin) into incidents (GeoJSON).
 
     \b
@@ -68,4 +69,5 @@ def parse(report: str, published: str | None, source: str | None,
         conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(
             map_path)
         click.echo(f"wrote map to {map_path}", err=True)
-    write_output(result.incidents, output, overwrite=overwrite, precision=precision)
+    write_output(result.incidents, output, overwrite=overwrite, precision=precision, fmt=fmt,
+                 seq=seq)

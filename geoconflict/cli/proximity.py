@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import feature_output_options, read_input, write_output, write_table
+from .options import (
+    feature_format_options,
+    feature_output_options,
+    read_input,
+    write_output,
+    write_table,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,8 +55,10 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 @click.option("--within", "within_", default=None, metavar="DIST",
               help="Instead of the nearest: every incident-deployment pair within DIST.")
 @feature_output_options
+@feature_format_options
 def proximity(events: str, deployments: str, k: int, max_distance: str | None,
-              within_: str | None, output: str, overwrite: bool, precision: int) -> None:
+              within_: str | None, output: str, overwrite: bool, precision: int, fmt: str,
+              seq: bool) -> None:
     """Nearest deployments to incidents, exact on the WGS84 ellipsoid.
 
     Adds deployment_id, deployment_name, distance_m, bearing_deg and the
@@ -72,7 +80,7 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
         click.echo(f"{len(result)} incident-deployment pairs within {within_}", err=True)
     else:
         result = _run(prox.nearest, incidents, bases, k=k, max_distance=max_distance)
-    write_output(result, output, overwrite=overwrite, precision=precision)
+    write_output(result, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)
 
 
 @click.command()

@@ -10,7 +10,13 @@ from typing import Any
 
 import click
 
-from .options import feature_output_options, overwrite_option, write_output, write_table
+from .options import (
+    feature_format_options,
+    feature_output_options,
+    overwrite_option,
+    write_output,
+    write_table,
+)
 
 _NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 
@@ -131,9 +137,10 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
               help="OSM tag to look for (repeatable); default: military land use, "
                    "buildings, roads, barriers.")
 @feature_output_options
+@feature_format_options
 def features_command(site: str, radius: str, osm: str | None, online: bool,
                      tag_args: tuple[str, ...], output: str, overwrite: bool,
-                     precision: int) -> None:
+                     precision: int, fmt: str, seq: bool) -> None:
     """OSM features within --radius of SITE (a deployment name or LON,LAT), as GeoJSON.
 
     \b
@@ -161,4 +168,4 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
                 tags[key] = [*values, value]
     gdf = site_features(site, radius, tags=tags, source=source)
     click.echo(f"{len(gdf)} OSM features within {radius} of {site}", err=True)
-    write_output(gdf, output, overwrite=overwrite, precision=precision)
+    write_output(gdf, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)
