@@ -184,6 +184,13 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
+#: The kinds each curated layer allows, by its field specs.
+_KINDS: dict[tuple[FieldSpec, ...], tuple[str, ...]] = {
+    DEPLOYMENT_FIELDS: DEPLOYMENT_KINDS,
+    SITE_FIELDS: SITE_KINDS,
+}
+
+
 def validate_record(
     properties: Mapping[str, Any],
     fields: Iterable[FieldSpec],
@@ -218,13 +225,10 @@ def validate_record(
             msg = f"country must be an ISO 3166-1 alpha-3 code, got {code!r}"
             raise SchemaError(msg, file=file, row=row, field="country")
     kind = properties.get("kind")
-    allowed = {"DEPLOYMENT": DEPLOYMENT_KINDS, "SITE": SITE_KINDS}
-    for label, kinds in allowed.items():
-        names = {f.name for f in fields}
-        if (label == "DEPLOYMENT") == ("operator" in names) and kind is not None \
-                and kind not in kinds:
-            msg = f"kind must be one of {', '.join(kinds)}; got {kind!r}"
-            raise SchemaError(msg, file=file, row=row, field="kind")
+    kinds = _KINDS.get(tuple(fields))
+    if kinds is not None and kind is not None and kind not in kinds:
+        msg = f"kind must be one of {', '.join(kinds)}; got {kind!r}"
+        raise SchemaError(msg, file=file, row=row, field="kind")
     precision = properties.get("geo_precision")
     if precision is not None and precision not in GEO_PRECISION:
         msg = f"geo_precision must be one of {sorted(GEO_PRECISION)}, got {precision!r}"
