@@ -17,4 +17,4 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "install-system-deps: installing$missing" >&2
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
