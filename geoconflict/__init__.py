@@ -39,6 +39,7 @@ _API: dict[str, str] = {
     "deduplicate": "geoconflict.events",
     # text
     "parse_text": "geoconflict.geoparse",
+    "parse_reports": "geoconflict.geoparse",
     # proximity
     "nearest": "geoconflict.proximity",
     "within": "geoconflict.proximity",
