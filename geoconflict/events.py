@@ -628,11 +628,10 @@ def deduplicate(
     import numpy as np
     import pandas as pd
     import shapely
-    from pyproj import Geod
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
 
+    from ._geodesic import pairs_within
     from .units import parse_distance
 
     radius_m = parse_distance(within)
@@ -645,13 +644,12 @@ def deduplicate(
     pts = shapely.point_on_surface(out.geometry.to_numpy())
     lon, lat = shapely.get_x(pts), shapely.get_y(pts)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    lo, la = np.radians(np.where(ok, lon, 0)), np.radians(np.where(ok, lat, 0))
-    xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-    # chord for the radius on a sphere of the ellipsoid's minor radius (conservative), +1%
-    chord = 2 * np.sin(min(radius_m * 1.01 / 6_356_752.0, np.pi) / 2)
-    pairs = cKDTree(xyz[ok]).query_pairs(chord, output_type="ndarray")
+    # The proximity engine's exact pair search (KD-tree candidates, proven chord bounds,
+    # Karney distances only where the bounds cannot decide); each pair once, i < j.
     idx = np.flatnonzero(ok)
-    i, j = idx[pairs[:, 0]], idx[pairs[:, 1]]
+    qi, ti, _, _ = pairs_within(lon[ok], lat[ok], lon[ok], lat[ok], radius_m, exact=False)
+    once = qi < ti
+    i, j = idx[qi[once]], idx[ti[once]]
     if same_date:
         d = pd.to_datetime(out["event_date"], errors="coerce").dt.normalize().to_numpy()
         i, j = _same(d, i, j)
@@ -659,10 +657,6 @@ def deduplicate(
         t = out["event_type"].astype("string").str.lower().to_numpy(dtype=object,
                                                                       na_value=None)
         i, j = _same(t, i, j)
-    if len(i):
-        _, _, dist = Geod(ellps="WGS84").inv(lon[i], lat[i], lon[j], lat[j])
-        close = dist <= radius_m
-        i, j = i[close], j[close]
     graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     precision = out["geo_precision"].astype("float64").fillna(9).to_numpy() \

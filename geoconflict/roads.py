@@ -480,16 +480,13 @@ def site_features(site: Any, radius: str | float, *,
     return _tidy_features(raw, lon, lat, metres, query, origin, label)
 
 
-def _circle(lon: float, lat: float, metres: float, vertices: int = 128) -> Polygon:
-    """A geodesic circle (vertices on the ellipsoid), grown so chords never cut inside it."""
-    import shapely
-    from pyproj import Geod
+def _circle(lon: float, lat: float, metres: float) -> Polygon:
+    """A query bound containing the geodesic circle: the proximity rings' circle, grown by
+    their edge tolerance so no chord cuts inside the true circle."""
+    from ._shapes import RING_TOLERANCE, geodesic_circle
 
-    azimuths = np.linspace(0.0, 360.0, vertices, endpoint=False)
-    grown = metres / math.cos(math.pi / vertices) + 1.0
-    xs, ys, _ = Geod(ellps="WGS84").fwd(np.full(vertices, lon), np.full(vertices, lat),
-                                        azimuths, np.full(vertices, grown))
-    return shapely.Polygon(np.column_stack([xs, ys]))
+    bound: Polygon = geodesic_circle(lon, lat, metres * (1 + 2 * RING_TOLERANCE) + 1.0)
+    return bound
 
 
 def _file_features(path: Path, lon: float, lat: float, metres: float,
