@@ -392,11 +392,10 @@ def _add_countries(gaz: Gazetteer, countries: dict[str, Any],
                 source_id=f"iso3166-1:{iso.alpha_3}", names=[n for n in names if n])
 
 
-@cache
 def _wgs84() -> Any:
-    from pyproj import Geod
+    from ._geodesic import geod
 
-    return Geod(ellps="WGS84")  # built once: a Geod costs milliseconds to set up
+    return geod()
 
 
 def centroid_and_radius_m(points: list[tuple[float, float]]) -> tuple[float, float, float]:

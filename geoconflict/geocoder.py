@@ -30,7 +30,6 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ._normalize import fold, fold_with_offsets, is_arabic, skeleton
@@ -134,17 +133,12 @@ class _Result:
     ctx: _Context | None = None  # the context the hits were ranked in
 
 
-@lru_cache(maxsize=1)
-def _geod() -> Any:
-    # pyproj is imported only when two candidates must be compared by distance.
-    from pyproj import Geod
-
-    return Geod(ellps="WGS84")
-
-
 def _geod_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic distance on the WGS84 ellipsoid, in km."""
-    return float(abs(_geod().inv(lon1, lat1, lon2, lat2)[2])) / 1000.0
+    # imported here: pyproj loads only when two candidates must be compared by distance
+    from ._geodesic import geod
+
+    return float(abs(geod().inv(lon1, lat1, lon2, lat2)[2])) / 1000.0
 
 
 def _country_codes(country: str | Iterable[str] | None) -> frozenset[str] | None:
