@@ -99,17 +99,13 @@ def run_demo(out_dir: str | Path, *, log: Callable[[str], None] = print) -> Demo
         say(f"{row.event_date:%Y-%m-%d} {str(row.location)[:48]:48} nearest "
             f"{row.deployment_name}: {row.distance_m / 1000:,.1f} km "
             f"(range {row.distance_min_m / 1000:,.1f}-{row.distance_max_m / 1000:,.1f} km)")
-    table = out / "nearest_deployment.csv"
-    near.drop(columns="geometry").to_csv(table, index=False)
-    wrote(table)
+    wrote(export(near, out / "nearest_deployment.csv", overwrite=True))
     exposed = exposure(bases, incidents, radii=("25km", "100km"))
     busiest = exposed.sort_values("incidents_100km", ascending=False).head(3)
     for row in busiest.itertuples():
         say(f"exposure: {row.deployment_name}: {row.incidents_100km} incidents, "
             f"{row.fatalities_100km} fatalities within 100 km")
-    exposure_csv = out / "exposure.csv"
-    exposed.drop(columns="geometry").to_csv(exposure_csv, index=False)
-    wrote(exposure_csv)
+    wrote(export(exposed, out / "exposure.csv", overwrite=True))
     lane = sites[sites["kind"] == "shipping lane"]
     at_sea = incidents[incidents["country"].isna()]
     for row in distance_to(at_sea, lane).itertuples():
