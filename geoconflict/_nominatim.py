@@ -210,9 +210,9 @@ def _to_record(query: str, result: dict[str, Any], *, polygon: bool) -> dict[str
     if isinstance(bbox, list) and len(bbox) == 4:
         try:
             south, north, west, east = (float(v) for v in bbox)
-            from pyproj import Geod
+            from ._geodesic import geod
 
-            half_diag = Geod(ellps="WGS84").inv(west, south, east, north)[2] / 2
+            half_diag = geod().inv(west, south, east, north)[2] / 2
             uncertainty = max(100.0, round(half_diag, -1))
         except (TypeError, ValueError):
             pass
