@@ -113,7 +113,6 @@ def _gold_spans(text: str, mentions: list[list[Any]]) -> list[tuple[int, int, fl
 
 def score_reports(reports: list[dict[str, Any]]) -> Scores:
     """Parse every report and score it against its gold annotations."""
-
     from .geoparse import parse_text
 
     scores = Scores()
