@@ -29,7 +29,7 @@ AKASHAT = [{
 }]
 
 
-class FakeNominatim:
+class FakeNominatim(LoopbackServer):
     """A scripted server: each request pops the next (status, body, delay_s, headers)."""
 
     def __init__(self) -> None:
@@ -59,11 +59,7 @@ class FakeNominatim:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.loopback = LoopbackServer(Handler)
-        self.url = self.loopback.url
-
-    def close(self) -> None:
-        self.loopback.close()
+        super().__init__(Handler)
 
 
 @pytest.fixture

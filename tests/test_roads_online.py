@@ -51,7 +51,7 @@ def overpass_json(roads_only: bool) -> dict[str, Any]:
     return {"version": 0.6, "generator": "fake overpass", "elements": nodes + ways}
 
 
-class FakeOverpass:
+class FakeOverpass(LoopbackServer):
     """Scripted replies: each POST takes the next item of ``script`` (the last repeats)."""
 
     def __init__(self) -> None:
@@ -97,11 +97,7 @@ class FakeOverpass:
                     body = json.dumps(overpass_json(roads_only=roads)).encode()
                     self._send(200, body, "application/json")
 
-        self.loopback = LoopbackServer(Handler, "/api")
-        self.url = self.loopback.url
-
-    def close(self) -> None:
-        self.loopback.close()
+        super().__init__(Handler, "/api")
 
 
 @pytest.fixture
