@@ -223,7 +223,6 @@ _COMMON_WORDS = frozenset({
 #: Vessel names follow these words: "the tanker Marlin Luanda".
 _VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
                      r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
 @cache
@@ -289,13 +288,11 @@ def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Me
 
     from .geocoder import _default
 
-    # "Mosul's old city": the possessive is not part of the name (same offsets kept).
-    scan = _POSSESSIVE.sub("  ", text)
     vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
     actor_starts = [a[0] for a in actors]
     actor_ends = [a[1] for a in actors]
     geocoder = _default()
-    found = geocoder.find_places(scan)
+    found = geocoder.find_places(text)  # possessives ("Mosul's") are handled there
     context = _context_countries(found, actors)
     if context:
         # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
