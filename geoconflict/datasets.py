@@ -87,7 +87,7 @@ def data_dir() -> Path:
     """
     here = Path(__file__).resolve().parent
     for candidate in (here / "_data", here.parent / "data"):
-        if (candidate / "deployments.geojson").exists() or candidate.is_dir():
+        if candidate.is_dir():
             return candidate
     msg = f"embedded data not found next to {here}: reinstall geoconflict"
     raise DataError(msg)
