@@ -204,16 +204,6 @@ def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
 # ---------------------------------------------------------------------------- mentions
 
 
-def _as_records(found: Any) -> list[dict[str, Any]]:
-    if hasattr(found, "to_dict"):
-        records: list[dict[str, Any]] = found.to_dict(orient="records")
-        return records
-    out = []
-    for item in found:
-        out.append(dict(item) if isinstance(item, dict) else dict(vars(item)))
-    return out
-
-
 #: Common English words that are also (far-away) place names in GeoNames.
 _COMMON_WORDS = frozenset({
     "police", "mobile", "nice", "reading", "split", "marine", "deal", "bath", "buffalo",
