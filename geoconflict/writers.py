@@ -63,7 +63,6 @@ TEXT_FORMATS = ("geojson", "geojsonseq", "kml", "csv")
 #: Formats that hold several named layers in one file.
 MULTI_LAYER_FORMATS = ("gpkg", "kml")
 
-Layers = "gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame]"
 
 
 def format_for(dest: str | Path, format: str = "auto") -> str:
