@@ -64,7 +64,6 @@ TEXT_FORMATS = ("geojson", "geojsonseq", "kml", "csv")
 MULTI_LAYER_FORMATS = ("gpkg", "kml")
 
 
-
 def format_for(dest: str | Path, format: str = "auto") -> str:
     """Return the canonical format name for ``dest`` (by suffix when ``format="auto"``).
 
