@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from typing import Any
+import warnings
+from typing import Any, TextIO
 
 import click
 
@@ -89,8 +90,19 @@ def cli() -> None:
     """
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """Warnings from the library (rows left out, missing coordinates, fallbacks) are for
+    the person at the terminal: one line each on stderr, never on stdout."""
+    if not issubclass(category, DeprecationWarning | PendingDeprecationWarning):
+        click.echo(f"geoconflict: warning: {message}", err=True)
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI, turning geoconflict errors into one clear line."""
+    """Entry point: run the CLI, turning geoconflict errors into one clear line and
+    warnings into stderr lines."""
+    warnings.showwarning = _show_warning
+    warnings.simplefilter("always")
     try:
         return cli.main(args=argv, prog_name="geoconflict", standalone_mode=False)
     except click.exceptions.Abort:

@@ -7,8 +7,7 @@ geopandas are imported only when the command runs.
 from __future__ import annotations
 
 import sys
-import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -45,17 +44,6 @@ def _incidents(source: str) -> gpd.GeoDataFrame:
                    "(run 'geoconflict events convert' to see why); they are not on the map",
                    err=True)
     return gdf
-
-
-def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call ``func``; its warnings (left-out notes, missing coordinates) go to stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = func(*args, **kwargs)
-    for w in caught:
-        if not issubclass(w.category, DeprecationWarning):
-            click.echo(f"geoconflict: warning: {w.message}", err=True)
-    return result
 
 
 @click.command("map")
@@ -114,7 +102,7 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
             spec.kwargs["title"] = title
         if online_tiles:
             spec.kwargs["basemap"] = online_tiles
-        cmap = _run(spec.build)
+        cmap = spec.build()
     else:
         from ..webmap import conflict_map
 
@@ -131,11 +119,11 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
                 raise click.UsageError(msg)
             radii = [r.strip() for r in rings.split(",") if r.strip()]
             ring_layer = make_rings(around, radii)
-        cmap = _run(conflict_map, incidents=incidents, deployments=deps, sites=site_layer,
-                    rings=ring_layer, title=title, subtitle=subtitle, data_date=data_date,
-                    heatmap=heatmap, timeline=timeline,
-                    cluster={"auto": "auto", "on": True, "off": False}[cluster],
-                    basemap=online_tiles or "auto")
+        clustering: bool | str = "auto" if cluster == "auto" else cluster == "on"
+        cmap = conflict_map(incidents=incidents, deployments=deps, sites=site_layer,
+                            rings=ring_layer, title=title, subtitle=subtitle,
+                            data_date=data_date, heatmap=heatmap, timeline=timeline,
+                            cluster=clustering, basemap=online_tiles or "auto")
     if output == "-":
         sys.stdout.write(cmap.to_html(fragment=fragment))
         return

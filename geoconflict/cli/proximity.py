@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -27,20 +26,6 @@ def _deployments(source: str) -> gpd.GeoDataFrame:
         layer = load_dataset("deployments")
         return layer
     return read_input(source)
-
-
-def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        click.echo(f"geoconflict: warning: {w.message}", err=True)
-
-
-def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run an analysis, turning its warnings (e.g. missing geometries) into stderr lines."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = func(*args, **kwargs)
-    _echo_warnings([w for w in caught if not issubclass(w.category, DeprecationWarning)])
-    return result
 
 
 @click.command()
@@ -76,10 +61,10 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
     incidents = read_input(events)
     bases = _deployments(deployments)
     if within_ is not None:
-        result = _run(prox.within, incidents, bases, within_)
+        result = prox.within(incidents, bases, within_)
         click.echo(f"{len(result)} incident-deployment pairs within {within_}", err=True)
     else:
-        result = _run(prox.nearest, incidents, bases, k=k, max_distance=max_distance)
+        result = prox.nearest(incidents, bases, k=k, max_distance=max_distance)
     write_output(result, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)
 
 
@@ -109,7 +94,7 @@ def exposure(events: str, deployments: str, radii: str, freq: str | None, output
     incidents = read_input(events)
     bases = _deployments(deployments)
     radius_list = [r.strip() for r in radii.split(",") if r.strip()]
-    table = _run(prox.exposure, bases, incidents, radii=radius_list, freq=freq)
+    table = prox.exposure(bases, incidents, radii=radius_list, freq=freq)
     if output == "-" or output.lower().endswith(".csv"):
         _write_csv(table, output, overwrite)
     else:
