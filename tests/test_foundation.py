@@ -244,3 +244,18 @@ def test_cli_data_export_sequence(run_cli) -> None:  # type: ignore[no-untyped-d
     assert len(records) >= 25
     assert all(r["type"] == "Feature" for r in records)
     assert "Tower 22" in {r["properties"]["name"] for r in records}
+
+
+def test_cli_reads_embedded_datasets_by_name(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    by_name = json.loads(run_cli("proximity", "scenario").stdout)
+    assert len(by_name["features"]) == 12
+    assert {f["properties"]["deployment_name"] for f in by_name["features"]} >= {"Tower 22"}
+    # a file of the same name in the working directory wins over the dataset
+    (tmp_path / "scenario").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"event_id": "x"},
+             "geometry": {"type": "Point", "coordinates": [38.69, 33.32]}}]}))
+    from_file = json.loads(run_cli("proximity", "scenario", cwd=tmp_path).stdout)
+    assert [f["properties"]["event_id"] for f in from_file["features"]] == ["x"]

@@ -11,22 +11,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .options import read_input
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
 SPEC_SUFFIXES = (".yml", ".yaml")
-
-
-def _optional_layer(source: str, dataset: str) -> gpd.GeoDataFrame | None:
-    if source == "none":
-        return None
-    if source == "default":
-        from ..datasets import load_dataset
-
-        return load_dataset(dataset)
-    from .options import read_input
-
-    return read_input(source)
 
 
 def _incidents(source: str) -> gpd.GeoDataFrame:
@@ -107,8 +97,8 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
         from ..webmap import conflict_map
 
         incidents = _incidents(source)
-        deps = _optional_layer(deployments, "deployments")
-        site_layer = _optional_layer(sites, "sites")
+        deps = None if deployments == "none" else read_input(deployments, default="deployments")
+        site_layer = None if sites == "none" else read_input(sites, default="sites")
         ring_layer = None
         if rings:
             from ..proximity import rings as make_rings

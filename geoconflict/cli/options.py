@@ -58,8 +58,17 @@ def feature_output_options(func: F) -> F:
     return output_option(overwrite_option(precision_option(func)))
 
 
-def read_input(src: str) -> gpd.GeoDataFrame:
-    """Read features from a path or ``-`` (GeoJSON/GeoJSONSeq on stdin)."""
+def read_input(src: str, *, default: str | None = None) -> gpd.GeoDataFrame:
+    """Read features from a path, ``-`` (GeoJSON/GeoJSONSeq on stdin) or the name of an
+    embedded dataset (``deployments``, ``scenario``...; a file of that name wins).
+    ``default`` names the dataset that the word ``default`` stands for."""
+    from pathlib import Path
+
+    from ..datasets import DATASETS, load_dataset
+
+    name = default if src == "default" and default else src
+    if name in DATASETS and not DATASETS[name].is_table and not Path(src).exists():
+        return load_dataset(name)
     from .._read import read_features
 
     return read_features(src)

@@ -19,15 +19,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 
-def _deployments(source: str) -> gpd.GeoDataFrame:
-    if source == "default":
-        from ..datasets import load_dataset
-
-        layer = load_dataset("deployments")
-        return layer
-    return read_input(source)
-
-
 @click.command()
 @click.argument("events", metavar="EVENTS|-")
 @click.option("--deployments", "deployments", default="default", show_default=True,
@@ -59,7 +50,7 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
     from .. import proximity as prox
 
     incidents = read_input(events)
-    bases = _deployments(deployments)
+    bases = read_input(deployments, default="deployments")
     if within_ is not None:
         result = prox.within(incidents, bases, within_)
         click.echo(f"{len(result)} incident-deployment pairs within {within_}", err=True)
@@ -92,7 +83,7 @@ def exposure(events: str, deployments: str, radii: str, freq: str | None, output
     from .. import proximity as prox
 
     incidents = read_input(events)
-    bases = _deployments(deployments)
+    bases = read_input(deployments, default="deployments")
     radius_list = [r.strip() for r in radii.split(",") if r.strip()]
     table = prox.exposure(bases, incidents, radii=radius_list, freq=freq)
     if output == "-" or output.lower().endswith(".csv"):

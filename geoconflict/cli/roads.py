@@ -6,14 +6,13 @@ the Overpass API instead, cached on disk and rate-limited.
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from .options import (
     feature_format_options,
     feature_output_options,
     overwrite_option,
+    read_input,
     write_output,
     write_table,
 )
@@ -51,18 +50,6 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
         msg = f"--bbox {text!r}: write WEST,SOUTH,EAST,NORTH in degrees"
         raise click.BadParameter(msg) from None
     return west, south, east, north
-
-
-def _features(src: str) -> Any:
-    from ..datasets import DATASETS, load_dataset
-    from .options import read_input
-
-    if src in DATASETS and src != "-":
-        from pathlib import Path
-
-        if not Path(src).exists():
-            return load_dataset(src)
-    return read_input(src)
 
 
 @click.group()
@@ -117,7 +104,7 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
     _check_early(osm, output, overwrite)
     if from_ == "-" and to == "-":
         raise click.UsageError("only one of --from and --to can read standard input")
-    origins, destinations = _features(from_), _features(to)
+    origins, destinations = read_input(from_), read_input(to)
     graph = road_network(area, source=source, network_type=network_type)
     click.echo(f"road network: {graph.number_of_nodes():,} nodes, "
                f"{graph.number_of_edges():,} edges ({network_type})", err=True)
