@@ -108,7 +108,7 @@ def measure(fn: Callable[[], Any]) -> tuple[float, float]:
 #: what -> (label, function(gdf, path)); each runs in a fresh interpreter so that one
 #: measurement's heap growth cannot hide (or inflate) the next one's.
 def _writers() -> dict[str, tuple[str, Callable[[Any, Path], Any]]]:
-    from geoconflict.writers import export
+    from geoconflict.io._export import export
 
     return {
         "geojson": (".geojson", lambda g, p: export(g, p)),
@@ -141,7 +141,7 @@ def _heap_peak(n: int) -> dict[str, float]:
     import io
     import tracemalloc
 
-    from geoconflict._geojson import write_geojson
+    from geoconflict.io._geojson import write_geojson
 
     class Sink(io.TextIOBase):
         def write(self, text: str) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 
 from _timing import row
 
-from geoconflict.geocoder import Geocoder
+from geoconflict.geocoder._geocoder import Geocoder
 
 SWAPS = (("ei", "ay"), ("ay", "ei"), ("ou", "u"), ("u", "ou"), ("sh", "ch"), ("q", "k"),
          ("k", "q"), ("ai", "ei"), ("ah", "a"), ("i", "ee"), ("dh", "th"))
@@ -73,7 +73,7 @@ def _typo(name: str, rng: random.Random) -> str:
 
 def make_queries(n: int, seed: int = 7) -> list[tuple[str, int, int]]:
     """(query, layer, entry id) triples: 50% exact, 30% re-spelt, 20% one typo."""
-    from geoconflict.gazetteer import load_gazetteer
+    from geoconflict.geocoder._gazetteer import load_gazetteer
 
     curated, base = load_gazetteer()
     rng = random.Random(seed)
@@ -139,7 +139,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    from geoconflict._normalize import fold
+    from geoconflict.geocoder._normalize import fold
 
     rows: list[dict[str, object]] = []
     cli, bare = _cold_cli(3 if quick else 5)

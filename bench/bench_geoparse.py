@@ -34,8 +34,8 @@ def _documents(texts: list[str], n: int, size: int = 5_000) -> list[str]:
 
 
 def run(quick: bool = False) -> list[dict[str, object]]:
-    from geoconflict._parse_eval import load_reports, score_reports
-    from geoconflict.geoparse import parse_reports, parse_text
+    from geoconflict.geoparse._parser import parse_reports, parse_text
+    from geoconflict.geoparse._scoring import load_reports, score_reports
 
     reports = load_reports(ROOT / "tests" / "data" / "geoparse" / "reports.yml")
     scores = score_reports(reports).as_dict()

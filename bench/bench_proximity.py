@@ -67,7 +67,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     from pyproj import Geod
     from sklearn.neighbors import BallTree
 
-    from geoconflict.proximity import exposure, nearest
+    from geoconflict.proximity._engine import exposure, nearest
 
     n, m = (100_000, 1_000) if quick else (1_000_000, 1_000)
     repeat = 3

@@ -50,7 +50,7 @@ def _coverage_rows(quick: bool) -> list[dict[str, Any]]:
     import rasterio
     from pyproj import Transformer
 
-    from geoconflict.raster import radar_coverage
+    from geoconflict.raster._analysis import radar_coverage
 
     n = 500 if quick else 2000
     dem = _dem(n)
@@ -147,8 +147,8 @@ def _make_population(path: Path, n: int) -> dict[str, Any]:
 def _zonal_child(path: Path, n_rings: int) -> dict[str, Any]:
     import geopandas as gpd
 
-    from geoconflict.proximity import rings
-    from geoconflict.raster import zonal_exposure
+    from geoconflict.proximity._engine import rings
+    from geoconflict.raster._analysis import zonal_exposure
 
     step = 3 / 3600
     span = 20_000 * step if "20000" in path.name else 4_000 * step

@@ -68,7 +68,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     import networkx as nx
     import osmnx as ox
 
-    from geoconflict.roads import road_distance, road_network
+    from geoconflict.roads._network import road_distance, road_network
 
     side = 60 if quick else SIDE
     n_orig, n_dest = (20, 200) if quick else (100, 1000)

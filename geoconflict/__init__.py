@@ -19,8 +19,8 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-#: public name -> module that defines it. Module names never equal function names, so
-#: importing a module cannot shadow a lazily exported function of the same name.
+#: public name -> the stage package (or module) that exports it. No package or module is
+#: named like a function, so importing one cannot shadow a lazily exported function.
 _API: dict[str, str] = {
     # foundation
     "load_dataset": "geoconflict.datasets",
@@ -28,7 +28,7 @@ _API: dict[str, str] = {
     "parse_distance": "geoconflict.units",
     "conform_incidents": "geoconflict.schema",
     "validate_incidents": "geoconflict.schema",
-    "read_features": "geoconflict._read",
+    "read_features": "geoconflict.io",
     # geocoding
     "geocode": "geoconflict.geocoder",
     "find_places": "geoconflict.geocoder",
@@ -48,9 +48,9 @@ _API: dict[str, str] = {
     "distance_to": "geoconflict.proximity",
     # outputs
     "conflict_map": "geoconflict.webmap",
-    "render_map_spec": "geoconflict.mapspec",
-    "load_map_spec": "geoconflict.mapspec",
-    "export": "geoconflict.writers",
+    "render_map_spec": "geoconflict.webmap",
+    "load_map_spec": "geoconflict.webmap",
+    "export": "geoconflict.io",
     # analysis layers
     "density": "geoconflict.raster",
     "zonal_exposure": "geoconflict.raster",

@@ -14,6 +14,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from ._columns import map_text
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -112,14 +114,11 @@ def to_iso3(values: pd.Series) -> pd.Series:
     ['IRQ', 'IRQ', 'YEM', 'JOR']
     """
 
-    from ._formats import map_text
-
     return map_text(values, _resolve_one)
 
 
 def fips_to_iso3(values: pd.Series) -> pd.Series:
     """Map FIPS 10-4 country codes (GDELT's ``*Geo_CountryCode``) to ISO alpha-3."""
-    from ._formats import map_text
 
     table = {str(c["fips"]): str(c["iso3"]) for c in _countries().values() if c.get("fips")}
     return map_text(values, table.get)

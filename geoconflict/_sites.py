@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from . import datasets
 from .errors import GeoconflictError
 
 
@@ -75,11 +76,10 @@ def _parse_lonlat(text: str) -> tuple[float, float] | None:
 def _deployment(name: str, error: type[GeoconflictError]) -> tuple[float, float, str]:
     # Raw GeoJSON (cached by load_features) rather than load_dataset: no geopandas
     # import just to look up one point.
-    from .datasets import load_features
 
     wanted = name.strip().casefold()
     known: dict[str, str] = {}  # every name, alias and id -> the deployment's name
-    for feature in load_features("deployments"):
+    for feature in datasets.load_features("deployments"):
         props = feature.get("properties") or {}
         label = str(props.get("name") or props.get("id"))
         keys = [str(k) for k in (props.get("name"), props.get("id"),

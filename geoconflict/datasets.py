@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError
+from .schema import conform_incidents
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -177,7 +178,5 @@ def load_dataset(name: str) -> gpd.GeoDataFrame | pd.DataFrame:
     frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
     if name == "scenario":
-        from .schema import conform_incidents
-
         gdf = conform_incidents(gdf)
     return gdf

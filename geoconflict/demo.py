@@ -17,6 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .datasets import dataset_path, load_dataset, load_features, map_spec_path
+from .geocoder import geocode
+from .geoparse import parse_text
+from .io import export
+from .proximity import distance_to, exposure, nearest
+from .schema import DEPLOYMENT_FIELDS, SITE_FIELDS, validate_incidents, validate_record
+from .webmap import render_map_spec
+
 __all__ = ["REPORT", "DemoResult", "run_demo"]
 
 #: A wire-style report of the 2024-02-07 Baghdad strike, written for the demo.
@@ -45,13 +53,6 @@ def run_demo(out_dir: str | Path, *, log: Callable[[str], None] = print) -> Demo
     log
         Called with each progress line.
     """
-    from .datasets import dataset_path, load_dataset, load_features, map_spec_path
-    from .geocoder import geocode
-    from .geoparse import parse_text
-    from .mapspec import render_map_spec
-    from .proximity import distance_to, exposure, nearest
-    from .schema import DEPLOYMENT_FIELDS, SITE_FIELDS, validate_incidents, validate_record
-    from .writers import export
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

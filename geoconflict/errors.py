@@ -1,20 +1,37 @@
-"""Errors raised by geoconflict.
+"""Every error and every warning geoconflict raises.
 
 Every error subclasses :class:`GeoconflictError` and a builtin, so callers can catch
 either ``GeoconflictError`` or the builtin they already expect (``ValueError``,
-``OSError``, ``LookupError``...). Messages say what was wrong, where, and what to do.
+``OSError``, ``LookupError``...). Argument errors are ``ValueError``-based. Messages say
+what was wrong, where, and what to do.
+
+Every warning subclasses :class:`GeoconflictWarning` (a ``UserWarning``), so one filter
+silences or escalates them all::
+
+    import warnings
+    from geoconflict.errors import GeoconflictWarning
+    warnings.simplefilter("error", GeoconflictWarning)
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
+    "CacheWarning",
+    "DataChangedWarning",
     "DataError",
     "EventsError",
     "ExportError",
     "GeocodeError",
     "GeoconflictError",
+    "GeoconflictWarning",
+    "InputNotFoundError",
     "MapSpecError",
+    "MapWarning",
+    "MissingGeometryWarning",
     "ProviderError",
+    "ProviderWarning",
     "RasterError",
     "RoadsError",
     "SchemaError",
@@ -99,3 +116,45 @@ class RasterError(GeoconflictError, ValueError):
 
 class RoadsError(GeoconflictError, ValueError):
     """A road network or OSM input is invalid or unusable."""
+
+
+class ArgumentError(GeoconflictError, ValueError):
+    """A function was called with an argument it cannot use (unknown option, bad value)."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument has the wrong type (e.g. a DataFrame where a GeoDataFrame is needed)."""
+
+
+class InputNotFoundError(GeoconflictError, FileNotFoundError):
+    """An input file does not exist."""
+
+
+# ---------------------------------------------------------------------------- warnings
+
+
+class GeoconflictWarning(UserWarning):
+    """Base class of every warning geoconflict issues."""
+
+
+class MissingGeometryWarning(GeoconflictWarning):
+    """Some rows have no usable location: they are kept with null results, or left out
+    of a layer that cannot hold them, as the message says."""
+
+
+class DataChangedWarning(GeoconflictWarning):
+    """Input values were changed or rows rejected while reading (encoding fallback,
+    coerced values, rejected rows, points outside a grid): the message counts them."""
+
+
+class ProviderWarning(GeoconflictWarning):
+    """An online provider failed and the offline answer was used instead."""
+
+
+class MapWarning(GeoconflictWarning):
+    """A map was drawn with less than asked: a layer skipped, a basemap missing, an
+    external resource left in the page."""
+
+
+class CacheWarning(GeoconflictWarning):
+    """A cache file was unreadable (and is rebuilt) or could not be written."""

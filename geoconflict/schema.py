@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import SchemaError
+from ._countries import probable_swaps
+from .errors import ArgumentError, DataChangedWarning, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -354,7 +355,7 @@ def validate_incidents(
 
     if on_error not in ("raise", "reject", "warn"):
         msg = f"on_error must be 'raise', 'reject' or 'warn', got {on_error!r}"
-        raise ValueError(msg)
+        raise ArgumentError(msg)
     n = len(frame)
     rows = (
         np.asarray(row_numbers) if row_numbers is not None else np.arange(1, n + 1)
@@ -390,7 +391,6 @@ def validate_incidents(
     )
     ids = frame["event_id"]
     dup = np.asarray(ids.notna() & ids.duplicated(keep="first"), dtype=bool)
-    from ._countries import probable_swaps
 
     swapped = is_point & ~out_of_range & probable_swaps(x, y, country)
     blanks = [(np.asarray((frame[c].astype("string").str.strip() == "").fillna(True),
@@ -429,7 +429,7 @@ def validate_incidents(
                             "source_file": source_file})
         if on_error == "warn":
             warnings.warn(f"{source_file or 'input'}: {len(idx)} rows rejected: {reason}",
-                          stacklevel=2)
+                          DataChangedWarning, stacklevel=2)
     rejects = pd.DataFrame.from_records(records, columns=list(REJECT_COLUMNS))
     accepted = frame.loc[~bad_any]
     return accepted, rejects

@@ -31,7 +31,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from geoconflict._atomic import atomic_path
-    from geoconflict.mapspec import render_map_spec
+    from geoconflict.webmap._spec import render_map_spec
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

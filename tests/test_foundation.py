@@ -63,7 +63,15 @@ def test_errors_subclass_builtins() -> None:
     assert issubclass(errors.ExportError, OSError)
     assert issubclass(errors.ProviderError, ConnectionError)
     for name in errors.__all__:
-        assert issubclass(getattr(errors, name), errors.GeoconflictError)
+        cls = getattr(errors, name)
+        if issubclass(cls, Warning):
+            assert issubclass(cls, errors.GeoconflictWarning)
+            assert issubclass(cls, UserWarning)
+        else:
+            assert issubclass(cls, errors.GeoconflictError)
+            # and a builtin besides Exception, so callers can catch what they expect
+            assert cls is errors.GeoconflictError or any(
+                b.__module__ == "builtins" and b is not Exception for b in cls.__mro__[1:])
 
 
 def test_schema_error_names_the_place() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .options import feature_format_options, feature_output_options, write_output
+from ..datasets import DATASETS, data_dir, list_datasets, load_dataset
+from .options import feature_format_options, feature_output_options, write_output, write_table
 
 
 @click.group()
@@ -15,7 +16,6 @@ def data() -> None:
 @data.command("list")
 def list_command() -> None:
     """List embedded datasets with their record counts and files."""
-    from ..datasets import data_dir, list_datasets, load_dataset
 
     for dataset in list_datasets():
         count = len(load_dataset(dataset.name))
@@ -41,12 +41,9 @@ def export_command(name: str, output: str, overwrite: bool, precision: int, fmt:
       geoconflict data export scenario --seq | geoconflict proximity -
       geoconflict data export troop_totals -o totals.csv
     """
-    from ..datasets import DATASETS, load_dataset
 
     data = load_dataset(name)
     if DATASETS[name].is_table:
-        from .options import write_table
-
         write_table(data, output, overwrite=overwrite)
         return
     write_output(data, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ..demo import run_demo
+
 
 @click.command()
 @click.option("-o", "--output", "out_dir", default="out", show_default=True,
               metavar="DIR", help="Directory for the outputs.")
 def demo(out_dir: str) -> None:
     """Validate, geocode, measure, map and export the embedded scenario."""
-    from ..demo import run_demo
 
     result = run_demo(out_dir, log=lambda line: click.echo(line, err=True))
     click.echo(f"demo done: {len(result.outputs)} files in {out_dir}/", err=True)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .._atomic import atomic_path
+from ..events import filter_events, read_events
 from .options import feature_format_options, feature_output_options, write_output
 
 if TYPE_CHECKING:
@@ -46,7 +48,6 @@ def events() -> None:
 
 
 def _write_rejects(rejects: pd.DataFrame, path: str, overwrite: bool) -> None:
-    from .._atomic import atomic_path
 
     with atomic_path(path, overwrite=overwrite) as tmp:
         rejects.to_csv(tmp, index=False)
@@ -97,7 +98,6 @@ def validate_command(source: str, input_format: str, rejects_path: str | None,
       geoconflict events validate acled.csv
       geoconflict events validate ged.csv --rejects rejects.csv --json
     """
-    from ..events import read_events
 
     gdf = read_events(source, format=input_format, fix_swaps=fix_swaps)
     report = gdf.attrs["ingest"]
@@ -146,7 +146,6 @@ def convert_command(source: str, input_format: str, output: str, overwrite: bool
       geoconflict events convert ged.csv --since 2024-01-01 --country IRQ --country SYR
       geoconflict events convert places.csv --geocode -o - | geoconflict proximity -
     """
-    from ..events import filter_events, read_events
 
     box = None
     if bbox:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..io import export as write
+from ..io import read_features
 from .options import (
     feature_format_options,
     output_option,
@@ -82,8 +84,6 @@ def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str
       geoconflict export incidents.geojson -o incidents.kml
       geoconflict export scenario.gpkg --input-layer rings -o rings.fgb
     """
-    from .._read import read_features
-    from ..writers import export as write
 
     resolved = resolve_format(fmt, seq)
     named = _split_named(inputs, layer)

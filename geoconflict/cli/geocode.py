@@ -9,51 +9,16 @@ under a second. Batch files and non-GeoJSON outputs go through geopandas.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
-from .options import feature_output_options
-
-_FAST_SUFFIXES = {".geojson": False, ".json": False, ".geojsons": True, ".geojsonl": True}
-
-
-def _round(coords: Any, precision: int) -> Any:
-    if isinstance(coords, list | tuple):
-        if coords and isinstance(coords[0], int | float):
-            return [round(float(c), precision) for c in coords]
-        return [_round(c, precision) for c in coords]
-    return coords
-
-
-def _feature(record: dict[str, Any], precision: int) -> dict[str, Any]:
-    geometry = record.get("geometry")
-    if geometry is not None:
-        geometry = {"type": geometry["type"],
-                    "coordinates": _round(geometry["coordinates"], precision)}
-    from ..geocoder import OUTPUT_COLUMNS
-
-    # The library's column order, then any batch input columns.
-    props = {k: record.get(k) for k in OUTPUT_COLUMNS}
-    props.update((k, v) for k, v in record.items()
-                 if k not in props and k != "geometry" and not k.startswith("_"))
-    return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def _write_features(records: list[dict[str, Any]], fh: IO[str], precision: int,
-                    seq: bool) -> None:
-    dumps = json.dumps
-    if seq:
-        for r in records:
-            fh.write("\x1e" + dumps(_feature(r, precision), ensure_ascii=False) + "\n")
-        return
-    fh.write('{"type": "FeatureCollection", "features": [')
-    for i, r in enumerate(records):
-        fh.write(("," if i else "") + "\n" + dumps(_feature(r, precision), ensure_ascii=False))
-    fh.write("\n]}\n")
+from ..errors import GeocodeError
+from ..geocoder import OUTPUT_COLUMNS, Geocoder, records_to_frame
+from ..io import RECORD_SUFFIXES, write_records
+from .options import feature_output_options, read_input, write_output
 
 
 def _table(records: list[dict[str, Any]]) -> str:
@@ -98,17 +63,12 @@ def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]]
             rows = list(reader)
             fields = reader.fieldnames or []
         if column not in fields:
-            from ..errors import GeocodeError
-
             msg = f"{path}: no column {column!r}; columns are {', '.join(fields)}"
             raise GeocodeError(msg)
         return [r[column] or "" for r in rows], rows, None
-    from .options import read_input
 
     gdf = read_input(path)
     if column not in gdf.columns:
-        from ..errors import GeocodeError
-
         msg = f"{path}: no column {column!r}; columns are {', '.join(map(str, gdf.columns))}"
         raise GeocodeError(msg)
     names = ["" if v is None else str(v) for v in gdf[column].tolist()]
@@ -130,10 +90,11 @@ def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]]
               help="Restrict to a country (IRQ, IQ or a name); repeatable.")
 @click.option("--kind", "kinds", multiple=True,
               help="Restrict to a kind (city, base, neighbourhood, sea, shipping lane...).")
-@click.option("--user-agent", envvar="GEOCONFLICT_USER_AGENT",
-              help="User agent for online requests (Nominatim policy asks for one).")
-@click.option("--nominatim-url", envvar="GEOCONFLICT_NOMINATIM_URL",
-              help="Nominatim base URL (default: the public OSM instance).")
+@click.option("--user-agent",
+              help="User agent for online requests (default: $GEOCONFLICT_USER_AGENT).")
+@click.option("--nominatim-url",
+              help="Nominatim base URL (default: $GEOCONFLICT_NOMINATIM_URL or the public "
+                   "OSM instance).")
 @feature_output_options
 def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: bool,
             strict: bool, online: bool, countries: tuple[str, ...], kinds: tuple[str, ...],
@@ -151,7 +112,6 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: 
       geoconflict geocode --input events.csv --column location -o events.geojson
       geoconflict geocode --strict --country IRQ "Mashtal"
     """
-    from ..geocoder import Geocoder
 
     if not names and not input_path:
         raise click.UsageError("give place names or --input FILE")
@@ -196,22 +156,12 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: 
 
 def _output(records: list[dict[str, Any]], output: str, *, overwrite: bool,
             precision: int) -> None:
-    suffix = Path(output).suffix.lower()
-    if output == "-":
-        _write_features(records, sys.stdout, precision, seq=False)
-        sys.stdout.flush()
+    if output == "-" or Path(output).suffix.lower() in RECORD_SUFFIXES:
+        written = write_records(records, output, columns=OUTPUT_COLUMNS, precision=precision,
+                                overwrite=overwrite)
+        if written is not None:
+            click.echo(f"wrote {len(records)} features to {written}", err=True)
         return
-    if suffix in _FAST_SUFFIXES:
-        from .._atomic import atomic_path
-
-        with atomic_path(output, overwrite=overwrite) as tmp, \
-                tmp.open("w", encoding="utf-8") as fh:
-            _write_features(records, fh, precision, seq=_FAST_SUFFIXES[suffix])
-        click.echo(f"wrote {len(records)} features to {output}", err=True)
-        return
-    from ..geocoder import records_to_frame
-    from .options import write_output
-
     frame = records_to_frame(records)
     for key in records[0] if records else ():
         if key not in frame.columns and key != "geometry":

@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .._atomic import check_writable
+from ..datasets import DATASETS, load_dataset
+from ..events import read_events
+from ..proximity import rings as make_rings
+from ..webmap import conflict_map, load_map_spec
 from .options import read_input
 
 if TYPE_CHECKING:
@@ -20,11 +25,9 @@ SPEC_SUFFIXES = (".yml", ".yaml")
 
 
 def _incidents(source: str) -> gpd.GeoDataFrame:
-    from ..datasets import DATASETS, load_dataset
 
     if source in DATASETS and source != "-":
         return load_dataset(source)
-    from ..events import read_events
 
     gdf = read_events(source)
     ingest = gdf.attrs.get("ingest")
@@ -80,13 +83,10 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
       geoconflict geocode "Tower 22" | geoconflict map - --deployments default -o t22.html
       geoconflict map acled.csv --heatmap --fragment -o map_fragment.html
     """
-    from .._atomic import check_writable
 
     if output != "-":
         check_writable(output, overwrite=overwrite)
     if source.lower().endswith(SPEC_SUFFIXES):
-        from ..mapspec import load_map_spec
-
         spec = load_map_spec(source)
         if title:
             spec.kwargs["title"] = title
@@ -94,15 +94,11 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
             spec.kwargs["basemap"] = online_tiles
         cmap = spec.build()
     else:
-        from ..webmap import conflict_map
-
         incidents = _incidents(source)
         deps = None if deployments == "none" else read_input(deployments, default="deployments")
         site_layer = None if sites == "none" else read_input(sites, default="sites")
         ring_layer = None
         if rings:
-            from ..proximity import rings as make_rings
-
             around = deps if rings_around == "deployments" else incidents
             if around is None or not len(around):
                 msg = f"--rings needs {rings_around} to draw around (got none)"

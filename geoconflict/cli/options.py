@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from .._atomic import atomic_path
+from .._inputs import is_dataset_name
+from ..datasets import DATASETS, load_dataset
+from ..io import export, read_features
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,14 +68,9 @@ def read_input(src: str, *, default: str | None = None) -> gpd.GeoDataFrame:
     """Read features from a path, ``-`` (GeoJSON/GeoJSONSeq on stdin) or the name of an
     embedded dataset (``deployments``, ``scenario``...; a file of that name wins).
     ``default`` names the dataset that the word ``default`` stands for."""
-    from pathlib import Path
-
-    from ..datasets import DATASETS, load_dataset
-
     name = default if src == "default" and default else src
-    if name in DATASETS and not DATASETS[name].is_table and not Path(src).exists():
+    if is_dataset_name(name) and not DATASETS[name].is_table and not Path(src).exists():
         return load_dataset(name)
-    from .._read import read_features
 
     return read_features(src)
 
@@ -77,7 +78,6 @@ def read_input(src: str, *, default: str | None = None) -> gpd.GeoDataFrame:
 def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,
                  precision: int = 6, fmt: str = "auto", seq: bool = False) -> None:
     """Write features to ``output`` (``-`` is stdout) and say so on stderr."""
-    from ..writers import export
 
     written = export(gdf, output, format=resolve_format(fmt, seq), precision=precision,
                      overwrite=overwrite)
@@ -96,7 +96,6 @@ def write_table(frame: pd.DataFrame, output: str, *, overwrite: bool = False,
     if output == "-":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
-    from .._atomic import atomic_path
 
     with atomic_path(output, overwrite=overwrite) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n")

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from .._atomic import atomic_path
+from ..geoparse import parse_text
+from ..webmap import conflict_map
 from .options import feature_format_options, feature_output_options, write_output
 
 
@@ -33,8 +36,6 @@ def parse(report: str, published: str | None, source: str | None,
     """
     import datetime as dt
 
-    from ..geoparse import parse_text
-
     if report == "-":
         text = sys.stdin.read()
     else:
@@ -58,14 +59,10 @@ def parse(report: str, published: str | None, source: str | None,
         click.echo(f"  {date}  {row.sub_event_type:<34} {row.location!s:<24} "
                    f"fatalities={row.fatalities}", err=True)
     if mentions_path:
-        from .._atomic import atomic_path
-
         with atomic_path(mentions_path, overwrite=overwrite) as tmp:
             result.mentions.drop(columns="geometry").to_csv(tmp, index=False)
         click.echo(f"wrote {len(result.mentions)} mentions to {mentions_path}", err=True)
     if map_path:
-        from ..webmap import conflict_map
-
         conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(
             map_path)
         click.echo(f"wrote map to {map_path}", err=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .. import proximity as prox
 from .options import (
     feature_format_options,
     feature_output_options,
@@ -47,7 +48,6 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
       geoconflict proximity incidents.geojson --within 50km --deployments bases.geojson
       geoconflict geocode "Tower 22" | geoconflict proximity - -o -
     """
-    from .. import proximity as prox
 
     incidents = read_input(events)
     bases = read_input(deployments, default="deployments")
@@ -80,7 +80,6 @@ def exposure(events: str, deployments: str, radii: str, freq: str | None, output
       geoconflict exposure incidents.geojson -o exposure.csv
       geoconflict exposure incidents.geojson --radii 25km,50km --freq M -o monthly.csv
     """
-    from .. import proximity as prox
 
     incidents = read_input(events)
     bases = read_input(deployments, default="deployments")

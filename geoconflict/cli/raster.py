@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import RasterError
+from ..raster import density, radar_coverage, zonal_exposure
+from ..units import parse_distance
 from .options import overwrite_option, read_input, write_table
 
 
@@ -39,7 +41,6 @@ def density_command(events: str, output: str, cell: str, bandwidth: str, weight:
     Cells and bandwidth are true metres (Lambert equal-area projection centred on the
     data); values are incidents (or weight units) per km².
     """
-    from ..raster import density
 
     box = None
     if bounds:
@@ -72,7 +73,6 @@ def exposure_command(zones: str, raster_path: str, output: str, stats: str, band
     Reads only the raster windows under the zones; partial pixels count by the
     share of their area inside the zone.
     """
-    from ..raster import zonal_exposure
 
     names = tuple(s.strip() for s in stats.split(",") if s.strip())
     table = zonal_exposure(read_input(zones), raster_path, names, band=band)
@@ -104,8 +104,6 @@ def coverage_command(dem: str, site: str, antenna: str, target_agl: str, max_ran
     Accounts for Earth curvature and refraction; reports the hidden approach area
     (km²) per bearing sector.
     """
-    from ..raster import radar_coverage
-    from ..units import parse_distance
 
     result = radar_coverage(dem, site, parse_distance(antenna),
                             parse_distance(target_agl), max_range, path=output,

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import click
 
+from .._atomic import check_writable
+from ..errors import InputNotFoundError
+from ..roads import road_distance, road_network, site_features
+from ..units import parse_distance
 from .options import (
     feature_format_options,
     feature_output_options,
@@ -34,10 +38,8 @@ def _check_early(osm: str | None, output: str, overwrite: bool) -> None:
 
     if osm and not Path(osm).is_file():
         msg = f"no such OSM file: {osm}"
-        raise FileNotFoundError(msg)
+        raise InputNotFoundError(msg)
     if output != "-":
-        from .._atomic import check_writable
-
         check_writable(output, overwrite=overwrite)
 
 
@@ -93,8 +95,6 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
       geoconflict roads distance --online --bbox 44.35,33.25,44.45,33.35 \\
           --from bases.geojson --to events.geojson
     """
-    from ..roads import road_distance, road_network
-    from ..units import parse_distance
 
     source = _source(osm, online)
     area = _bbox(bbox)
@@ -136,7 +136,6 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
       geoconflict roads features 44.401,33.303 --radius 500m --osm city.osm \\
           --tag landuse=military --tag building
     """
-    from ..roads import site_features
 
     source = _source(osm, online)
     _check_early(osm, output, overwrite)

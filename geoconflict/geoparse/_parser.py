@@ -1,0 +1,673 @@
+"""From report to map: geoparse news text into located, dated, typed incidents.
+
+``parse_text`` reads prose the way an analyst does: it finds every place the text
+names (with the offline gazetteer's ``find_places``), every armed actor (a curated,
+cited list in ``data/actors.csv``), then reads each sentence clause for a violent event
+(ACLED's taxonomy), its date (resolved against the publication date), its casualties
+and the most specific place the clause ties to it. Everything is rule-based and offline,
+and each proposed incident carries its evidence sentence for review.
+
+Examples
+--------
+>>> result = parse_text(
+...     "A US drone strike hit a car in the Mashtal neighbourhood of eastern Baghdad "
+...     "on Wednesday night, killing three people.", published="2024-02-08")  # doctest: +SKIP
+>>> result.incidents[["location", "event_date", "sub_event_type", "fatalities"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..datasets import load_dataset, load_features
+from ..geocoder import default_geocoder
+from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
+from ._textrules import casualties, classify_event, clauses, resolve_date, sentences
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
+
+#: How specific a kind of place is: lower wins when choosing an event's location.
+SPECIFICITY: dict[str, int] = {
+    "air base": 0, "outpost": 0, "garrison": 0, "naval base": 0, "logistics base": 0,
+    "headquarters": 0, "embassy compound": 0, "landmark": 0, "camp": 0,
+    "street": 1, "neighbourhood": 1, "district": 2,
+    "village": 3, "town": 3, "city": 3, "locality": 3, "populated place": 3,
+    "strait": 4, "chokepoint": 4, "canal": 4, "shipping lane": 5,
+    "admin2": 5, "admin1": 6, "region": 6, "gulf": 6, "sea": 7, "country": 8,
+}
+_DEFAULT_SPECIFICITY = 3
+#: Kinds that name a whole country or province: context for an event, rarely its site.
+_CONTEXT_KINDS = {"country", "admin1", "region"}
+#: Words after a place that make it an attribute, not a location ("Iran-backed").
+_ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
+                          r"sponsored|supported|funded|owned)\b", re.IGNORECASE)
+#: Words before a place that make it an origin or a seat, not the event's site.
+_ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
+                            r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+#: Words before a place that mark an approximate location ("near X") -> precision 2.
+_NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
+                          r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+#: "the city's Zubair district": the text itself says how specific the place is.
+_PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
+#: A capitalised word right before a mention ("Maersk Hangzhou").
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
+#: What may stand between places listed together ("X province and near Y").
+_LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
+                        r"(?:near\s+|in\s+|around\s+)?")
+#: A clause opening that refers back to the previous event ("The strike hit ...").
+_COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
+                         r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
+                         re.IGNORECASE)
+
+
+@dataclass
+class Mention:
+    """One place named in the text, resolved against the gazetteer."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    country: str | None
+    geometry: Any
+    score: float
+    source_id: str | None
+    geo_precision: int
+    uncertainty_m: float
+    sentence: int = 0
+    role: str = "mention"  # mention | event location | origin | attribute | actor name
+
+    #: Set when the text itself calls the place a district or neighbourhood.
+    text_kind: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        """Lower is more specific (a base beats a town beats a country)."""
+        return SPECIFICITY.get(self.text_kind or self.kind, _DEFAULT_SPECIFICITY)
+
+
+@dataclass
+class _Incident:
+    clause: tuple[int, int]
+    sentence: int
+    event_type: str
+    sub_event_type: str
+    trigger: str
+    date: dt.date | None
+    time_precision: int
+    place: Mention | None
+    near: bool
+    killed: int | None
+    injured: int | None
+    actors: list[str] = field(default_factory=list)
+    evidence: str = ""
+
+
+@dataclass
+class ParseResult:
+    """What ``parse_text`` found.
+
+    Attributes
+    ----------
+    mentions
+        Every place mention: ``start``, ``end``, ``surface``, ``name``, ``kind``,
+        ``country``, ``score``, ``source_id``, ``sentence`` (index), ``role``
+        (``event location``, ``mention``, ``origin``, ``attribute``, ``actor name``),
+        ``lon``/``lat`` (a representative point) and ``geometry`` (the gazetteer entry's
+        full geometry: a sea stays a polygon, a lane a line).
+    incidents
+        Candidate incidents in the canonical schema (EPSG:4326) plus ``injuries``,
+        ``time_evidence`` and ``mention_start``; ``notes`` holds the evidence sentence.
+    actors
+        Actor mentions: ``start``, ``end``, ``surface``, ``actor``.
+    """
+
+    text: str
+    published: dt.date | None
+    mentions: pd.DataFrame
+    incidents: gpd.GeoDataFrame
+    actors: pd.DataFrame
+
+
+# ------------------------------------------------------------------------------ actors
+
+
+@cache
+def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
+    """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
+    text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
+    import ahocorasick
+
+    table = load_dataset("actors")
+    lookup: dict[str, str] = {}
+    automaton = ahocorasick.Automaton()
+    exact: list[str] = []
+    for row in table.itertuples():
+        for alias in str(row.aliases).split("|"):
+            alias = alias.strip()
+            if not alias:
+                continue
+            # Acronyms (IS, PMF, SDF) match only in capitals, so "is" stays a verb.
+            if alias.isupper() and len(alias) <= 5:
+                exact.append(alias)
+                lookup[alias] = str(row.name)
+            else:
+                key = alias.lower()
+                lookup[key] = str(row.name)
+                automaton.add_word(key, key)
+    automaton.make_automaton()
+    ordered = sorted(set(exact), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
+                         + r")(?![\w-])")
+    return automaton, pattern, lookup
+
+
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "'_") and not (after.isalnum() or after in "-_")
+
+
+def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
+    automaton, exact, lookup = _actor_index()
+    low = text.lower()
+    found = []
+    for end, key in automaton.iter(low):
+        start = end - len(key) + 1
+        if _is_boundary(low, start, end + 1):
+            found.append((start, end + 1, text[start:end + 1], lookup[key]))
+    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            if item[1] - item[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
+
+# ---------------------------------------------------------------------------- mentions
+
+
+#: Common English words that are also (far-away) place names in GeoNames.
+_COMMON_WORDS = frozenset({
+    "police", "mobile", "nice", "reading", "split", "marine", "deal", "bath", "buffalo",
+    "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
+    "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
+})
+#: Vessel names follow these words: "the tanker Marlin Luanda".
+_VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
+                     r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
+
+
+@cache
+def _country_shapes() -> dict[str, Any]:
+    """Country outlines of the offline basemap by ISO3: a country named in the text is
+    an area, not its centroid."""
+    import shapely
+
+    try:
+        features = load_features("basemap")
+    except LookupError:
+        return {}
+    return {f["properties"].get("iso_a3"): shapely.geometry.shape(f["geometry"])
+            for f in features if f.get("geometry")}
+
+
+@cache
+def _actor_countries() -> dict[str, str]:
+
+    table = load_dataset("actors")
+    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
+                                                        strict=True) if isinstance(code, str)}
+
+
+def _context_countries(found: list[dict[str, Any]],
+                       actors: Sequence[tuple[int, int, str, str]]) -> list[str]:
+    """Countries the text is about: curated places and countries it names, its actors'."""
+    home = _actor_countries()
+    votes: dict[str, int] = {}
+    for _, _, _, actor in actors:
+        code = home.get(actor)
+        if code:
+            votes[code] = votes.get(code, 0) + 1
+    for rec in found:
+        if rec.get("country") and (rec.get("score", 0) >= 100 or rec.get("kind") in
+                                   ("country", "admin1", "city")):
+            votes[rec["country"]] = votes.get(rec["country"], 0) + 1
+    return sorted(votes, key=lambda c: -votes[c])
+
+
+_SHAPES: dict[str, Any] = {}
+
+
+def _shape(geometry: Any, key: str | None) -> Any:
+    """Shapely geometry of a gazetteer entry, converted once per entry."""
+    import shapely
+
+    if not isinstance(geometry, dict):
+        return geometry
+    if key is None:
+        return shapely.geometry.shape(geometry)
+    if key not in _SHAPES:
+        _SHAPES[key] = shapely.geometry.shape(geometry)
+    return _SHAPES[key]
+
+
+def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Mention]:
+    """Gazetteer mentions, without those inside actor names, with a role each."""
+    import shapely
+
+    vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
+    actor_starts = [a[0] for a in actors]
+    actor_ends = [a[1] for a in actors]
+    geocoder = default_geocoder()
+    found = geocoder.find_places(text)  # possessives ("Mosul's") are handled there
+    context = _context_countries(found, actors)
+    if context:
+        # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
+        found = geocoder.prefer_countries(found, context)
+    mentions: list[Mention] = []
+    for rec in found:
+        start, end = int(rec["start"]), int(rec["end"])
+        geom = _shape(rec.get("geometry"), rec.get("source_id"))
+        if geom is None and rec.get("lon") is not None:
+            geom = shapely.Point(float(rec["lon"]), float(rec["lat"]))
+        precision = rec.get("geo_precision")
+        uncertainty = rec.get("uncertainty_m")
+        mention = Mention(
+            start=start, end=end, surface=str(rec.get("surface", text[start:end])),
+            name=str(rec.get("name")), kind=str(rec.get("kind") or "populated place"),
+            country=rec.get("country"), geometry=geom, score=float(rec.get("score") or 1.0),
+            source_id=rec.get("source_id"),
+            geo_precision=int(precision) if precision is not None and precision == precision
+            else 1,
+            uncertainty_m=float(uncertainty) if uncertainty is not None
+            and uncertainty == uncertainty else 2_000.0,
+        )
+        # "the city's Zubair district": the text says how specific the place is.
+        qualifier = _PART_OF_TOWN.match(text, end, end + 16)
+        if qualifier and mention.kind in ("city", "town", "village", "populated place"):
+            mention.text_kind = "district"
+        if mention.kind == "country" and mention.country in _country_shapes():
+            mention.geometry = _country_shapes()[mention.country]
+        if _overlaps(actor_starts, actor_ends, start, end):
+            mention.role = "actor name"
+        elif any(v_start <= start < v_end for v_start, v_end in vessels) or \
+                _inside_proper_name(text, start, end):
+            mention.role = "name part"
+        elif mention.surface.lower() in _COMMON_WORDS and mention.score < 100:
+            mention.role = "common word"
+        elif context and mention.score < 100 and mention.country not in context and \
+                mention.kind in ("town", "village", "locality", "populated place"):
+            # A small GeoNames town in a country nothing else in the text points to is
+            # far more often a partial or foreign word than the event's site.
+            mention.role = "out of context"
+        elif _ATTRIBUTIVE.match(text[end:end + 12]) or (
+                text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
+            # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
+            mention.role = "attribute"
+        elif _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
+            mention.role = "origin"
+        mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and ends[i] > start:
+        return True
+    return i + 1 < len(starts) and starts[i + 1] < end
+
+
+def _inside_proper_name(text: str, start: int, end: int) -> bool:
+    """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
+    start, runs into the mention, so the mention is part of a longer name."""
+    before = text[max(0, start - 30):start]
+    match = _CAPITALISED_BEFORE.search(before)
+    if not match:
+        return False
+    word = match.group(1)
+    return word not in ("In", "At", "Near", "From", "Of", "The", "On", "To", "And", "By",
+                        "Eastern", "Western", "Northern", "Southern", "Central", "Greater",
+                        "North", "South", "East", "West", "Old", "New") and \
+        not text[start - len(word) - 1:start].startswith(("Al ", "El "))
+
+
+# ------------------------------------------------------------------------- the parser
+
+
+def _coordinated(text: str, first: Mention, second: Mention) -> bool:
+    """True when two places are listed together ("in Al-Mayadin and Abu Kamal")."""
+    return bool(_LIST_JOIN.fullmatch(text, first.end, second.start))
+
+
+def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
+    """The place(s) a clause ties its event to: the most specific, plus places listed
+    alongside it ("X and Y") that are as specific."""
+    usable = [m for m in candidates if m.role == "mention"]
+    if not usable:
+        return []
+    best = min(m.specificity for m in usable)
+    chosen = [min(usable, key=lambda m: (m.specificity, m.start))]
+    if best <= SPECIFICITY["city"] or chosen[0].kind == "admin1":
+        ordered = sorted(usable, key=lambda m: m.start)
+        i = ordered.index(chosen[0])
+        for nxt in ordered[i + 1:]:
+            if _coordinated(text, ordered[ordered.index(nxt) - 1], nxt) and \
+                    abs(nxt.specificity - best) <= 3 and nxt.kind not in ("country",):
+                chosen.append(nxt)
+            else:
+                break
+    return chosen
+
+
+def _clause_actors(actors: Sequence[tuple[int, int, str, str]], start: int, end: int
+                   ) -> list[str]:
+    names: list[str] = []
+    for a_start, _, _, name in actors:
+        if start <= a_start < end and name not in names:
+            names.append(name)
+    return names
+
+
+def _to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def parse_text(text: str, *, published: str | dt.date | None = None,
+               source: str | None = None, event_id_prefix: str = "TXT") -> ParseResult:
+    """Find the places, actors and violent events a report describes.
+
+    Parameters
+    ----------
+    text
+        The report.
+    published
+        The report's date; relative expressions ("on Wednesday", "last month", "in late
+        January") resolve against it. Without it, only absolute dates are resolved and
+        incidents without one get a null ``event_date``.
+    source
+        Written into each incident's ``source`` column (e.g. the outlet or file name).
+    event_id_prefix
+        Incidents are numbered ``PREFIX-1``, ``PREFIX-2``...
+
+    Returns
+    -------
+    ParseResult
+        ``mentions`` (every place named), ``incidents`` (canonical schema) and ``actors``.
+    """
+    import pandas as pd
+
+    pub = _to_date(published)
+    mentions, incidents, actors = _parse(text, pub)
+    return ParseResult(
+        text=text, published=pub, mentions=_mentions_frame(mentions),
+        incidents=_incidents_frame([(0, inc) for inc in incidents], [source], event_id_prefix),
+        actors=pd.DataFrame(actors, columns=["start", "end", "surface", "actor"]),
+    )
+
+
+def parse_reports(texts: Sequence[str], *,
+                  published: str | dt.date | Sequence[str | dt.date | None] | None = None,
+                  sources: Sequence[str | None] | None = None,
+                  event_id_prefix: str = "TXT", workers: int | None = None
+                  ) -> gpd.GeoDataFrame:
+    """Parse many reports into one incidents GeoDataFrame (the fast path for batches).
+
+    Parameters
+    ----------
+    texts
+        The reports.
+    published
+        One date for all, or one per report.
+    sources
+        One source name per report (default: ``report-<n>``).
+    workers
+        Processes to parse in; default: one per CPU for batches of 200 reports or more
+        (forked after the gazetteer is loaded, so they share it), else 1.
+
+    Returns
+    -------
+    GeoDataFrame
+        The incidents of every report (canonical schema) with a ``report`` column holding
+        the report's position in ``texts``; event ids are ``PREFIX-<report>-<n>``.
+    """
+    if published is None or isinstance(published, str | dt.date):
+        dates = [_to_date(published)] * len(texts)
+    else:
+        dates = [_to_date(p) for p in published]
+    names: list[str | None] = list(sources) if sources is not None else \
+        [f"report-{i}" for i in range(len(texts))]
+    jobs = [(i, text, pub, names[i]) for i, (text, pub) in enumerate(zip(texts, dates,
+                                                                        strict=True))]
+    n_workers = workers if workers is not None else (
+        (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
+    rows: list[dict[str, Any]] = []
+    if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
+        size = max(1, len(jobs) // (n_workers * 4))
+        chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(n_workers) as pool:
+            for part in pool.imap(_parse_chunk, chunks):
+                rows.extend(part)
+    else:
+        rows = _parse_chunk((jobs, event_id_prefix))
+    return _rows_frame(rows)
+
+
+#: Batches at least this large are parsed in several processes by default.
+_PARALLEL_MIN = 200
+
+
+def _parse_chunk(args: tuple[list[tuple[int, str, dt.date | None, str | None]], str]
+                 ) -> list[dict[str, Any]]:
+    jobs, prefix = args
+    rows: list[dict[str, Any]] = []
+    for i, text, pub, source in jobs:
+        _, incidents, _ = _parse(text, pub)
+        sources: dict[int, str | None] = {i: source}
+        rows.extend(_incident_rows([(i, inc) for inc in incidents], sources, prefix,
+                                   single=False))
+    return rows
+
+
+def _parse(text: str, pub: dt.date | None
+           ) -> tuple[list[Mention], list[_Incident], list[tuple[int, int, str, str]]]:
+    """The parser proper: mentions, incidents and actor spans of one text."""
+    actors = _find_actors(text)
+    mentions = _mentions(text, actors)
+    sentence_spans = sentences(text)
+    starts = [a for a, _ in sentence_spans]
+    mention_starts = [m.start for m in mentions]
+    for m in mentions:
+        m.sentence = max(0, bisect.bisect_right(starts, m.start) - 1)
+
+    incidents: list[_Incident] = []
+    last_date: tuple[dt.date, int] | None = None
+    for s_index, (s_start, s_end) in enumerate(sentence_spans):
+        sentence_text = text[s_start:s_end]
+        sentence_date = resolve_date(sentence_text, pub)
+        parts = clauses(text, s_start, s_end)
+        for c_start, c_end in parts:
+            clause_text = text[c_start:c_end]
+            kind = classify_event(clause_text)
+            counts = casualties(clause_text)
+            in_clause = mentions[bisect.bisect_left(mention_starts, c_start):
+                                 bisect.bisect_left(mention_starts, c_end)]
+            if kind is None:
+                # Casualty figures or a more precise place for the event just described.
+                if incidents:
+                    _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
+                continue
+            resolved = resolve_date(clause_text, pub) if len(parts) > 1 else None
+            resolved = resolved or sentence_date
+            date: dt.date | None
+            if resolved is not None:
+                date, precision = resolved.date, resolved.time_precision
+                last_date = (date, precision)
+            elif last_date is not None:
+                date, precision = last_date
+            elif pub is not None:
+                date, precision = pub, 2
+            else:
+                date, precision = None, 3
+            places: list[Mention | None] = list(_choose_places(text, in_clause))
+            previous = incidents[-1] if incidents else None
+            if previous is not None and (not places or _COREFERENT.match(clause_text)) and \
+                    (resolved is None or resolved.date == previous.date):
+                _enrich(previous, counts.killed, counts.injured, in_clause, text)
+                continue
+            if not places:
+                places = [None]
+            for n, place in enumerate(places):
+                near = bool(place and _NEAR_BEFORE.search(text[max(0, place.start - 20):
+                                                                place.start]))
+                incidents.append(_Incident(
+                    clause=(c_start, c_end), sentence=s_index, event_type=kind[0],
+                    sub_event_type=kind[1], trigger=kind[2], date=date,
+                    time_precision=precision, place=place, near=near,
+                    killed=counts.killed if n == 0 and len(places) == 1 else None,
+                    injured=counts.injured if n == 0 and len(places) == 1 else None,
+                    actors=_clause_actors(actors, s_start, s_end),
+                    evidence=sentence_text.strip(),
+                ))
+    _fill_missing_places(incidents, mentions)
+    for inc in incidents:
+        if inc.place is not None:
+            inc.place.role = "event location"
+    return mentions, incidents, actors
+
+
+def _enrich(incident: _Incident, killed: int | None, injured: int | None,
+            in_clause: list[Mention], text: str) -> None:
+    """Fold a follow-up clause into the incident it refers back to."""
+    if killed is not None and (incident.killed is None or incident.killed < killed):
+        incident.killed = killed
+    if injured is not None and (incident.injured is None or incident.injured < injured):
+        incident.injured = injured
+    places = _choose_places(text, in_clause)
+    if places and (incident.place is None or places[0].specificity < incident.place.specificity):
+        incident.place = places[0]
+
+
+def _fill_missing_places(incidents: list[_Incident], mentions: list[Mention]) -> None:
+    """An event clause that names no place happened at the text's most specific one."""
+    usable = [m for m in mentions if m.role == "mention"]
+    if not usable:
+        return
+    fallback = min(usable, key=lambda m: (m.specificity, m.start))
+    for inc in incidents:
+        if inc.place is None:
+            inc.place = fallback
+            inc.near = True
+
+
+def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
+    import pandas as pd
+    import shapely
+
+    rows = []
+    for m in mentions:
+        point = m.geometry.representative_point() if m.geometry is not None else None
+        rows.append({"start": m.start, "end": m.end, "surface": m.surface, "name": m.name,
+                     "kind": m.kind, "country": m.country, "score": m.score,
+                     "source_id": m.source_id, "sentence": m.sentence, "role": m.role,
+                     "lon": shapely.get_x(point) if point is not None else None,
+                     "lat": shapely.get_y(point) if point is not None else None,
+                     "geometry": m.geometry})
+    return pd.DataFrame(rows, columns=["start", "end", "surface", "name", "kind", "country",
+                                       "score", "source_id", "sentence", "role", "lon", "lat",
+                                       "geometry"])
+
+
+def _incident_rows(incidents: list[tuple[int, _Incident]],
+                   sources: Sequence[str | None] | Mapping[int, str | None],
+                   prefix: str, single: bool) -> list[dict[str, Any]]:
+    """Plain rows (lon/lat floats, no geometry objects): cheap to send between processes."""
+
+    rows = []
+    counters: dict[int, int] = {}
+    for report, inc in incidents:
+        counters[report] = n = counters.get(report, 0) + 1
+        place = inc.place
+        precision = place.geo_precision if place else 3
+        uncertainty = place.uncertainty_m if place else DEFAULT_UNCERTAINTY_M[3]
+        if inc.near and place is not None:
+            precision = max(precision, 2)
+            uncertainty = max(uncertainty, DEFAULT_UNCERTAINTY_M[2])
+        lon = lat = float("nan")
+        if place is not None and place.geometry is not None:
+            point = place.geometry if place.geometry.geom_type == "Point" \
+                else place.geometry.representative_point()
+            lon, lat = point.x, point.y
+        rows.append({
+            "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
+            "event_date": inc.date,
+            "time_precision": inc.time_precision,
+            "event_type": inc.event_type,
+            "sub_event_type": inc.sub_event_type,
+            "actor1": inc.actors[0] if inc.actors else None,
+            "actor2": inc.actors[1] if len(inc.actors) > 1 else None,
+            "country": place.country if place else None,
+            "location": place.name if place else None,
+            "geo_precision": precision,
+            "uncertainty_m": uncertainty,
+            "fatalities": inc.killed,
+            "source": sources[report],
+            "notes": inc.evidence,
+            "origin": "geoparse",
+            "report": report,
+            "injuries": inc.injured,
+            "trigger": inc.trigger,
+            "place_kind": place.kind if place else None,
+            "mention_start": place.start if place else None,
+            "lon": lon,
+            "lat": lat,
+        })
+    return rows
+
+
+def _rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    if not rows:
+        return empty_incidents()
+    frame = pd.DataFrame(rows)
+    lon = frame.pop("lon").to_numpy(dtype=float)
+    lat = frame.pop("lat").to_numpy(dtype=float)
+    points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
+    points[np.isnan(lon)] = None  # an incident without a place has no geometry
+    return conform_incidents(gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326"))
+
+
+def _incidents_frame(incidents: list[tuple[int, _Incident]], sources: list[str | None],
+                     prefix: str) -> gpd.GeoDataFrame:
+    return _rows_frame(_incident_rows(incidents, sources, prefix, single=len(sources) == 1))

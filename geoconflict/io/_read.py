@@ -1,0 +1,157 @@
+"""Reading feature inputs: files of any OGR format, or GeoJSON / GeoJSONSeq on stdin.
+
+Every CLI command that takes features calls :func:`read_features`, so ``-`` means the
+same thing everywhere and a pipe of commands composes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .._inputs import to_wgs84
+from ..errors import InputNotFoundError, SchemaError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["features_to_gdf", "read_features"]
+
+
+def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>"
+                    ) -> gpd.GeoDataFrame:
+    """Build a GeoDataFrame (EPSG:4326) from GeoJSON feature dicts.
+
+    Properties are kept as they are (lists and nested objects included), which pyogrio
+    cannot promise for stdin.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    geoms = []
+    props = []
+    for i, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise SchemaError("not a GeoJSON Feature", file=source, row=i, field="type")
+        try:
+            geoms.append(shapely.geometry.shape(feature["geometry"])
+                         if feature.get("geometry") else None)
+        except (KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+            raise SchemaError(f"invalid geometry: {exc}", file=source, row=i,
+                              field="geometry") from exc
+        record = dict(feature.get("properties") or {})
+        if "id" in feature and "id" not in record:
+            record["id"] = feature["id"]
+        props.append(record)
+    frame = pd.DataFrame.from_records(props) if props else pd.DataFrame()
+    frame.index = pd.RangeIndex(len(geoms))
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"),
+                            crs="EPSG:4326")
+
+
+def _parse_geojson_text(text: str, source: str) -> list[dict[str, Any]]:
+    stripped = text.lstrip("\x1e \t\r\n\ufeff")
+    if not stripped:
+        return []
+    try:
+        doc = json.loads(stripped)
+    except json.JSONDecodeError:
+        doc = None
+    if doc is not None:
+        if doc.get("type") == "FeatureCollection":
+            return list(doc.get("features") or [])
+        if doc.get("type") == "Feature":
+            return [doc]
+        raise SchemaError("expected a GeoJSON FeatureCollection or Feature", file=source,
+                          field="type")
+    # GeoJSONSeq (RFC 8142: RS-prefixed) or newline-delimited features
+    features = []
+    for lineno, line in enumerate(text.replace("\x1e", "\n").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            features.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"not JSON: {exc.msg}", file=source, row=lineno) from exc
+    return features
+
+
+def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
+    """A CSV written by ``export``: longitude/latitude columns or a ``wkt`` column.
+
+    Returns None for other CSVs (left to GDAL's CSV driver).
+    """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if "wkt" in frame.columns:
+        wkt = frame.pop("wkt").astype(object)
+        geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy())
+    elif {"longitude", "latitude"} <= set(frame.columns):
+        lon = pd.to_numeric(frame.pop("longitude"), errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(frame.pop("latitude"), errors="coerce").to_numpy(dtype=float)
+        geoms = shapely.points(lon, lat)
+        geoms[np.isnan(lon) | np.isnan(lat)] = None
+    else:
+        return None
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"),
+                            crs="EPSG:4326")
+
+
+def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = None
+                  ) -> gpd.GeoDataFrame:
+    """Read features from a path, ``-`` (stdin) or a file object, into EPSG:4326.
+
+    Parameters
+    ----------
+    src
+        ``-`` for standard input (GeoJSON, or GeoJSONSeq), a file object with GeoJSON
+        text, or a path to any format pyogrio reads (GeoJSON, GeoPackage, FlatGeobuf,
+        Shapefile...), to a GeoParquet file, or to a CSV written by ``export``
+        (``longitude``/``latitude`` or ``wkt`` columns).
+    layer
+        Layer name for multi-layer files such as GeoPackage.
+
+    Raises
+    ------
+    SchemaError
+        If the input is not GeoJSON where GeoJSON is expected, naming the line.
+    FileNotFoundError
+        If a path does not exist.
+    """
+    if isinstance(src, str) and src == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return features_to_gdf(_parse_geojson_text(text, "<stdin>"), source="<stdin>")
+    if isinstance(src, io.IOBase) or hasattr(src, "read"):
+        data = src.read()
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        name = getattr(src, "name", "<stream>")
+        return features_to_gdf(_parse_geojson_text(text, str(name)), source=str(name))
+    path = Path(src)
+    if not path.exists():
+        msg = f"no such file: {path}"
+        raise InputNotFoundError(msg)
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json", ".geojsons", ".geojsonl", ".jsonl", ".ndjson"):
+        text = path.read_text(encoding="utf-8-sig")
+        return features_to_gdf(_parse_geojson_text(text, str(path)), source=str(path))
+    import geopandas as gpd
+
+    if suffix == ".csv":
+        csv = _read_geo_csv(path)
+        if csv is not None:
+            return csv
+    if suffix in (".parquet", ".geoparquet"):
+        gdf = gpd.read_parquet(path)
+    else:
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    return to_wgs84(gdf, str(path))

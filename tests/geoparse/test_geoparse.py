@@ -1,0 +1,161 @@
+"""Geoparsing news text into incidents: the scenario reports, the gold set, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from support import TEST_DATA
+
+from geoconflict.geoparse._parser import parse_reports, parse_text
+from geoconflict.geoparse._scoring import load_reports, score_reports
+
+GOLD = TEST_DATA / "geoparse" / "reports.yml"
+
+MASHTAL = (
+    "A US drone strike hit a car on a main road in the Mashtal neighbourhood of eastern "
+    "Baghdad on Wednesday night, killing three people, Iraqi security sources said. Among "
+    "the dead was a senior commander of Kataib Hezbollah, the Iran-backed militia."
+)
+TOWER_22 = (
+    "Three US troops were killed and more than 40 were injured when a one-way attack drone "
+    "struck Tower 22, a small US base in northeast Jordan near the border with Syria, on "
+    "Sunday. The Islamic Resistance in Iraq claimed the attack."
+)
+
+
+def test_mashtal_strike_is_located_in_the_neighbourhood() -> None:
+    result = parse_text(MASHTAL, published="2024-02-08")
+    assert len(result.incidents) == 1
+    inc = result.incidents.iloc[0]
+    assert "Mashtal" in inc["location"]
+    assert inc["event_date"] == pd.Timestamp("2024-02-07")
+    assert inc["time_precision"] == 1
+    assert inc["event_type"] == "Explosions/Remote violence"
+    assert inc["sub_event_type"] == "Air/drone strike"
+    assert inc["fatalities"] == 3
+    assert inc["actor1"] == "US forces"
+    assert inc["country"] == "IRQ"
+    # in eastern Baghdad, not at the city's centroid (44.37 E)
+    assert inc.geometry.x > 44.43
+    assert "Mashtal" in inc["notes"]
+    roles = dict(zip(result.mentions["surface"], result.mentions["role"], strict=True))
+    assert roles["Mashtal"] == "event location"
+    assert roles["Baghdad"] == "mention"
+    assert set(result.actors["actor"]) >= {"US forces", "Kataib Hezbollah"}
+
+
+def test_tower_22_is_in_jordan_and_syria_is_only_mentioned() -> None:
+    result = parse_text(TOWER_22, published="2024-01-29")
+    assert len(result.incidents) == 1  # "claimed the attack" refers back, no new incident
+    inc = result.incidents.iloc[0]
+    assert inc["location"] == "Tower 22"
+    assert inc["country"] == "JOR"
+    assert inc["event_date"] == pd.Timestamp("2024-01-28")
+    assert inc["fatalities"] == 3
+    assert inc["injuries"] == 40
+    roles = result.mentions.set_index("surface")["role"]
+    assert roles["Syria"] == "origin"  # "the border with Syria"
+    assert roles["Jordan"] == "mention"
+    # "Iraq" inside "Islamic Resistance in Iraq" names an actor, not a place
+    assert "Iraq" not in set(result.mentions.loc[result.mentions["role"] == "mention",
+                                                  "surface"])
+
+
+def test_attributive_country_is_not_a_location() -> None:
+    result = parse_text("Iran-backed militants fired a missile at a ship in the Strait of "
+                        "Hormuz on Sunday.", published="2024-02-12")
+    roles = result.mentions.set_index("surface")["role"]
+    assert roles["Iran"] == "attribute"
+    assert result.incidents.iloc[0]["location"].startswith("Strait of Hormuz")
+    assert result.incidents.iloc[0]["event_date"] == pd.Timestamp("2024-02-11")
+
+
+def test_two_events_in_one_sentence() -> None:
+    text = ("A US drone strike in Jadriya killed a member of Kataib Hezbollah on Thursday, "
+            "while a separate roadside bomb in Fallujah wounded three policemen.")
+    incidents = parse_text(text, published="2024-01-19").incidents
+    assert list(incidents["sub_event_type"]) == ["Air/drone strike",
+                                                 "Remote explosive/landmine/IED"]
+    assert list(incidents["fatalities"]) == [1, 0]
+    assert list(incidents["injuries"].astype("Int64")) == [pd.NA, 3] or \
+        incidents["injuries"].iloc[1] == 3
+    assert (incidents["event_date"] == pd.Timestamp("2024-01-18")).all()
+
+
+def test_without_publication_date_relative_dates_stay_unknown() -> None:
+    incidents = parse_text(MASHTAL).incidents
+    assert pd.isna(incidents["event_date"].iloc[0])
+    dated = parse_text("A rocket hit Erbil on 15 January 2024, killing four people.").incidents
+    assert dated["event_date"].iloc[0] == pd.Timestamp("2024-01-15")
+
+
+def test_no_event_no_incident() -> None:
+    result = parse_text("Officials met in Baghdad and Amman to discuss trade.",
+                        published="2024-02-01")
+    assert len(result.incidents) == 0
+    assert set(result.mentions["surface"]) == {"Baghdad", "Amman"}
+
+
+def test_parse_reports_batches_into_one_frame() -> None:
+    frame = parse_reports([MASHTAL, TOWER_22], published=["2024-02-08", "2024-01-29"],
+                          sources=["a", "b"])
+    assert list(frame["report"]) == [0, 1]
+    assert list(frame["source"]) == ["a", "b"]
+    assert list(frame["event_id"]) == ["TXT-0-1", "TXT-1-1"]
+
+
+@pytest.mark.slow
+def test_gold_set_meets_the_targets() -> None:
+    reports = load_reports(GOLD)
+    assert len(reports) >= 40
+    scores = score_reports(reports)
+    detail = "\n".join(scores.failures)
+    assert scores.toponym_f1 >= 0.90, detail
+    assert scores.accuracy_161km >= 0.95, detail
+    assert scores.incident_location >= 0.85, detail
+
+
+def test_cli_parse_to_geojson_and_mentions(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = tmp_path / "report.txt"
+    report.write_text(MASHTAL, encoding="utf-8")
+    proc = run_cli("parse", str(report), "--published", "2024-02-08",
+                   "--mentions", str(tmp_path / "mentions.csv"))
+    doc = json.loads(proc.stdout)
+    assert doc["type"] == "FeatureCollection"
+    (feature,) = doc["features"]
+    assert "Mashtal" in feature["properties"]["location"]
+    assert feature["properties"]["event_date"] == "2024-02-07"
+    assert feature["properties"]["fatalities"] == 3
+    assert feature["properties"]["source"] == "report.txt"
+    mentions = pd.read_csv(tmp_path / "mentions.csv")
+    assert {"Mashtal", "Baghdad"} <= set(mentions["surface"])
+    assert "1 incidents" in proc.stderr
+
+
+def test_cli_parse_stdin_and_bad_date(run_cli) -> None:  # type: ignore[no-untyped-def]
+    proc = run_cli("parse", "-", "--published", "2024-01-29", input=TOWER_22)
+    assert json.loads(proc.stdout)["features"][0]["properties"]["location"] == "Tower 22"
+    bad = run_cli("parse", "-", "--published", "29/01/2024", input=TOWER_22, check=False)
+    assert bad.returncode == 2
+    assert "--published" in bad.stderr
+
+
+def test_published_accepts_dates() -> None:
+    result = parse_text(TOWER_22, published=dt.date(2024, 1, 29))
+    assert result.published == dt.date(2024, 1, 29)
+
+
+def test_cli_parse_sequence_and_geopackage(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyogrio
+
+    seq = run_cli("parse", "-", "--published", "2024-01-29", "--seq", input=TOWER_22).stdout
+    records = [json.loads(chunk) for chunk in seq.split("\x1e") if chunk.strip()]
+    assert [r["properties"]["location"] for r in records] == ["Tower 22"]
+    gpkg = tmp_path / "incidents.gpkg"
+    run_cli("parse", "-", "--published", "2024-01-29", "-o", str(gpkg), input=TOWER_22)
+    frame = pyogrio.read_dataframe(gpkg)
+    assert list(frame["location"]) == ["Tower 22"]

@@ -1,0 +1,136 @@
+"""The text rules behind the geoparser: dates, casualties, event types, clauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geoconflict.geoparse._textrules import (
+    casualties,
+    classify_event,
+    clauses,
+    resolve_date,
+    sentences,
+    word_number,
+)
+
+THU = dt.date(2024, 2, 8)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date", "precision"),
+    [
+        ("on Wednesday night", dt.date(2024, 2, 7), 1),
+        ("late on Monday", dt.date(2024, 2, 5), 1),
+        ("on Thursday", THU, 1),  # the day of publication
+        ("last Thursday", dt.date(2024, 2, 1), 1),
+        ("yesterday", dt.date(2024, 2, 7), 1),
+        ("last night", dt.date(2024, 2, 7), 1),
+        ("this morning", THU, 1),
+        ("last week", dt.date(2024, 2, 1), 2),
+        ("in late January", dt.date(2024, 1, 25), 2),
+        ("in early February", dt.date(2024, 2, 5), 2),
+        ("in mid-December", dt.date(2023, 12, 15), 2),
+        ("in January", dt.date(2024, 1, 1), 3),
+        ("in March", dt.date(2023, 3, 1), 3),  # a month after publication is last year's
+        ("last month", dt.date(2024, 1, 1), 3),
+        ("earlier this month", dt.date(2024, 2, 1), 3),
+        ("on January 28", dt.date(2024, 1, 28), 1),
+        ("on 4 January 2024", dt.date(2024, 1, 4), 1),
+        ("on Jan. 4", dt.date(2024, 1, 4), 1),
+        ("on 2024-01-26", dt.date(2024, 1, 26), 1),
+    ],
+)
+def test_resolve_date(phrase: str, date: dt.date, precision: int) -> None:
+    resolved = resolve_date(f"A drone hit the base {phrase}.", THU)
+    assert resolved is not None
+    assert (resolved.date, resolved.time_precision) == (date, precision)
+
+
+def test_said_on_weekday_is_not_the_event_date() -> None:
+    resolved = resolve_date("US warplanes struck targets overnight, the allies said on Friday.",
+                            dt.date(2024, 1, 12))
+    assert resolved is not None
+    assert resolved.evidence == "overnight"
+    assert resolve_date("the ministry said on Monday", THU) is None
+
+
+def test_no_date() -> None:
+    assert resolve_date("A rocket hit the base.", THU) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        ("killing three people", 3, None),
+        ("Three US troops were killed and more than 40 were injured", 3, 40),
+        ("killing three soldiers and an officer", 4, None),
+        ("killing a woman and her child, rescuers said", 2, None),
+        ("killing eight people and wounding 20 others", 8, 20),
+        ("Officials said 95 people were killed.", 95, None),
+        ("The Houthis said five of their fighters were killed.", 5, None),
+        ("A war monitor put the toll at 23 fighters.", 23, None),
+        ("killed 16 people", 16, None),
+        ("There were no casualties", 0, None),
+        ("No crew were hurt.", 0, None),
+        ("Nobody was hurt, officials said.", 0, None),
+        ("wounding three policemen", 0, 3),
+        ("A crew member was injured.", 0, 1),
+        ("US aircraft struck three sites", None, None),
+        ("killed several people", None, None),
+    ],
+)
+def test_casualties(clause: str, killed: int | None, injured: int | None) -> None:
+    found = casualties(clause)
+    assert (found.killed, found.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("clause", "sub_event_type"),
+    [
+        ("A US drone strike hit a car", "Air/drone strike"),
+        ("US bombers struck militia targets", "Air/drone strike"),
+        ("Rockets were fired at Ain al-Asad air base", "Shelling/artillery/missile attack"),
+        ("A Houthi anti-ship missile struck the tanker", "Shelling/artillery/missile attack"),
+        ("A roadside bomb exploded next to a convoy", "Remote explosive/landmine/IED"),
+        ("Two suicide bombers blew themselves up", "Suicide bomb"),
+        ("a grenade thrown at a shop killed one man", "Grenade"),
+        ("Clashes broke out between fighters and troops", "Armed clash"),
+        ("Gunmen attacked an army checkpoint", "Armed clash"),
+        ("Militants attacked a shepherd's camp and killed two men", "Attack"),
+        ("Mortar rounds hit a residential area", "Shelling/artillery/missile attack"),
+    ],
+)
+def test_classify_event(clause: str, sub_event_type: str) -> None:
+    found = classify_event(clause)
+    assert found is not None
+    assert found[1] == sub_event_type
+
+
+@pytest.mark.parametrize("clause", ["The Islamic Resistance in Iraq claimed the attack.",
+                                    "Protesters gathered outside parliament.",
+                                    "Among the dead was a senior commander."])
+def test_classify_event_none(clause: str) -> None:
+    assert classify_event(clause) is None
+
+
+def test_sentences_keep_abbreviations() -> None:
+    text = "U.S. forces struck on Jan. 4 in Baghdad. The Pentagon said so. Then more."
+    spans = sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "U.S. forces struck on Jan. 4 in Baghdad.", "The Pentagon said so.", "Then more."]
+
+
+def test_clauses_split_separate_events() -> None:
+    text = ("A US drone strike in Jadriya killed a member on Thursday, while a separate "
+            "roadside bomb in Fallujah wounded three policemen.")
+    parts = [text[a:b] for a, b in clauses(text, 0, len(text))]
+    assert len(parts) == 2
+    assert parts[1].startswith("a separate roadside bomb")
+
+
+@pytest.mark.parametrize(("token", "value"), [("three", 3), ("40", 40), ("1,200", 1200),
+                                              ("twenty-one", 21), ("dozens", 24), ("x", None)])
+def test_word_number(token: str, value: int | None) -> None:
+    assert word_number(token) == value
