@@ -7,9 +7,10 @@ is first used.
 Examples
 --------
 >>> import geoconflict as gc
->>> bases = gc.load_dataset("deployments")          # doctest: +SKIP
->>> hits = gc.geocode(["Mashtal, Baghdad", "Tower 22"])  # doctest: +SKIP
->>> gc.nearest(hits, bases)                          # doctest: +SKIP
+>>> bases = gc.load_dataset("deployments")
+>>> hits = gc.geocode(["Mashtal, Baghdad", "Tower 22"])
+>>> gc.nearest(hits, bases)[["query", "deployment_name"]].values.tolist()
+[['Mashtal, Baghdad', 'Union III'], ['Tower 22', 'Tower 22']]
 """
 
 from __future__ import annotations

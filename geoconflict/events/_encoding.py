@@ -38,7 +38,11 @@ def decode_head(head: bytes, *, complete: bool = False) -> tuple[str, str]:
 
     Examples
     --------
-    >>> decode_head("Bagdad, Irak".encode("cp1252") + b"\\xe9")[1]
+    >>> decode_head("Bagdad, Irak".encode("cp1252") + b"\\xe9", complete=True)[1]
+    'cp1252'
+    >>> decode_head("Bagdad, Irak".encode("cp1252") + b"\\xe9")[1]  # maybe a cut character
+    'utf-8'
+    >>> decode_head("Bagdad, Irak".encode("cp1252") + b"\\xe9 ")[1]
     'cp1252'
     """
     announced = bom_encoding(head)

@@ -800,8 +800,11 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
     Examples
     --------
     >>> hits = geocode(["Mashtal, Baghdad", "Tower 22", "Red Sea shipping lanes"])
-    >>> hits[["name", "kind", "geo_precision"]].values.tolist()  # doctest: +SKIP
-    [['Mashtal', 'neighbourhood', 2], ['Tower 22', 'outpost', 1], ...]
+    >>> for row in hits[["name", "kind", "geo_precision"]].values.tolist():
+    ...     print(row)
+    ['Mashtal', 'neighbourhood', 2]
+    ['Tower 22', 'outpost', 1]
+    ['Red Sea shipping lane', 'shipping lane', 2]
     """
     return default_geocoder(providers).geocode(queries, country=country, kinds=kinds, strict=strict)
 

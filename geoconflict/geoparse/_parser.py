@@ -11,8 +11,10 @@ Examples
 --------
 >>> result = parse_text(
 ...     "A US drone strike hit a car in the Mashtal neighbourhood of eastern Baghdad "
-...     "on Wednesday night, killing three people.", published="2024-02-08")  # doctest: +SKIP
->>> result.incidents[["location", "event_date", "sub_event_type", "fatalities"]]  # doctest: +SKIP
+...     "on Wednesday night, killing three people.", published="2024-02-08")
+>>> row = result.incidents.iloc[0]
+>>> row["location"], str(row["event_date"].date()), row["sub_event_type"], int(row["fatalities"])
+('Mashtal', '2024-02-07', 'Air/drone strike', 3)
 """
 
 from __future__ import annotations

@@ -85,8 +85,12 @@ def nearest(incidents: Any, deployments: Any, k: int = 1,
     Examples
     --------
     >>> from geoconflict import load_dataset
-    >>> hits = nearest(incidents, load_dataset("deployments"))  # doctest: +SKIP
-    >>> hits[["event_id", "deployment_name", "distance_m"]]    # doctest: +SKIP
+    >>> incidents = load_dataset("scenario")
+    >>> hits = nearest(incidents, load_dataset("deployments"))
+    >>> hits[["event_id", "deployment_name"]].iloc[0].tolist()
+    ['GC-2024-0001', 'Union III']
+    >>> round(hits["distance_m"].iloc[0])    # metres, on the WGS84 ellipsoid
+    5849
     """
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         msg = f"k must be a positive integer, got {k!r}"
@@ -149,7 +153,10 @@ def within(incidents: Any, deployments: Any, distance: Distance) -> Any:
 
     Examples
     --------
-    >>> within(incidents, bases, "50km")  # doctest: +SKIP
+    >>> from geoconflict import load_dataset
+    >>> pairs = within(load_dataset("scenario"), load_dataset("deployments"), "50km")
+    >>> pairs[["event_id", "deployment_name"]].head(2).values.tolist()
+    [['GC-2024-0001', 'Union III'], ['GC-2024-0001', 'US Embassy Baghdad']]
     """
     radius = as_metres(distance, "distance")
     if is_dask(incidents):
@@ -221,7 +228,12 @@ def exposure(deployments: Any, incidents: Any,
 
     Examples
     --------
-    >>> exposure(bases, incidents, radii=("25km", "50km"), freq="M")  # doctest: +SKIP
+    >>> from geoconflict import load_dataset
+    >>> table = exposure(load_dataset("deployments"), load_dataset("scenario"),
+    ...                  radii=("25km", "50km"))
+    >>> table.sort_values("incidents_50km", ascending=False)[
+    ...     ["deployment_name", "incidents_25km", "incidents_50km"]].head(1).values.tolist()
+    [['Mission Support Site Green Village', 1, 2]]
     """
 
     if isinstance(radii, str | int | float):
@@ -259,7 +271,10 @@ def rings(points: Any, radii: Sequence[Distance] | Distance) -> gpd.GeoDataFrame
 
     Examples
     --------
-    >>> rings(load_dataset("deployments"), ["25km", "50km"])  # doctest: +SKIP
+    >>> from geoconflict import load_dataset
+    >>> circles = rings(load_dataset("deployments"), ["25km", "50km"])
+    >>> circles[["name", "label"]].head(2).values.tolist()
+    [['Tower 22', '25 km'], ['Tower 22', '50 km']]
     """
     import geopandas as gpd
     import pandas as pd
@@ -312,8 +327,11 @@ def distance_to(incidents: Any, features: Any) -> Any:
 
     Examples
     --------
-    >>> lanes = load_dataset("sites").query("kind == 'shipping lane'")  # doctest: +SKIP
-    >>> distance_to(ship_attacks, lanes)[["event_id", "distance_m"]]   # doctest: +SKIP
+    >>> from geoconflict import load_dataset
+    >>> lanes = load_dataset("sites").query("kind == 'shipping lane'")
+    >>> ships = load_dataset("scenario").query("event_id == 'GC-2024-0003'")
+    >>> round(distance_to(ships, lanes)["distance_m"].iloc[0])   # metres to the lane
+    4887
     """
     if is_dask(incidents):
         feats = features.compute() if is_dask(features) else features
