@@ -12,7 +12,7 @@ import click
 from .._atomic import atomic_path
 from .._inputs import is_dataset_name
 from ..datasets import DATASETS, load_dataset
-from ..io import export, read_features
+from ..io import FORMATS, export, read_features
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -35,8 +35,7 @@ precision_option = click.option(
 #: ``-f/--format``: the output format, by default from the output file's suffix.
 format_option = click.option(
     "-f", "--format", "fmt", default="auto", show_default=True,
-    type=click.Choice(["auto", "geojson", "geojsonseq", "gpkg", "kml", "parquet", "fgb",
-                       "csv"], case_sensitive=False),
+    type=click.Choice(["auto", *FORMATS], case_sensitive=False),
     help="Output format; auto picks it from the suffix (GeoJSON on standard output).")
 #: ``--seq``: RFC 8142 GeoJSON text sequences, one RS-prefixed feature per line.
 seq_option = click.option(

@@ -10,7 +10,7 @@ import click
 
 from .._atomic import check_writable
 from ..errors import InputNotFoundError
-from ..roads import road_distance, road_network, site_features
+from ..roads import NETWORK_TYPES, road_distance, road_network, site_features
 from ..units import parse_distance
 from .options import (
     feature_format_options,
@@ -20,8 +20,6 @@ from .options import (
     write_output,
     write_table,
 )
-
-_NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 
 
 def _source(osm: str | None, online: bool) -> str:
@@ -73,7 +71,7 @@ def roads() -> None:
 @click.option("--to", "to", required=True, metavar="FILE|-",
               help="Destinations (e.g. incidents): a features file, or - for stdin.")
 @click.option("--bbox", metavar="W,S,E,N", help="Only this area of the network (degrees).")
-@click.option("--network-type", type=click.Choice(_NETWORK_TYPES), default="drive",
+@click.option("--network-type", type=click.Choice(NETWORK_TYPES), default="drive",
               show_default=True)
 @click.option("--max-snap", default="1km", show_default=True,
               help="Flag points farther than this from any road.")

@@ -39,7 +39,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from .. import geocoder, schema
 from .._countries import country_bboxes, probable_swaps, to_iso3
 from .._geodesic import pairs_within
-from .._inputs import to_wgs84
+from .._inputs import representative_points, to_wgs84
 from ..errors import ArgumentError, DataChangedWarning, EventsError, InputNotFoundError, SchemaError
 from ..io import read_features
 from ..schema import GEO_PRECISION
@@ -595,15 +595,19 @@ def deduplicate(
 ) -> gpd.GeoDataFrame:
     """Merge incidents reported by several sources: close, same day, same type.
 
-    Two incidents are duplicates when their geodesic distance (WGS84, pyproj.Geod; for
-    non-point geometries, between representative points) is at most ``within`` and,
-    when asked, they share the calendar date and the ``event_type``. Duplicates are
-    grouped transitively (single linkage). From each group the most precise row is kept
-    (lowest ``geo_precision``, then the first in input order).
+    Two incidents are duplicates when their geodesic distance on the WGS84 ellipsoid
+    (for non-point geometries, between their points on surface, the one point rule of
+    every stage) is at most ``within`` and, when asked, they share the calendar date and
+    the ``event_type``. Input in another CRS is reprojected first. Duplicates are grouped
+    transitively (single linkage). From each group the most precise row is kept (lowest
+    ``geo_precision``, then the first in input order); rows without a usable geometry
+    are never merged.
 
-    Why a KD-tree on unit-sphere vectors: it finds candidate pairs in O(n log n) with a
-    chord radius slightly above the distance on the sphere; each candidate is then
-    measured exactly on the ellipsoid, so the tree only prunes, never decides.
+    The pairs come from the proximity engine's exact search
+    (:func:`geoconflict._geodesic.pairs_within`): a KD-tree over 3-D ellipsoid positions
+    proposes candidates, proven chord/geodesic bounds settle most of them, and Karney's
+    algorithm measures the rest, so the result equals a brute-force comparison of every
+    pair at O(n log n) cost.
 
     Returns
     -------
@@ -618,7 +622,6 @@ def deduplicate(
     """
     import numpy as np
     import pandas as pd
-    import shapely
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -629,9 +632,8 @@ def deduplicate(
         out["n_merged"] = pd.Series(dtype="Int64")
         out["merged_from"] = pd.Series(dtype="string")
         return out
-    pts = shapely.point_on_surface(out.geometry.to_numpy())
-    lon, lat = shapely.get_x(pts), shapely.get_y(pts)
-    ok = np.isfinite(lon) & np.isfinite(lat)
+    out = to_wgs84(out, "incidents")
+    lon, lat, ok = representative_points(out.geometry.values)
     # The proximity engine's exact pair search (KD-tree candidates, proven chord bounds,
     # Karney distances only where the bounds cannot decide); each pair once, i < j.
     idx = np.flatnonzero(ok)

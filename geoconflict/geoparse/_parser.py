@@ -51,7 +51,6 @@ SPECIFICITY: dict[str, int] = {
 }
 _DEFAULT_SPECIFICITY = 3
 #: Kinds that name a whole country or province: context for an event, rarely its site.
-_CONTEXT_KINDS = {"country", "admin1", "region"}
 #: Words after a place that make it an attribute, not a location ("Iran-backed").
 _ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
                           r"sponsored|supported|funded|owned)\b", re.IGNORECASE)

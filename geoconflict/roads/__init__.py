@@ -4,6 +4,7 @@ from ._network import (
     DEFAULT_FEATURE_TAGS,
     DEFAULT_SPEEDS_KPH,
     FALLBACK_SPEED_KPH,
+    NETWORK_TYPES,
     road_distance,
     road_network,
     site_features,
@@ -11,4 +12,4 @@ from ._network import (
 from ._overpass import OverpassOptions
 
 __all__ = ["DEFAULT_FEATURE_TAGS", "DEFAULT_SPEEDS_KPH", "FALLBACK_SPEED_KPH",
-           "OverpassOptions", "road_distance", "road_network", "site_features"]
+           "NETWORK_TYPES", "OverpassOptions", "road_distance", "road_network", "site_features"]

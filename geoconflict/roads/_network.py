@@ -56,11 +56,15 @@ __all__ = [
     "DEFAULT_FEATURE_TAGS",
     "DEFAULT_SPEEDS_KPH",
     "FALLBACK_SPEED_KPH",
+    "NETWORK_TYPES",
     "OverpassOptions",
     "road_distance",
     "road_network",
     "site_features",
 ]
+
+#: osmnx network types road_network accepts (the CLI offers the same list).
+NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 
 
 #: What :func:`site_features` looks for by default.
@@ -127,8 +131,8 @@ def road_network(area_or_bbox: Any = None, *, source: str | Path,
     """
     import osmnx as ox
 
-    if network_type not in _NETWORK_TYPES:
-        msg = f"unknown network_type {network_type!r}; use one of {', '.join(_NETWORK_TYPES)}"
+    if network_type not in NETWORK_TYPES:
+        msg = f"unknown network_type {network_type!r}; use one of {', '.join(NETWORK_TYPES)}"
         raise RoadsError(msg)
     polygon = _area_polygon(area_or_bbox)
     if str(source) == "online":
@@ -140,7 +144,6 @@ def road_network(area_or_bbox: Any = None, *, source: str | Path,
     return finish_graph(graph)
 
 
-_NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 _CLAUSE = re.compile(r'\["([^"]+)"(?:(!?~)"([^"]*)")?\]')
 
 

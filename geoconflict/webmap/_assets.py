@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["CDN_NAMES", "asset_names", "asset_tags", "leaflet_version", "replacement_tag"]
+__all__ = ["CDN_NAMES", "asset_names", "asset_tags", "replacement_tag"]
 
 #: Names under which folium (and its plugins) register CDN links in a Figure header.
 #: Those we can serve are replaced by inlined copies; the rest are dropped because
@@ -60,14 +60,6 @@ _SOURCE_MAP = re.compile(r"^[ \t]*//# sourceMappingURL=\S+[ \t]*$", re.M)
 def _xstatic_dir(package: str) -> Path:
     module = __import__(f"xstatic.pkg.{package}", fromlist=["BASE_DIR"])
     return Path(module.BASE_DIR)
-
-
-@cache
-def leaflet_version() -> str:
-    """Version of the inlined Leaflet."""
-    import xstatic.pkg.leaflet as xl
-
-    return str(xl.VERSION)
 
 
 def _data_uri(path: Path) -> str:
