@@ -6,10 +6,10 @@ line of sight, OSM features), so a site that works in one command works in all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from . import datasets
+from ._suggest import close_matches
 from .errors import GeoconflictError
 
 
@@ -87,7 +87,7 @@ def _deployment(name: str, error: type[GeoconflictError]) -> tuple[float, float,
         if wanted in (k.strip().casefold() for k in keys):
             return (*_point(feature.get("geometry") or {}), label)
         known.update((k, label) for k in keys)
-    close = _close_names(name, known)
+    close = close_matches(name, known)
     hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close else
             "; give LON,LAT or a name from `geoconflict data export deployments`")
     msg = f"unknown site {name!r}: no deployment named {name!r}{hint}"
@@ -102,22 +102,3 @@ def _point(geometry: dict[str, Any]) -> tuple[float, float]:
 
     point = shapely.geometry.shape(geometry).representative_point()
     return float(point.x), float(point.y)
-
-
-def _close_names(name: str, known: dict[str, str], limit: int = 3) -> Sequence[str]:
-    """Deployment names whose name, alias or id is close to ``name`` (best first).
-
-    rapidfuzz's WRatio weighs partial and token-order matches, so "Tanff" finds
-    "Al-Tanf Garrison" through its alias "Tanf"; the cut-off keeps noise out.
-    """
-    from rapidfuzz import fuzz, process, utils
-
-    out: list[str] = []
-    for key, _score, _ in process.extract(name, list(known), scorer=fuzz.WRatio,
-                                          processor=utils.default_process,
-                                          limit=None, score_cutoff=75):
-        if known[key] not in out:
-            out.append(known[key])
-        if len(out) == limit:
-            break
-    return out
