@@ -39,5 +39,5 @@ def close_matches(word: str, choices: Mapping[str, str] | Iterable[str], *, limi
 
 def did_you_mean(word: str, choices: Mapping[str, str] | Iterable[str], **kw: float) -> str:
     """``" (did you mean 'x'?)"`` for the closest choice, or ``""`` when none is close."""
-    close = close_matches(word, choices, limit=1, **kw)  # type: ignore[arg-type]
+    close = close_matches(word, choices, limit=1, **kw)
     return f" (did you mean {close[0]!r}?)" if close else ""
