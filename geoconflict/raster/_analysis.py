@@ -359,8 +359,9 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
     Only the window under each zone's bounding box is read (in blocks of at most
     2048 x 2048 pixels), never the whole raster; zones are reprojected to the
     raster's CRS; nodata pixels carry no weight. Pixels cut by a zone's edge count in
-    proportion to the area of the pixel inside the zone (exact shapely intersection
-    for edge pixels, see :mod:`geoconflict._zonal`).
+    proportion to the area of the pixel inside the zone (exact, from the zone's
+    edges, see :mod:`geoconflict.raster._zonal`): over a raster of ones the ``sum`` is
+    the zone's area in pixels to floating-point error.
 
     Parameters
     ----------

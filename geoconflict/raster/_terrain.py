@@ -14,6 +14,7 @@ import numpy as np
 from .. import _geodesic
 from ..errors import RasterError
 from ._cog import open_raster
+from ._zonal import pixel_bounds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,18 +187,18 @@ def _warp_local(handle: DemHandle, lon: float, lat: float,
 
 
 def _src_window(src: Any, lon: float, lat: float, rng: float) -> Any:
-    from rasterio.windows import Window, from_bounds
+    from rasterio.windows import Window
 
     mx, my = _metres_per_degree(lat)
     dlon = rng / mx * 1.05 + 2 * abs(src.transform.a)
     dlat = rng / my * 1.05 + 2 * abs(src.transform.e)
-    win = from_bounds(lon - dlon, lat - dlat, lon + dlon, lat + dlat, transform=src.transform)
-    win = win.round_offsets(op="floor").round_lengths(op="ceil")
-    try:
-        return win.intersection(Window(0, 0, src.width, src.height))
-    except Exception as exc:
+    # Whole pixels by floor/ceil (rasterio 1.4's round_offsets/round_lengths ignore op=).
+    c0, r0, c1, r1 = pixel_bounds((lon - dlon, lat - dlat, lon + dlon, lat + dlat),
+                                  src.transform, src.width, src.height)
+    if c1 <= c0 or r1 <= r0:
         msg = f"site ({lon:.5f}, {lat:.5f}) lies outside the DEM"
-        raise RasterError(msg) from exc
+        raise RasterError(msg)
+    return Window(c0, r0, c1 - c0, r1 - r0)
 
 
 def sector_of(east: np.ndarray, up: np.ndarray, north_deg: float,

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BLOCK", "STATS", "cell_areas_km2", "zone_stats"]
+__all__ = ["BLOCK", "STATS", "cell_areas_km2", "pixel_bounds", "zone_stats"]
 
 #: Largest block read at once (pixels per side).
 BLOCK = 2048
@@ -53,6 +53,30 @@ def cell_areas_km2(transform: Any, rows: NDArray[np.int64], geographic: bool,
     bottom = top + transform.e
     dlon = math.radians(abs(transform.a))
     return np.abs(_band_area(top) - _band_area(bottom)) * dlon / 1e6
+
+
+def pixel_bounds(bounds: tuple[float, float, float, float], transform: Any, width: int,
+                 height: int) -> tuple[int, int, int, int]:
+    """Pixel ``(col0, row0, col1, row1)`` (end exclusive) of every pixel under ``bounds``.
+
+    Floor of the first and ceiling of the last fractional pixel coordinate, clipped to
+    the raster. Computed directly: rasterio 1.4's ``Window.round_offsets`` and
+    ``round_lengths`` ignore ``op=`` (offsets round down only after adding 0.1, lengths
+    round to nearest), which could drop a zone's first or last row or column.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    inv = ~transform
+    cols, rows = [], []
+    for x in (xmin, xmax):
+        for y in (ymin, ymax):
+            c, r = inv @ (x, y)
+            cols.append(c)
+            rows.append(r)
+    col0 = max(math.floor(min(cols)), 0)
+    row0 = max(math.floor(min(rows)), 0)
+    col1 = min(math.ceil(max(cols)), width)
+    row1 = min(math.ceil(max(rows)), height)
+    return col0, row0, max(col1, col0), max(row1, row0)
 
 
 def _clamped_integral(t: np.ndarray) -> np.ndarray:
@@ -133,7 +157,7 @@ def zone_stats(src: Any, geom: Any, stats: tuple[str, ...], band: int = 1,
     ``nodata_fraction``; statistics of a zone with no valid pixel are NaN (``count``
     and ``area_km2``: 0).
     """
-    from rasterio.windows import Window, from_bounds
+    from rasterio.windows import Window
     from rasterio.windows import transform as window_transform
 
     out: dict[str, float] = {}
@@ -144,11 +168,8 @@ def zone_stats(src: Any, geom: Any, stats: tuple[str, ...], band: int = 1,
     covered_valid = 0.0
     if zone_area > 0:
         full = Window(0, 0, src.width, src.height)
-        win = from_bounds(*geom.bounds, transform=src.transform)
-        win = win.round_offsets(op="floor").round_lengths(op="ceil")
-        col0, row0 = max(int(win.col_off), 0), max(int(win.row_off), 0)
-        col1 = min(int(win.col_off + win.width) + 1, int(full.width))
-        row1 = min(int(win.row_off + win.height) + 1, int(full.height))
+        col0, row0, col1, row1 = pixel_bounds(geom.bounds, src.transform,
+                                              int(full.width), int(full.height))
         geographic = bool(src.crs and src.crs.is_geographic)
         pixel = abs(src.transform.a * src.transform.e)
         for r in range(row0, row1, BLOCK):

@@ -205,3 +205,55 @@ def test_empty_and_missing_zones(tmp_path: Path) -> None:
     assert out["sum"].iloc[0] == pytest.approx(math.pi * 4, rel=0.01)
     assert math.isnan(out["sum"].iloc[1])
     assert out["count"].iloc[1] == 0
+
+
+def _reference_pixels(zones: gpd.GeoDataFrame, crs: Any, extent: Any,
+                      pixel_area: float) -> np.ndarray:
+    """Each zone's area in pixels: reprojected to ``crs``, cut to the raster extent."""
+    return np.array([g.intersection(extent).area / pixel_area
+                     for g in zones.geometry.to_crs(crs)])
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", UTM37])
+def test_sum_over_ones_is_each_rings_area_in_pixels(tmp_path: Path, crs: str) -> None:
+    # Regression: windows rounded by rasterio 1.4's round_offsets/round_lengths (which
+    # ignore op=) dropped a zone's edge row or column: up to 1e-3 low on this grid.
+    n = 800
+    if crs == "EPSG:4326":
+        res, x0, y0 = 0.001, 38.3, 33.6
+    else:
+        res, x0, y0 = 100.0, X0, Y0
+    raster = write_raster(tmp_path / "ones.tif", np.ones((n, n), "float32"), crs=crs,
+                          x0=x0, y0=y0, res=res)
+    extent = shapely.box(x0, y0 - n * res, x0 + n * res, y0)
+    # 150 centres, some off the raster so rings hang over its edges.
+    from pyproj import Transformer
+
+    rng = np.random.default_rng(19)
+    x = x0 + rng.uniform(-0.02, 1.02, 150) * n * res
+    y = y0 - rng.uniform(-0.02, 1.02, 150) * n * res
+    lon, lat = Transformer.from_crs(crs, 4326, always_xy=True).transform(x, y)
+    points = gpd.GeoDataFrame({"id": [f"p{i}" for i in range(150)]},
+                              geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    zones = rings(points, ["2km", "5km"])
+    out = zonal_exposure(zones, raster, ("sum", "count"))
+    expected = _reference_pixels(zones, crs, extent, res * res)
+    assert len(out) == 300
+    assert (expected > 0).all()
+    np.testing.assert_allclose(out["sum"].to_numpy(), expected, rtol=1e-9)
+    np.testing.assert_allclose(out["count"].to_numpy(), expected, rtol=1e-9)
+
+
+def test_pixel_bounds_floor_the_start_and_ceil_the_end() -> None:
+    from affine import Affine
+
+    from geoconflict.raster._zonal import pixel_bounds
+
+    t = Affine(1.0, 0.0, 0.0, 0.0, -1.0, 100.0)
+    # Columns 2.95..7.15 and rows 3.95..9.05 (y down): every touched pixel is kept.
+    assert pixel_bounds((2.95, 90.95, 7.15, 96.05), t, 50, 50) == (2, 3, 8, 10)
+    # Whole-pixel bounds add no extra pixel; off-raster parts are clipped.
+    assert pixel_bounds((2.0, 90.0, 7.0, 96.0), t, 50, 50) == (2, 4, 7, 10)
+    assert pixel_bounds((-5.5, 40.0, 3.2, 120.0), t, 50, 50) == (0, 0, 4, 50)
+    # Entirely outside: an empty range.
+    assert pixel_bounds((60.0, 90.0, 70.0, 96.0), t, 50, 50) == (60, 4, 60, 10)
