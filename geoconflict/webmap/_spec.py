@@ -39,7 +39,8 @@ from ..events import filter_events, read_events
 from ..io import read_features
 from ..proximity import rings
 from ..units import parse_distance
-from ._map import _resolve_tiles, conflict_map
+from ._map import conflict_map
+from ._view import resolve_tiles
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -279,7 +280,7 @@ def load_map_spec(path: str | Path) -> MapSpec:
             kwargs[key] = str(raw[key])
     if "basemap" in raw:
         try:
-            kwargs["basemap"] = _resolve_tiles(str(raw["basemap"])) or str(raw["basemap"])
+            kwargs["basemap"] = resolve_tiles(str(raw["basemap"])) or str(raw["basemap"])
         except MapSpecError as exc:
             raise _fail(spec_path, "basemap", str(exc)) from None
     options = _check_keys(spec_path, "options", raw.get("options") or {}, set(_OPTION_KEYS))
