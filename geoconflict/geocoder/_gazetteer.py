@@ -52,7 +52,7 @@ __all__ = ["REGION", "SCAN_STOPWORDS", "Gazetteer", "base_automaton", "build_aut
            "build_base", "cache_dir", "country_outline", "load_gazetteer"]
 
 #: Bump when the layout or content rules of the cached base index change.
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"  # 11: classes moved into geoconflict.geocoder
 
 #: ISO 3166-1 alpha-2 codes whose small places (population >= 500) are indexed:
 #: the Middle East, the Gulf, the Red Sea and the Horn of Africa.
@@ -477,7 +477,8 @@ def _load_base() -> Gazetteer:
             gaz.__dict__.update(state)
             gaz._by_skel, gaz._skel_path = None, _skel_file(path)
             return gaz
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError) as exc:
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
+                ImportError) as exc:  # ImportError: pickled by another layout
             warnings.warn(f"gazetteer cache {path} unreadable ({exc}); rebuilding", CacheWarning,
                           stacklevel=2)
     gaz = build_base()
