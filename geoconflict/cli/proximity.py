@@ -93,6 +93,7 @@ def exposure(events: str, deployments: str, radii: str, freq: str | None, output
 
 def _write_csv(table: gpd.GeoDataFrame, output: str, overwrite: bool) -> None:
     frame = table.drop(columns=table.geometry.name)
-    frame.insert(2, "lon", table.geometry.x.round(6))
-    frame.insert(3, "lat", table.geometry.y.round(6))
+    # The columns export writes and read_features reads back: one convention.
+    frame.insert(2, "longitude", table.geometry.x.round(6))
+    frame.insert(3, "latitude", table.geometry.y.round(6))
     write_table(frame, output, overwrite=overwrite)

@@ -599,12 +599,12 @@ def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
         rows.append({"start": m.start, "end": m.end, "surface": m.surface, "name": m.name,
                      "kind": m.kind, "country": m.country, "score": m.score,
                      "source_id": m.source_id, "sentence": m.sentence, "role": m.role,
-                     "lon": shapely.get_x(point) if point is not None else None,
-                     "lat": shapely.get_y(point) if point is not None else None,
+                     "longitude": shapely.get_x(point) if point is not None else None,
+                     "latitude": shapely.get_y(point) if point is not None else None,
                      "geometry": m.geometry})
     return pd.DataFrame(rows, columns=["start", "end", "surface", "name", "kind", "country",
-                                       "score", "source_id", "sentence", "role", "lon", "lat",
-                                       "geometry"])
+                                       "score", "source_id", "sentence", "role", "longitude",
+                                       "latitude", "geometry"])
 
 
 def _incident_rows(incidents: list[tuple[int, _Incident]],

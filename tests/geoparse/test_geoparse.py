@@ -133,6 +133,12 @@ def test_cli_parse_to_geojson_and_mentions(run_cli, tmp_path: Path) -> None:  # 
     assert feature["properties"]["source"] == "report.txt"
     mentions = pd.read_csv(tmp_path / "mentions.csv")
     assert {"Mashtal", "Baghdad"} <= set(mentions["surface"])
+    # The same coordinate columns as every CSV the project writes.
+    assert {"longitude", "latitude"} <= set(mentions.columns)
+    assert not {"lon", "lat"} & set(mentions.columns)
+    baghdad = mentions[mentions["surface"] == "Baghdad"].iloc[0]
+    assert baghdad["longitude"] == pytest.approx(44.4, abs=0.3)
+    assert baghdad["latitude"] == pytest.approx(33.3, abs=0.3)
     assert "1 incidents" in proc.stderr
 
 

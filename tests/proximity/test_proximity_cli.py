@@ -74,8 +74,8 @@ def test_exposure_csv(run_cli, files: tuple[str, str], tmp_path: Path) -> None:
     events, bases = files
     proc = run_cli("exposure", events, "--deployments", bases, "--radii", "25km,50km")
     table = pd.read_csv(io.StringIO(proc.stdout))
-    assert list(table.columns[:6]) == ["deployment_id", "deployment_name", "lon", "lat",
-                                       "incidents_25km", "fatalities_25km"]
+    assert list(table.columns[:6]) == ["deployment_id", "deployment_name", "longitude",
+                                       "latitude", "incidents_25km", "fatalities_25km"]
     t22 = table.set_index("deployment_id").loc["t22"]
     assert t22["incidents_25km"] == 1
     assert t22["fatalities_25km"] == 3
@@ -93,6 +93,25 @@ def test_exposure_csv(run_cli, files: tuple[str, str], tmp_path: Path) -> None:
     geo = tmp_path / "exposure.geojson"
     run_cli("exposure", events, "--deployments", bases, "-o", str(geo))
     assert len(json.loads(geo.read_text())["features"]) == 4
+
+
+def test_exposure_csv_reads_back_as_features(run_cli, files: tuple[str, str],
+                                             tmp_path: Path) -> None:
+    from geoconflict.io import read_features
+
+    events, bases = files
+    out = tmp_path / "t.csv"
+    run_cli("exposure", events, "--deployments", bases, "--radii", "25km", "-o", str(out))
+    back = read_features(out)
+    assert back.crs.to_epsg() == 4326
+    assert not {"longitude", "latitude", "lon", "lat"} & set(back.columns)
+    deployments = read_features(bases).set_index("id")
+    assert len(back) == len(deployments) == 4
+    for row in back.itertuples():
+        point = deployments.geometry.loc[row.deployment_id]
+        assert row.geometry.x == pytest.approx(point.x, abs=1e-6)
+        assert row.geometry.y == pytest.approx(point.y, abs=1e-6)
+    assert back.set_index("deployment_id").loc["t22", "incidents_25km"] == 1
 
 
 def test_exposure_bad_period(run_cli, files: tuple[str, str]) -> None:
