@@ -15,9 +15,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = ["DATE_FORMATS", "clean_value", "map_text", "to_dates", "to_float"]
@@ -122,6 +121,7 @@ def to_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Ser
 
 def clean_value(value: Any) -> Any:
     """Turn one pandas/numpy value into a JSON value (NaN/NaT/NA -> None, dates ISO)."""
+    import numpy as np
     import pandas as pd
 
     if value is None:

@@ -45,9 +45,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     from pyproj import Geod
     from scipy.spatial import cKDTree
 
@@ -91,6 +90,8 @@ def geod() -> Geod:
 
 def ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return (n, 3) Earth-centred coordinates (m) of points on the WGS84 ellipsoid."""
+    import numpy as np
+
     lam = np.radians(np.asarray(lon, dtype="float64"))
     phi = np.radians(np.asarray(lat, dtype="float64"))
     sin_phi = np.sin(phi)
@@ -105,6 +106,8 @@ def ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def chord_to_geodesic_upper(chord: np.ndarray) -> np.ndarray:
     """Proven upper bound of the geodesic length for a chord length (inf past the limit)."""
+    import numpy as np
+
     c = np.asarray(chord, dtype="float64")
     ratio = np.minimum(c / (2 * RHO_MIN), 1.0)
     upper = 2 * RHO_MIN * np.arcsin(ratio)
@@ -125,6 +128,8 @@ def tree(lon: np.ndarray, lat: np.ndarray) -> cKDTree:
 def inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """Exact geodesic distance (m) and initial bearing (degrees in [0, 360)) of pairs."""
+    import numpy as np
+
     if np.size(lon1) == 0:
         return np.empty(0), np.empty(0)
     az, _, dist = geod().inv(np.asarray(lon1, dtype="float64"), np.asarray(lat1, dtype="float64"),
@@ -135,6 +140,8 @@ def inverse(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarr
 
 def _flatten(lists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Turn query_ball_point's array of lists into (row, target) index arrays."""
+    import numpy as np
+
     counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     rows = np.repeat(np.arange(len(lists)), counts)
     if counts.sum() == 0:
@@ -169,6 +176,8 @@ def knearest(
         Arrays of shape (n, k) sorted by distance; missing neighbours (fewer targets than
         ``k``, or none within ``max_distance``) have index -1 and NaN distance/bearing.
     """
+    import numpy as np
+
     n, m = len(qlon), len(tlon)
     if n == 0 or m == 0 or m <= k:
         if n == 0 or m == 0:
@@ -198,6 +207,8 @@ def _knearest_chunk(qlon: np.ndarray, qlat: np.ndarray, tlon: np.ndarray, tlat: 
                     k: int, max_distance: float | None, t: cKDTree, workers: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`knearest` on one chunk of queries (more targets than ``k``)."""
+    import numpy as np
+
     n, m = len(qlon), len(tlon)
     index = np.full((n, k), -1, dtype=np.int64)
     dist = np.full((n, k), np.nan)
@@ -258,6 +269,8 @@ def _finish(qlon: np.ndarray, qlat: np.ndarray, tlon: np.ndarray, tlat: np.ndarr
             rows: np.ndarray, cols: np.ndarray, n: int, k: int, max_distance: float | None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact distances for candidate pairs, then the k best per query row."""
+    import numpy as np
+
     d, az = inverse(qlon[rows], qlat[rows], tlon[cols], tlat[cols])
     index = np.full((n, k), -1, dtype=np.int64)
     dist = np.full((n, k), np.nan)
@@ -293,6 +306,8 @@ def pairs_within(
     -------
     query_index, target_index, distance_m, bearing_deg
     """
+    import numpy as np
+
     empty = np.empty(0, dtype=np.int64)
     if len(qlon) == 0 or len(tlon) == 0:
         return empty, empty, np.empty(0), np.empty(0)
@@ -313,6 +328,8 @@ def classify(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Keep the candidate pairs within ``radius``, computing exact distances only where the
     chord bounds leave the answer open. Returns rows, cols, distance-or-chord, bearing(NaN)."""
+    import numpy as np
+
     if chord is None:
         diff = ecef(qlon[rows], qlat[rows]) - ecef(tlon[cols], tlat[cols])
         chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))

@@ -31,13 +31,12 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-
 from .datasets import DATASETS
 from .errors import MissingGeometryWarning, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
 
 __all__ = [
     "CRS",
@@ -84,6 +83,8 @@ def to_wgs84(gdf: gpd.GeoDataFrame, what: str = "input") -> gpd.GeoDataFrame:
     SchemaError
         When ``gdf`` has no CRS and coordinates outside longitude/latitude ranges.
     """
+    import numpy as np
+
     if gdf.crs is None:
         if len(gdf) and gdf.geometry.notna().any():
             west, south, east, north = gdf.geometry.total_bounds
@@ -105,6 +106,7 @@ def representative_points(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.n
     Points are themselves; other geometries give their ``point_on_surface``. Missing,
     empty and non-finite geometries give NaN and ``False`` in the mask.
     """
+    import numpy as np
     import shapely
 
     geom = np.asarray(geometries, dtype=object)
@@ -137,6 +139,8 @@ def warn_missing(what: str, ok: np.ndarray, index: Any, fate: str, *,
     ``fate`` says what happens to them ("kept with null distances", "left out of the
     map"...). Returns how many there were.
     """
+    import numpy as np
+
     bad = int((~ok).sum())
     if bad:
         rows = ", ".join(str(x) for x in np.asarray(index)[~ok][:5])

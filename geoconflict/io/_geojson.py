@@ -22,13 +22,12 @@ import json
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-
 from .._columns import clean_value
 from ._rfc7946 import prepare_geometries, to_wgs84, wrap_longitudes
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
     from numpy.typing import NDArray
 
@@ -47,6 +46,8 @@ def _dumps(value: Any) -> str:
 
 
 def _with_nulls(texts: list[str], mask: NDArray[np.bool_]) -> NDArray[Any]:
+    import numpy as np
+
     out = np.array(texts, dtype=object)
     if mask.any():
         out[mask] = "null"
@@ -55,6 +56,8 @@ def _with_nulls(texts: list[str], mask: NDArray[np.bool_]) -> NDArray[Any]:
 
 def _iso_datetimes(values: NDArray[Any]) -> NDArray[Any]:
     """ISO 8601 text of naive datetime64 values; a column of midnights is dates."""
+    import numpy as np
+
     nat = np.isnat(values)
     ns = values.astype("datetime64[ns]").astype(np.int64)
     valid = ns[~nat]
@@ -75,6 +78,7 @@ def _iso_datetimes(values: NDArray[Any]) -> NDArray[Any]:
 
 def encode_column(series: pd.Series) -> NDArray[Any]:
     """Encode one column as an object array of JSON texts, one per row (vectorised)."""
+    import numpy as np
     import pandas as pd
 
     dtype = series.dtype
@@ -121,12 +125,15 @@ def _point_texts(xs: NDArray[np.float64], ys: NDArray[np.float64]) -> list[str]:
 
 
 def _bbox_text(bounds: NDArray[np.float64], precision: int) -> str:
+    import numpy as np
+
     return "[" + ",".join(repr(float(v)) for v in np.round(bounds, precision)) + "]"
 
 
 def _geometry_texts(geoms: NDArray[Any], precision: int, want_bbox: bool
                     ) -> tuple[NDArray[Any], NDArray[np.float64], bool]:
     """JSON texts of RFC 7946 geometries; also their bounds and whether any was split."""
+    import numpy as np
     import shapely
 
     n = len(geoms)
@@ -161,6 +168,7 @@ def _geometry_texts(geoms: NDArray[Any], precision: int, want_bbox: bool
 
 def _split_bbox(geom: Any, plain: NDArray[np.float64]) -> NDArray[np.float64]:
     """RFC 7946 section 5.2 bbox of a split geometry: west > east across 180."""
+    import numpy as np
     import shapely
 
     parts = shapely.get_parts(geom)
@@ -179,6 +187,8 @@ def iter_feature_texts(gdf: gpd.GeoDataFrame, *, precision: int = 6, bbox: bool 
     ``stats`` (optional) receives ``bounds`` [minx, miny, maxx, maxy] of all features
     written and ``split`` (whether any geometry crossed the antimeridian).
     """
+    import numpy as np
+
     gdf = to_wgs84(gdf)
     geometry_name = gdf.geometry.name
     columns = [c for c in gdf.columns if c != geometry_name]
@@ -217,6 +227,8 @@ def write_geojson(gdf: gpd.GeoDataFrame, fh: IO[str], *, precision: int = 6,
     comes after ``features``, so it can be computed while streaming; across the
     antimeridian it is the whole longitude range, which is always correct.
     """
+    import numpy as np
+
     stats: dict[str, Any] = {}
     count = 0
     if seq:

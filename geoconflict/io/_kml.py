@@ -25,9 +25,6 @@ import html
 import re
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
-
-import numpy as np
 
 from .._columns import clean_value
 from .._styles import EVENT_STYLES, LAYER_STYLES, kml_colour
@@ -36,6 +33,7 @@ from ._rfc7946 import prepare_geometries, to_wgs84
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
 
 __all__ = ["write_kml"]
 
@@ -115,6 +113,8 @@ def _display(value: Any) -> str:
 
 def _placemark(props: dict[str, Any], geom: Any, style: str, schema_id: str,
                types: dict[str, str]) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     name = next((str(props[k]) for k in _NAME_FIELDS if props.get(k) not in (None, "")), "")
     rows = "".join(f"<tr><th>{html.escape(_text(k))}</th><td>{html.escape(_text(_display(v)))}"
                    "</td></tr>" for k, v in props.items() if v is not None)
@@ -137,6 +137,8 @@ def _placemark(props: dict[str, Any], geom: Any, style: str, schema_id: str,
 def write_kml(layers: Mapping[str, gpd.GeoDataFrame], fh: IO[str], *, precision: int = 6,
               name: str = "geoconflict export") -> int:
     """Stream layers as one KML document (a ``<Folder>`` per layer); return features written."""
+    from xml.sax.saxutils import escape, quoteattr
+
     fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>\n'
              f"<name>{escape(_text(name))}</name>\n")

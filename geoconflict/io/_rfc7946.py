@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..errors import ExportError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     from numpy.typing import NDArray
 
 __all__ = ["crosses_antimeridian", "prepare_geometries", "round_geometries", "split_antimeridian",
@@ -90,6 +89,7 @@ def _sequences(geom: Any) -> list[NDArray[np.float64]]:
 
 def crosses_antimeridian(geoms: Any) -> NDArray[np.bool_]:
     """Which geometries have a segment jumping more than 180 degrees of longitude."""
+    import numpy as np
     import shapely
 
     geoms = np.asarray(geoms, dtype=object)
@@ -105,6 +105,7 @@ def crosses_antimeridian(geoms: Any) -> NDArray[np.bool_]:
 
 
 def _shift(geom: Any, dx: float, only_negative: bool = False) -> Any:
+    import numpy as np
     import shapely
 
     def move(coords: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -140,6 +141,7 @@ def split_antimeridian(geom: Any) -> Any:
 
 def round_geometries(geoms: Any, precision: int) -> Any:
     """Round every coordinate to ``precision`` decimals (vectorised)."""
+    import numpy as np
     import shapely
 
     return shapely.transform(geoms, lambda c: np.round(c, precision), include_z=None)
@@ -154,6 +156,7 @@ def prepare_geometries(geoms: Any, precision: int) -> tuple[Any, NDArray[np.bool
         The oriented, antimeridian-split, rounded geometries (empty ones become None),
         and which of them were split.
     """
+    import numpy as np
     import shapely
 
     geoms = np.asarray(geoms, dtype=object).copy()
