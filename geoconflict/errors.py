@@ -26,6 +26,7 @@ __all__ = [
     "GeocodeError",
     "GeoconflictError",
     "GeoconflictWarning",
+    "ImageError",
     "InputNotFoundError",
     "MapSpecError",
     "MapWarning",
@@ -128,6 +129,11 @@ class ArgumentTypeError(ArgumentError, TypeError):
 
 class InputNotFoundError(GeoconflictError, FileNotFoundError):
     """An input file does not exist."""
+
+
+class ImageError(GeoconflictError, RuntimeError):
+    """A map picture (PNG/PDF) could not be rendered: Playwright or a Chromium browser is
+    missing (the message says what to install), or the browser failed or timed out."""
 
 
 # ---------------------------------------------------------------------------- warnings

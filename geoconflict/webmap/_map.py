@@ -28,12 +28,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._atomic import atomic_path
-from ..errors import MapSpecError, MapWarning
+from .._atomic import atomic_path, check_writable
+from ..errors import ArgumentError, MapSpecError, MapWarning
 from ..schema import GEO_PRECISION
 from ._assets import CDN_NAMES, asset_names, asset_tags, replacement_tag
 from ._escape import html_text, script_json
 from ._icons import SHAPES, deployment_svg
+from ._image import PictureOptions, page_size, picture_format, render_picture
 from ._layers import (
     LAYER_NAMES,
     NOTES_MAX_CHARS,
@@ -148,6 +149,72 @@ class ConflictMap:
         with atomic_path(path, overwrite=overwrite) as tmp:
             tmp.write_text(text, encoding="utf-8")
         return Path(path)
+
+    def to_image(self, path: str | Path | None = None, *, width: int = 1200, height: int = 800,
+                 scale: float = 1, format: str | None = None,
+                 page: str | Sequence[float] | None = None, landscape: bool = False,
+                 dpi: float | None = None, margin_mm: float = 10, overwrite: bool = True,
+                 timeout: float = 60) -> bytes:
+        """Draw the map as a PNG or PDF picture and return its bytes (and write ``path``).
+
+        Drawn by a headless Chromium through Playwright (``pip install
+        'geoconflict[image]'``), offline: every request that would leave the page is
+        blocked. The picture has the page's title, legend, scale bar and attribution;
+        interactive controls (zoom, layers, measure, time slider) are left out. The
+        browser is ``$GEOCONFLICT_CHROMIUM``, else ``/usr/bin/chromium``, else
+        ``chromium`` or ``chromium-browser`` on ``PATH``.
+
+        Parameters
+        ----------
+        path
+            File to write atomically; its suffix (``.png``, ``.pdf``) picks the format.
+            None: only return the bytes (in Jupyter, show them with
+            ``IPython.display.Image(m.to_image())``).
+        width, height, scale
+            PNG: the map's size in CSS pixels and device pixels per CSS pixel; the PNG is
+            ``width * scale`` x ``height * scale`` pixels.
+        format
+            ``"png"`` or ``"pdf"``, overriding the suffix (default: the suffix, else PNG).
+        page, landscape, dpi, margin_mm
+            PDF: paper size (``"A4"`` (default), ``"A3"``, ``"A5"``, ``"Letter"``,
+            ``"Legal"``, ``"Tabloid"`` or ``(width_mm, height_mm)``), orientation,
+            resolution of the raster parts (incident symbols, overlays; default 300;
+            outlines, text and lines stay vector) and the page margin. One page.
+        overwrite
+            Replace an existing ``path``.
+        timeout
+            Seconds to wait for the browser to start and for the map to finish drawing.
+
+        Raises
+        ------
+        ImageError
+            Playwright or a browser is missing (the message says what to install), or the
+            browser failed or timed out.
+        ArgumentError
+            An unknown format, suffix or page size, or PDF options for a PNG.
+
+        Examples
+        --------
+        >>> import geoconflict as gc
+        >>> m = gc.conflict_map(incidents=gc.load_dataset("scenario"))  # doctest: +SKIP
+        >>> png = m.to_image(width=1000, height=700, scale=2)          # doctest: +SKIP
+        >>> m.to_image("map.pdf", page="A4", landscape=True)           # doctest: +SKIP
+        """
+        fmt = picture_format(path, format)
+        if fmt == "png" and (page is not None or dpi is not None or landscape):
+            msg = "page, landscape and dpi apply to PDF pictures; for a PNG use width/height/scale"
+            raise ArgumentError(msg)
+        opts = PictureOptions(fmt, width=int(width), height=int(height), scale=float(scale),
+                              page_mm=page_size(page or "A4", landscape),
+                              margin_mm=float(margin_mm),
+                              dpi=float(dpi if dpi is not None else 300), timeout_s=timeout)
+        if path is not None:
+            check_writable(path, overwrite=overwrite)
+        data = render_picture(self.to_html(), opts)
+        if path is not None:
+            with atomic_path(path, overwrite=overwrite) as tmp:
+                tmp.write_bytes(data)
+        return data
 
     def _repr_html_(self) -> str:
         """Jupyter display: the full page in a sandboxed iframe (``srcdoc``), as folium

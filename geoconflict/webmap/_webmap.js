@@ -477,6 +477,8 @@ window.GeoconflictMap = (function () {
     incPane.style.zIndex = 620;
     incPane.style.pointerEvents = 'none';
     var container = map.getContainer();
+    // A picture (ConflictMap.to_image) leaves out the controls only a pointer can use.
+    if (window.GEOCONFLICT_PICTURE) { L.DomUtil.addClass(container, 'gc-picture'); }
     function zoomClass() {
       L.DomUtil[map.getZoom() >= spec.labelZoom ? 'removeClass' : 'addClass'](container, 'gc-zoom-low');
     }
