@@ -302,7 +302,9 @@ def road_distance(origins: Any, destinations: Any, graph: nx.MultiDiGraph, *,
         ``detour_ratio`` ((snap_origin_m + road_distance_m + snap_destination_m) /
         straight_m), ``snap_origin_m``, ``snap_destination_m``, ``too_far_from_road``,
         ``reachable`` and ``status`` (``ok``, ``no_route``, ``origin_too_far_from_road``,
-        ``destination_too_far_from_road``, ``both_too_far_from_road``).
+        ``destination_too_far_from_road``, ``both_too_far_from_road``, or
+        ``no_location`` for a row whose geometry is missing or empty: kept, with null
+        figures, and counted in a :class:`~geoconflict.errors.MissingGeometryWarning`).
 
     Examples
     --------
@@ -319,7 +321,7 @@ def road_distance(origins: Any, destinations: Any, graph: nx.MultiDiGraph, *,
     n_o, n_d = len(o_pts.lon), len(d_pts.lon)
     length = np.full((n_o, n_d), np.nan)
     time = np.full((n_o, n_d), np.nan)
-    if n_o and n_d:
+    if n_o and n_d and o_pts.ok.any() and d_pts.ok.any():
         o_snap, d_snap = snap(net, o_pts, leaving=True), snap(net, d_pts, leaving=False)
         block = max(1, _DIJKSTRA_BLOCK_BYTES // (16 * max(len(net.nodes), 1)))
         for start in range(0, n_o, block):
@@ -343,9 +345,13 @@ def road_distance(origins: Any, destinations: Any, graph: nx.MultiDiGraph, *,
     snap_o_pair, snap_d_pair = np.repeat(snap_o, n_d), np.tile(snap_d, n_o)
     with np.errstate(divide="ignore", invalid="ignore"):
         detour = np.where(straight > 0, (snap_o_pair + length_m + snap_d_pair) / straight, np.nan)
+    located = np.repeat(o_pts.ok, n_d) & np.tile(d_pts.ok, n_o)
+    for values in (length_m, time_s, straight, detour, snap_o_pair, snap_d_pair):
+        values[~located] = np.nan
+    reachable &= located
     status = np.select(
-        [far_o & far_d, far_o, far_d, ~routed],
-        ["both_too_far_from_road", "origin_too_far_from_road",
+        [~located, far_o & far_d, far_o, far_d, ~routed],
+        ["no_location", "both_too_far_from_road", "origin_too_far_from_road",
          "destination_too_far_from_road", "no_route"], default="ok")
     return pd.DataFrame({
         "origin_index": np.repeat(np.arange(n_o), n_d),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _geodesic
+from .._inputs import representative_points, to_wgs84, warn_missing
 from ..errors import RoadsError
 from ._graph import finish_graph
 
@@ -134,23 +135,22 @@ class _Points:
     lat: np.ndarray
     ids: list[Any]
     names: list[Any]
+    #: rows with a usable location; the others keep placeholder coordinates (the first
+    #: usable point) so the vectorised search runs, and get null results afterwards
+    ok: np.ndarray
 
 
 def read_points(obj: Any, role: str) -> _Points:
     """Read origins/destinations: a GeoDataFrame/GeoSeries or a sequence of (lon, lat)."""
-    import shapely
-
     if hasattr(obj, "geometry") or hasattr(obj, "geom_type"):
-        geoms = obj.geometry if hasattr(obj, "geometry") else obj
-        if geoms.crs is not None and not geoms.crs.equals("EPSG:4326"):
-            geoms = geoms.to_crs("EPSG:4326")
+        geoms = to_wgs84(obj, role)
+        geoms = geoms.geometry if hasattr(geoms, "columns") else geoms
         values = geoms.to_numpy()
-        for i, g in enumerate(values):
-            if g is None or shapely.is_empty(g):
-                msg = f"{role} row {i}: missing or empty geometry"
-                raise RoadsError(msg)
-        pts = shapely.point_on_surface(values)   # points stay points; areas give a point inside
-        lon, lat = shapely.get_x(pts), shapely.get_y(pts)
+        # The one point rule: points stay points, other geometries give their point on
+        # surface; rows without a location are kept, with null results.
+        lon, lat, ok = representative_points(values)
+        warn_missing(role, ok, geoms.index, "they are kept, with null road distances "
+                     "(status no_location)", stacklevel=4)
         frame = obj if hasattr(obj, "columns") else None
         ids = _column(frame, ("id", "event_id"), len(values))
         names = _column(frame, ("name", "location"), len(values))
@@ -163,13 +163,19 @@ def read_points(obj: Any, role: str) -> _Points:
             msg = f"{role} must be a GeoDataFrame or a sequence of (lon, lat) pairs"
             raise RoadsError(msg) from None
         lon, lat = arr[:, 0], arr[:, 1]
+        ok = np.ones(len(arr), dtype=bool)
         ids, names = [str(i) for i in range(len(arr))], [None] * len(arr)
-    bad = ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
+    with np.errstate(invalid="ignore"):
+        bad = ok & ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         msg = f"{role} row {i}: ({lon[i]}, {lat[i]}) is not (lon, lat) in degrees"
         raise RoadsError(msg)
-    return _Points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), ids, names)
+    lon, lat = np.asarray(lon, dtype=float).copy(), np.asarray(lat, dtype=float).copy()
+    if ok.any() and not ok.all():
+        first = int(np.flatnonzero(ok)[0])
+        lon[~ok], lat[~ok] = lon[first], lat[first]
+    return _Points(lon, lat, ids, names, ok)
 
 
 def _column(frame: Any, candidates: tuple[str, ...], n: int) -> list[Any]:

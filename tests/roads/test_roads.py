@@ -411,3 +411,26 @@ def test_oneway_minus_one_and_quickest_route_differs_from_shortest(tmp_path):
     assert one(table, 1, 1)["road_distance_m"] == pytest.approx(abs(GEOD.inv(*x, *w)[2]),
                                                                 abs=TOL_M)
     assert one(table, 2, 2)["status"] == "no_route"                     # W -> X forbidden
+
+
+def test_rows_without_location_are_kept_with_null_routes() -> None:
+    import warnings
+
+    import geopandas as gpd
+    import shapely
+
+    from geoconflict.errors import MissingGeometryWarning
+
+    graph = road_network(source=GRID)
+    nodes = list(graph.nodes(data=True))
+    lon, lat = nodes[0][1]["lon"], nodes[0][1]["lat"]
+    origins = gpd.GeoDataFrame({"id": ["a", "b"]},
+                               geometry=[shapely.Point(lon, lat), None], crs=4326)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = road_distance(origins, [(lon, lat)], graph)
+    assert any(issubclass(w.category, MissingGeometryWarning) for w in caught)
+    assert table["status"].tolist() == ["ok", "no_location"]
+    assert table["road_distance_m"].iloc[0] == pytest.approx(0.0, abs=1.0)
+    assert np.isnan(table["road_distance_m"].iloc[1])
+    assert not table["reachable"].iloc[1]
