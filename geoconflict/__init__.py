@@ -16,9 +16,14 @@ Examples
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
+
+# The library logs what it reads, caches, skips and fetches to the "geoconflict" logger
+# (INFO and DEBUG); silent unless the application configures logging (the CLI: -v).
+logging.getLogger("geoconflict").addHandler(logging.NullHandler())
 
 #: public name -> the stage package (or module) that exports it. No package or module is
 #: named like a function, so importing one cannot shadow a lazily exported function.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -30,6 +31,8 @@ from .errors import ProviderError
 __all__ = ["JsonCache", "Retry", "get_json", "retrying", "throttle"]
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 _LAST_REQUEST: dict[str, float] = {}
@@ -82,6 +85,7 @@ def retrying(attempt: Callable[[], T], *, retries: int, backoff_s: float, what: 
             wait = delay
             if exc.retry_after_s is not None:
                 wait = max(wait, min(exc.retry_after_s, 60.0))
+            logger.info("%s: %s; retrying in %.1f s", what, problem, wait)
             sleep(wait)
             delay *= 2
     msg = message.format(what=what, problem=problem, tries=retries + 1)
@@ -131,6 +135,7 @@ def get_json(session: Any, url: str, *, what: str, min_interval_s: float = 1.0,
     if cache is not None:
         hit = cache.get(url)
         if hit is not None:
+            logger.debug("%s: from the cache: %s", what, url)
             return hit
     import requests
 
@@ -155,6 +160,7 @@ def get_json(session: Any, url: str, *, what: str, min_interval_s: float = 1.0,
             msg = f"{what}: malformed JSON in the response to {url}"
             raise ProviderError(msg) from None
 
+    logger.info("%s: fetching %s", what, url)
     data = retrying(attempt, retries=retries, backoff_s=backoff_s, what=what)
     if cache is not None:
         cache.put(url, data)

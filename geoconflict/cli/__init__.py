@@ -16,6 +16,7 @@ import click
 
 from .. import __version__
 from ..errors import GeoconflictError
+from .verbosity import configure
 
 #: command name -> (module, attribute). Keep in ARCHITECTURE order.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -82,12 +83,18 @@ def _exists(module: str) -> bool:
 @click.group(cls=LazyGroup, epilog=EPILOG,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="geoconflict")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="Say what the library reads, caches, skips and fetches (-vv: debug).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Hide informational lines; warnings, errors and "
+                   "reject counts still show.")
+def cli(verbose: int, quiet: bool) -> None:
     """geoconflict: geocode, ingest, measure and map armed-conflict incidents, offline.
 
     Distances are geodesic on the WGS84 ellipsoid; every location carries its source,
     precision (1 exact, 2 near, 3 region) and uncertainty radius in metres.
     """
+    configure(verbose=verbose, quiet=quiet)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str,

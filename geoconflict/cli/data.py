@@ -6,6 +6,7 @@ import click
 
 from ..datasets import DATASETS, data_dir, list_datasets, load_dataset
 from .options import feature_format_options, feature_output_options, write_output, write_table
+from .verbosity import info
 
 
 @click.group()
@@ -21,7 +22,7 @@ def list_command() -> None:
         count = len(load_dataset(dataset.name))
         unit = "rows" if dataset.is_table else "features"
         click.echo(f"{dataset.name:<14} {count:>5} {unit:<8} {dataset.description}")
-    click.echo(f"(data directory: {data_dir()})", err=True)
+    info(f"(data directory: {data_dir()})")
 
 
 @data.command("export")

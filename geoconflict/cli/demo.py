@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..demo import run_demo
+from .verbosity import info
 
 
 @click.command()
@@ -13,5 +14,5 @@ from ..demo import run_demo
 def demo(out_dir: str) -> None:
     """Validate, geocode, measure, map and export the embedded scenario."""
 
-    result = run_demo(out_dir, log=lambda line: click.echo(line, err=True))
-    click.echo(f"demo done: {len(result.outputs)} files in {out_dir}/", err=True)
+    result = run_demo(out_dir, log=info)
+    info(f"demo done: {len(result.outputs)} files in {out_dir}/")

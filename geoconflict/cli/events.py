@@ -13,6 +13,7 @@ import click
 from .._atomic import atomic_path
 from ..events import INPUT_FORMATS, filter_events, read_events
 from .options import feature_format_options, feature_output_options, write_output
+from .verbosity import info
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +52,7 @@ def _write_rejects(rejects: pd.DataFrame, path: str, overwrite: bool) -> None:
 
     with atomic_path(path, overwrite=overwrite) as tmp:
         rejects.to_csv(tmp, index=False)
-    click.echo(f"wrote {len(rejects)} reject entries to {path}", err=True)
+    info(f"wrote {len(rejects)} reject entries to {path}")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from .options import (
     precision_option,
     resolve_format,
 )
+from .verbosity import info
 
 _NAMED = re.compile(r"^([A-Za-z_][A-Za-z0-9_\-]*)=(.+)$")
 
@@ -100,4 +101,4 @@ def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str
     total = sum(len(g) for g in frames)
     if written is not None:
         what = f" in {len(frames)} layers" if len(frames) > 1 else ""
-        click.echo(f"wrote {total} features{what} to {written}", err=True)
+        info(f"wrote {total} features{what} to {written}")

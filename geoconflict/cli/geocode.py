@@ -19,6 +19,7 @@ from ..errors import GeocodeError
 from ..geocoder import OUTPUT_COLUMNS, Geocoder, records_to_frame
 from ..io import RECORD_SUFFIXES, write_records
 from .options import feature_output_options, read_input, write_output
+from .verbosity import info
 
 
 def _table(records: list[dict[str, Any]]) -> str:
@@ -160,7 +161,7 @@ def _output(records: list[dict[str, Any]], output: str, *, overwrite: bool,
         written = write_records(records, output, columns=OUTPUT_COLUMNS, precision=precision,
                                 overwrite=overwrite)
         if written is not None:
-            click.echo(f"wrote {len(records)} features to {written}", err=True)
+            info(f"wrote {len(records)} features to {written}")
         return
     frame = records_to_frame(records)
     for key in records[0] if records else ():

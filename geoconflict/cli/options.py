@@ -13,6 +13,7 @@ from .._atomic import atomic_path
 from .._inputs import is_dataset_name
 from ..datasets import DATASETS, load_dataset
 from ..io import FORMATS, export, read_features
+from .verbosity import info
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -81,7 +82,7 @@ def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,
     written = export(gdf, output, format=resolve_format(fmt, seq), precision=precision,
                      overwrite=overwrite)
     if written is not None:
-        click.echo(f"wrote {len(gdf)} features to {written}", err=True)
+        info(f"wrote {len(gdf)} features to {written}")
 
 
 def write_table(frame: pd.DataFrame, output: str, *, overwrite: bool = False,
@@ -98,4 +99,4 @@ def write_table(frame: pd.DataFrame, output: str, *, overwrite: bool = False,
 
     with atomic_path(output, overwrite=overwrite) as tmp:
         frame.to_csv(tmp, index=False, lineterminator="\n")
-    click.echo(f"wrote {len(frame)} {noun} to {output}", err=True)
+    info(f"wrote {len(frame)} {noun} to {output}")

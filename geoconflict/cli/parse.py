@@ -11,6 +11,7 @@ from .._atomic import atomic_path
 from ..geoparse import parse_text
 from ..webmap import conflict_map
 from .options import feature_format_options, feature_output_options, write_output
+from .verbosity import info
 
 
 @click.command()
@@ -52,19 +53,18 @@ def parse(report: str, published: str | None, source: str | None,
                                      param_hint="--published") from exc
     result = parse_text(text, published=when,
                         source=source or (Path(report).name if report != "-" else "stdin"))
-    click.echo(f"{len(result.mentions)} place mentions, {len(result.incidents)} incidents",
-               err=True)
+    info(f"{len(result.mentions)} place mentions, {len(result.incidents)} incidents")
     for row in result.incidents.itertuples():
         date = row.event_date.date().isoformat() if row.event_date == row.event_date else "?"
-        click.echo(f"  {date}  {row.sub_event_type:<34} {row.location!s:<24} "
-                   f"fatalities={row.fatalities}", err=True)
+        info(f"  {date}  {row.sub_event_type:<34} {row.location!s:<24} "
+             f"fatalities={row.fatalities}")
     if mentions_path:
         with atomic_path(mentions_path, overwrite=overwrite) as tmp:
             result.mentions.drop(columns="geometry").to_csv(tmp, index=False)
-        click.echo(f"wrote {len(result.mentions)} mentions to {mentions_path}", err=True)
+        info(f"wrote {len(result.mentions)} mentions to {mentions_path}")
     if map_path:
         conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(
             map_path)
-        click.echo(f"wrote map to {map_path}", err=True)
+        info(f"wrote map to {map_path}")
     write_output(result.incidents, output, overwrite=overwrite, precision=precision, fmt=fmt,
                  seq=seq)

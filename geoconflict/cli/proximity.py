@@ -15,6 +15,7 @@ from .options import (
     write_output,
     write_table,
 )
+from .verbosity import info
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -53,7 +54,7 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
     bases = read_input(deployments, default="deployments")
     if within_ is not None:
         result = prox.within(incidents, bases, within_)
-        click.echo(f"{len(result)} incident-deployment pairs within {within_}", err=True)
+        info(f"{len(result)} incident-deployment pairs within {within_}")
     else:
         result = prox.nearest(incidents, bases, k=k, max_distance=max_distance)
     write_output(result, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)

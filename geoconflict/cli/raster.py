@@ -8,6 +8,7 @@ from ..errors import RasterError
 from ..raster import density, radar_coverage, zonal_exposure
 from ..units import parse_distance
 from .options import overwrite_option, read_input, write_table
+from .verbosity import info
 
 
 @click.group()
@@ -53,8 +54,8 @@ def density_command(events: str, output: str, cell: str, bandwidth: str, weight:
     result = density(read_input(events), cell=cell, bandwidth=bandwidth, weight=weight,
                      bounds=box, path=output, overwrite=overwrite)
     rows, cols = result.data.shape
-    click.echo(f"wrote {rows}x{cols} density surface ({result.tags['incidents']} incidents, "
-               f"peak {float(result.data.max()):.4g} {result.units}) to {output}", err=True)
+    info(f"wrote {rows}x{cols} density surface ({result.tags['incidents']} incidents, "
+         f"peak {float(result.data.max()):.4g} {result.units}) to {output}")
 
 
 @raster.command("exposure")
@@ -116,5 +117,5 @@ def coverage_command(dem: str, site: str, antenna: str, target_agl: str, max_ran
         shown = table[["bearing_from_deg", "bearing_to_deg", "area_km2", "hidden_km2",
                        "hidden_fraction"]]
         click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"), err=True)
-    click.echo(f"hidden approach area {result.hidden_km2:.1f} km² of "
-               f"{float(table['area_km2'].sum()):.1f} km² in range; wrote {output}", err=True)
+    info(f"hidden approach area {result.hidden_km2:.1f} km² of "
+         f"{float(table['area_km2'].sum()):.1f} km² in range; wrote {output}")

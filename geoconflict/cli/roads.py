@@ -20,6 +20,7 @@ from .options import (
     write_output,
     write_table,
 )
+from .verbosity import info
 
 
 def _source(osm: str | None, online: bool) -> str:
@@ -104,8 +105,8 @@ def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: s
         raise click.UsageError("only one of --from and --to can read standard input")
     origins, destinations = read_input(from_), read_input(to)
     graph = road_network(area, source=source, network_type=network_type)
-    click.echo(f"road network: {graph.number_of_nodes():,} nodes, "
-               f"{graph.number_of_edges():,} edges ({network_type})", err=True)
+    info(f"road network: {graph.number_of_nodes():,} nodes, "
+         f"{graph.number_of_edges():,} edges ({network_type})")
     table = road_distance(origins, destinations, graph, max_snap=limit)
     counts = table["status"].value_counts()
     summary = ", ".join(f"{count} {status}" for status, count in counts.items())
@@ -151,5 +152,5 @@ def features_command(site: str, radius: str, osm: str | None, online: bool,
                 values = previous if isinstance(previous, list) else []
                 tags[key] = [*values, value]
     gdf = site_features(site, radius, tags=tags, source=source)
-    click.echo(f"{len(gdf)} OSM features within {radius} of {site}", err=True)
+    info(f"{len(gdf)} OSM features within {radius} of {site}")
     write_output(gdf, output, overwrite=overwrite, precision=precision, fmt=fmt, seq=seq)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import math
 import pickle
 import re
@@ -50,6 +51,8 @@ from ._normalize import NORMALIZER_VERSION, fold, is_arabic, skeleton
 
 __all__ = ["REGION", "SCAN_STOPWORDS", "Gazetteer", "base_automaton", "build_automaton",
            "build_base", "cache_dir", "country_outline", "load_gazetteer"]
+
+logger = logging.getLogger(__name__)
 
 #: Bump when the layout or content rules of the cached base index change.
 INDEX_VERSION = "11"  # 11: classes moved into geoconflict.geocoder
@@ -476,16 +479,20 @@ def _load_base() -> Gazetteer:
             gaz = Gazetteer()
             gaz.__dict__.update(state)
             gaz._by_skel, gaz._skel_path = None, _skel_file(path)
+            logger.debug("gazetteer index loaded from the cache: %s", path)
             return gaz
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
                 ImportError) as exc:  # ImportError: pickled by another layout
             warnings.warn(f"gazetteer cache {path} unreadable ({exc}); rebuilding", CacheWarning,
                           stacklevel=2)
+    logger.info("building the gazetteer index (GeoNames + ISO 3166; once, a few seconds)")
     gaz = build_base()
     try:
         _save(gaz, path)
     except OSError as exc:  # a read-only home still geocodes, just slower
         warnings.warn(f"cannot write gazetteer cache {path}: {exc}", CacheWarning, stacklevel=2)
+    else:
+        logger.info("gazetteer index cached at %s", path)
     return gaz
 
 

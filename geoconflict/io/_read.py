@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["features_to_gdf", "read_features"]
+
+logger = logging.getLogger(__name__)
 
 
 def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>"
@@ -127,6 +130,14 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
     FileNotFoundError
         If a path does not exist.
     """
+    gdf = _read_any(src, layer)
+    name = src if isinstance(src, str | Path) else getattr(src, "name", "<stream>")
+    logger.info("read %d features from %s%s", len(gdf), "<stdin>" if name == "-" else name,
+                f" (layer {layer})" if layer else "")
+    return gdf
+
+
+def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.GeoDataFrame:
     if isinstance(src, str) and src == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
@@ -150,6 +161,7 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
         csv = _read_geo_csv(path)
         if csv is not None:
             return csv
+        logger.debug("%s has no longitude/latitude or wkt columns: read by GDAL", path)
     if suffix in (".parquet", ".geoparquet"):
         gdf = gpd.read_parquet(path)
     else:

@@ -19,6 +19,7 @@ Tests point everything at a fake Overpass server on 127.0.0.1 via :class:`Overpa
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -38,6 +39,8 @@ __all__ = ["DEFAULT_OVERPASS_URL", "NoOverpassData", "OverpassOptions", "fetch"]
 _OSMNX_LOCK = threading.Lock()
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 #: The public Overpass instance osmnx uses by default (without the ``/interpreter``).
 DEFAULT_OVERPASS_URL = str(_config.SETTINGS["GEOCONFLICT_OVERPASS_URL"].default)
@@ -126,6 +129,8 @@ def fetch(call: Callable[[], T], *, what: str, opts: OverpassOptions | None = No
 
     def attempt() -> T:
         throttle(opts.url, opts.min_interval_s)
+        logger.info("%s: %s (cache %s)", where, what,
+                    opts.cache_folder if opts.use_cache else "off")
         try:
             with _osmnx_settings(opts):
                 return call()
