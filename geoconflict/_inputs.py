@@ -76,7 +76,8 @@ def is_dataset_name(name: str) -> bool:
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, what: str = "input") -> gpd.GeoDataFrame:
-    """``gdf`` in EPSG:4326: reprojected, or given the CRS when it has none.
+    """``gdf`` in EPSG:4326: reprojected when it has another CRS; returned as it is (no
+    copy) when it is in EPSG:4326 or has no CRS and lon/lat coordinates.
 
     Raises
     ------
@@ -90,11 +91,11 @@ def to_wgs84(gdf: gpd.GeoDataFrame, what: str = "input") -> gpd.GeoDataFrame:
             west, south, east, north = gdf.geometry.total_bounds
             if not (np.isfinite([west, south, east, north]).all() and west >= -540
                     and east <= 540 and south >= -90 and north <= 90):
-                msg = (f"{what} has no CRS and coordinates outside longitude/latitude "
-                       f"ranges (bounds {west:.6g}, {south:.6g}, {east:.6g}, {north:.6g}): "
-                       "projected data without its CRS? Set it (gdf.set_crs(...)) first")
+                msg = (f"{what} has no CRS and its coordinates reach ({west:.6g}, "
+                       f"{south:.6g}, {east:.6g}, {north:.6g}): not longitude/latitude; set "
+                       "the frame's CRS (gdf.set_crs) so it can be reprojected to WGS84")
                 raise SchemaError(msg, field="geometry")
-        return gdf.set_crs(CRS)
+        return gdf
     if gdf.crs.equals(CRS):
         return gdf
     return gdf.to_crs(CRS)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._inputs import to_wgs84
+from .._inputs import CRS, to_wgs84
 from ..errors import InputNotFoundError, SchemaError
 
 if TYPE_CHECKING:
@@ -166,4 +166,7 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
         gdf = gpd.read_parquet(path)
     else:
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
-    return to_wgs84(gdf, str(path))
+    gdf = to_wgs84(gdf, str(path))
+    if gdf.crs is None:
+        gdf.set_crs(CRS, inplace=True)  # a frame we just read: no copy needed
+    return gdf

@@ -20,9 +20,11 @@ once unwrapped; polygons containing a pole are out of scope. Points never cross.
 
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ExportError
+from .. import _inputs as inputs
+from ..errors import ExportError, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -42,18 +44,10 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         If the coordinates cannot be longitudes/latitudes (a projected frame with its
         CRS missing): writing them as GeoJSON would put features in the wrong place.
     """
-    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
-        return gdf.to_crs("EPSG:4326")
-    if len(gdf) and not gdf.geometry.isna().all():
-        minx, miny, maxx, maxy = gdf.geometry.total_bounds
-        if miny < -90.0001 or maxy > 90.0001 or minx < -540 or maxx > 540:
-            import errno
-
-            msg = (f"coordinates reach ({minx:.6g}, {miny:.6g}, {maxx:.6g}, {maxy:.6g}): not "
-                   f"longitude/latitude; set the frame's CRS (gdf.set_crs) so it can be "
-                   f"reprojected to WGS84")
-            raise ExportError(errno.EINVAL, msg)
-    return gdf
+    try:
+        return inputs.to_wgs84(gdf, "output")
+    except SchemaError as exc:
+        raise ExportError(errno.EINVAL, exc.reason) from None
 
 
 def wrap_longitudes(x: NDArray[np.float64]) -> NDArray[np.float64]:
