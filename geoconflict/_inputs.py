@@ -2,8 +2,8 @@
 
 Users: :mod:`geoconflict.io` and :mod:`geoconflict.events` (opening inputs),
 :mod:`geoconflict.proximity`, :mod:`geoconflict.webmap`, :mod:`geoconflict.raster` and
-:mod:`geoconflict.roads` (WGS84 and representative points), the CLI (one resolver for
-"dataset name, file or -").
+:mod:`geoconflict.roads` (WGS84 and representative points), :mod:`geoconflict.schema`
+(the working CRS).
 
 Rules, each decided here and nowhere else:
 
@@ -20,8 +20,8 @@ Rules, each decided here and nowhere else:
   layers that cannot hold them (map layers, targets, rasters); either way one
   :class:`~geoconflict.errors.MissingGeometryWarning` counts them and says which.
 * **Inputs.** ``-`` is standard input (read as bytes), an object with ``read`` is a
-  stream, anything else is a path. A name that is both an existing file and an embedded
-  dataset means the file: what the user can see in the folder wins.
+  stream, anything else is a path. (A name that is both an existing file and an embedded
+  dataset means the file: :func:`geoconflict.datasets.is_dataset_name`.)
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .datasets import DATASETS
 from .errors import MissingGeometryWarning, SchemaError
 
 if TYPE_CHECKING:
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CRS",
-    "is_dataset_name",
     "read_source",
     "representative_points",
     "to_wgs84",
@@ -68,11 +66,6 @@ def read_source(source: Source) -> tuple[str, Path | None, bytes | None]:
         name = str(getattr(source, "name", "<stream>"))
         return name, None, data.encode("utf-8") if isinstance(data, str) else data
     return str(source), Path(source), None
-
-
-def is_dataset_name(name: str) -> bool:
-    """True when ``name`` means an embedded dataset rather than a file (files win)."""
-    return name in DATASETS and not Path(name).exists()
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, what: str = "input") -> gpd.GeoDataFrame:

@@ -132,6 +132,16 @@ def dataset_path(name: str) -> Path:
     return path
 
 
+def is_dataset_name(name: str) -> bool:
+    """True when ``name`` means an embedded dataset rather than a file.
+
+    The one precedence rule, for the CLI and map specs alike: a file of that name (in the
+    folder where the name is looked up) wins over a dataset, since it is what the user
+    can see.
+    """
+    return name in DATASETS and not Path(name).exists()
+
+
 def list_datasets() -> list[Dataset]:
     """Return the embedded datasets whose files are present."""
     return [d for d in DATASETS.values() if (data_dir() / d.path).exists()]

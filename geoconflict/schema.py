@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._countries import probable_swaps
+from ._inputs import CRS, to_wgs84
 from .errors import ArgumentError, DataChangedWarning, SchemaError
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ __all__ = [
     "validate_record",
 ]
 
-#: Every GeoDataFrame that crosses a stage boundary is in this CRS (lon/lat on WGS84).
-CRS = "EPSG:4326"
+#: Every GeoDataFrame that crosses a stage boundary is in this CRS (lon/lat on WGS84);
+#: :data:`CRS` is defined with the reprojection rule in :mod:`geoconflict._inputs`.
 
 #: Canonical incident columns, in order, with their pandas dtypes.
 INCIDENT_COLUMNS: dict[str, str] = {
@@ -271,11 +272,9 @@ def conform_incidents(frame: pd.DataFrame | gpd.GeoDataFrame) -> gpd.GeoDataFram
     else:
         msg = "incidents need a geometry column"
         raise SchemaError(msg, field="geometry")
-    gdf = gdf.copy()
+    gdf = to_wgs84(gdf, "incidents").copy()
     if gdf.crs is None:
-        gdf = gdf.set_crs(CRS)
-    elif not gdf.crs.equals(CRS):
-        gdf = gdf.to_crs(CRS)
+        gdf.set_crs(CRS, inplace=True)
     for column, dtype in INCIDENT_COLUMNS.items():
         if column not in gdf.columns:
             null = {"datetime64[ns]": pd.NaT, "float64": float("nan")}.get(dtype, pd.NA)

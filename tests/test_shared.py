@@ -49,7 +49,7 @@ def test_to_wgs84_reprojects_and_refuses_projected_without_crs() -> None:
     assert wgs.crs.equals("EPSG:4326")
     assert wgs.geometry.x[0] == pytest.approx(45.0, abs=1e-6)
     bare = gpd.GeoDataFrame(geometry=[shapely.Point(500000, 3700000)])
-    with pytest.raises(SchemaError, match="bases.gpkg has no CRS .*not longitude/latitude"):
+    with pytest.raises(SchemaError, match=r"bases\.gpkg has no CRS .*not longitude/latitude"):
         _inputs.to_wgs84(bare, "bases.gpkg")
     lonlat = gpd.GeoDataFrame(geometry=[shapely.Point(44.4, 33.3)])
     assert _inputs.to_wgs84(lonlat) is lonlat  # lon/lat already: no copy
@@ -79,11 +79,13 @@ def test_missing_geometries_are_counted_in_one_warning_class() -> None:
 
 
 def test_files_win_over_dataset_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geoconflict.datasets import is_dataset_name
+
     monkeypatch.chdir(tmp_path)
-    assert _inputs.is_dataset_name("deployments")
+    assert is_dataset_name("deployments")
     (tmp_path / "deployments").write_text("{}")
-    assert not _inputs.is_dataset_name("deployments")
-    assert not _inputs.is_dataset_name("no-such-dataset")
+    assert not is_dataset_name("deployments")
+    assert not is_dataset_name("no-such-dataset")
 
 
 # ----------------------------------------------------------------------------- http

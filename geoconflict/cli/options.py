@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .._atomic import atomic_path
-from .._inputs import is_dataset_name
-from ..datasets import DATASETS, load_dataset
+from ..datasets import DATASETS, is_dataset_name, load_dataset
 from ..io import FORMATS, export, read_features
 from .verbosity import info
 
