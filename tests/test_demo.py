@@ -38,5 +38,6 @@ def test_demo_runs_the_scenario_end_to_end(run_cli, tmp_path: Path) -> None:  # 
     assert "unpkg.com" not in html
 
     layers = {name for name, _ in pyogrio.list_layers(out / "scenario.gpkg")}
-    assert layers == {"incidents", "deployments", "sites", "nearest"}
+    # layer_styles: the QGIS default style of each layer (geoconflict.io._qgis)
+    assert layers == {"incidents", "deployments", "sites", "nearest", "layer_styles"}
     assert "demo done: 6 files" in log

@@ -7,7 +7,8 @@ format          suffixes               written by
 ==============  =====================  ==============================================
 ``geojson``     .geojson .json         :mod:`geoconflict._geojson` (streamed, vectorised)
 ``geojsonseq``  .geojsons .geojsonl    :mod:`geoconflict._geojson` (RFC 8142, RS-prefixed)
-``gpkg``        .gpkg                  pyogrio/GDAL, one layer per mapping entry
+``gpkg``        .gpkg                  pyogrio/GDAL, one layer per mapping entry, QGIS
+                                       default styles (:mod:`geoconflict.io._qgis`)
 ``kml``         .kml                   :mod:`geoconflict._kml` (styles per event type)
 ``parquet``     .parquet .geoparquet   geopandas/pyarrow, GeoParquet 1.1 + bbox covering
 ``fgb``         .fgb                   pyogrio/GDAL FlatGeobuf
@@ -41,6 +42,7 @@ from .._columns import clean_value
 from ..errors import ExportError
 from ._geojson import CHUNK_ROWS, encode_column, iter_feature_texts, write_geojson
 from ._kml import write_kml
+from ._qgis import write_layer_styles
 from ._rfc7946 import round_geometries, to_wgs84
 
 if TYPE_CHECKING:
@@ -198,9 +200,12 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path, *, overwrite: b
             shutil.copyfile(path, tmp)
             # pyogrio replaces a layer of the same name and keeps the others.
             _write_ogr(layers, tmp, "GPKG")
+            write_layer_styles(tmp, layers)
         return
     with atomic_path(path, overwrite=overwrite) as tmp:
         _write_ogr(layers, tmp, "GPKG")
+        # QGIS default styles (incidents by event type...), before the file is moved in.
+        write_layer_styles(tmp, layers)
 
 
 def _write_parquet(gdf: gpd.GeoDataFrame, tmp: Path) -> None:

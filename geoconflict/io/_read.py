@@ -109,6 +109,17 @@ def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
                             crs="EPSG:4326")
 
 
+def _only_feature_layer(path: Path) -> str | None:
+    """The one layer of a GeoPackage besides QGIS's ``layer_styles`` table, else None."""
+    import pyogrio
+
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0] if n != "layer_styles"]
+    except pyogrio.errors.DataSourceError:
+        return None  # the reader below reports it
+    return names[0] if len(names) == 1 else None
+
+
 def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = None
                   ) -> gpd.GeoDataFrame:
     """Read features from a path, ``-`` (stdin) or a file object, into EPSG:4326.
@@ -165,6 +176,8 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
     if suffix in (".parquet", ".geoparquet"):
         gdf = gpd.read_parquet(path)
     else:
+        if layer is None and suffix == ".gpkg":
+            layer = _only_feature_layer(path)
         gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     gdf = to_wgs84(gdf, str(path))
     if gdf.crs is None:

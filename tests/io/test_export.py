@@ -261,13 +261,14 @@ def test_gpkg_named_layers_and_append(tmp_path: Path, incidents: gpd.GeoDataFram
     bases = read_features(DATA / "bases.geojson")
     out = tmp_path / "scenario.gpkg"
     export({"incidents": incidents, "deployments": bases}, out)
-    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["deployments", "incidents"]
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["deployments", "incidents", "layer_styles"]
     before = out.read_bytes()
     with pytest.raises(ExportError, match="already has layer"):
         export(bases, out, layer="deployments", append=True)
     assert out.read_bytes() == before
     export(shapes, out, layer="rings", append=True)
-    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["deployments", "incidents", "rings"]
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["deployments", "incidents", "layer_styles",
+                                                      "rings"]
     assert len(read_features(out, layer="incidents")) == 3
     export(bases.iloc[:1], out, layer="deployments", append=True, overwrite=True)
     assert len(read_features(out, layer="deployments")) == 1

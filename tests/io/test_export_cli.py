@@ -125,10 +125,11 @@ def test_multi_layer_gpkg_and_append(run_cli: CliRunner, tmp_path: Path) -> None
     run_cli("export", f"incidents={DATA / 'incidents.geojson'}",
             f"deployments={DATA / 'bases.geojson'}", "-o", "scenario.gpkg")
     gpkg = tmp_path / "scenario.gpkg"
-    assert sorted(pyogrio.list_layers(gpkg)[:, 0]) == ["deployments", "incidents"]
+    assert sorted(pyogrio.list_layers(gpkg)[:, 0]) == ["deployments", "incidents", "layer_styles"]
     run_cli("export", "-", "-o", "scenario.gpkg", "--layer", "rings", "--append",
             input=(DATA / "shapes.geojson").read_text(encoding="utf-8"))
-    assert sorted(pyogrio.list_layers(gpkg)[:, 0]) == ["deployments", "incidents", "rings"]
+    assert sorted(pyogrio.list_layers(gpkg)[:, 0]) == ["deployments", "incidents", "layer_styles",
+                                                       "rings"]
     again = run_cli("export", str(DATA / "bases.geojson"), "-o", "scenario.gpkg", "--layer",
                     "rings", "--append", check=False)
     assert again.returncode == 1
