@@ -267,3 +267,17 @@ def test_cli_reads_embedded_datasets_by_name(run_cli, tmp_path) -> None:  # type
              "geometry": {"type": "Point", "coordinates": [38.69, 33.32]}}]}))
     from_file = json.loads(run_cli("proximity", "scenario", cwd=tmp_path).stdout)
     assert [f["properties"]["event_id"] for f in from_file["features"]] == ["x"]
+
+
+def test_every_listed_command_exists() -> None:
+    """The CLI's lazy command table names modules and functions that are really there."""
+    import importlib
+
+    import click
+
+    from geoconflict.cli import COMMANDS
+
+    for name, (module, attr, short_help) in COMMANDS.items():
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command), name
+        assert short_help

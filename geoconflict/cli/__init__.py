@@ -7,7 +7,6 @@ Each command group lives in its own module here and is imported only when it run
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import warnings
 from typing import Any, TextIO
@@ -58,11 +57,11 @@ class LazyGroup(click.Group):
     """A click group that imports a command's module only when the command is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _exists(COMMANDS[name][0])]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = COMMANDS.get(cmd_name)
-        if entry is None or not _exists(entry[0]):
+        if entry is None:
             return None
         module = importlib.import_module(entry[0])
         command: click.Command = getattr(module, entry[1])
@@ -74,10 +73,6 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-def _exists(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG,

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._suggest import did_you_mean
 from ..datasets import DATASETS, load_dataset
 from ..errors import GeoconflictError, MapSpecError
 from ..events import filter_events, read_events
@@ -163,10 +164,7 @@ def _check_keys(path: Path, where: str, value: Any, allowed: set[str]) -> dict[s
         raise _fail(path, where, f"expected a mapping, got {type(value).__name__}")
     for key in value:
         if key not in allowed:
-            import difflib
-
-            close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(str(key), sorted(allowed))
             raise _fail(path, f"{where}.{key}" if where else str(key),
                         f"unknown key{hint}; allowed: {', '.join(sorted(allowed))}")
     return value
