@@ -453,6 +453,33 @@ window.GeoconflictMap = (function () {
     });
   }
 
+  /* Fit the data's bounds into the part of the map no control covers. The legend
+   * starts closed when, open, it would cover more than a third of the map or shrink the
+   * data below half the size it has with the legend closed; never in pictures. */
+  function fitView(map, spec, state) {
+    var c = map.getContainer(), legendBox = c.querySelector('.gc-legend');
+    var picture = L.DomUtil.hasClass(c, 'gc-picture');
+    var bounds = spec.bounds ? L.latLngBounds(spec.bounds) : null;
+    var fit = bounds ? U.fitPadding(map, bounds, 24, 18) : null;
+    if (!picture && legendBox) {
+      var area = legendBox.offsetWidth * legendBox.offsetHeight;
+      var big = area > c.clientWidth * c.clientHeight / 3;
+      state.legend.set(true);
+      var closed = bounds ? U.fitPadding(map, bounds, 24, 18) : null;
+      if (big || (closed && (!fit || fit.scale < 0.5 * closed.scale))) {
+        fit = closed;
+        state.legendAutoCollapsed = true;
+      } else {
+        state.legend.set(false);
+      }
+    }
+    if (!bounds) { return; }
+    var pad = fit ? fit.padding : [24, 24, 24, 24];
+    state.fitPadding = pad;
+    map.fitBounds(bounds, { paddingTopLeft: [pad[0], pad[1]],
+      paddingBottomRight: [pad[2], pad[3]], maxZoom: spec.maxZoom, animate: false });
+  }
+
   function draw(map, spec) {
     var state = { spec: spec, map: map };
     maps[spec.id] = state;
@@ -461,12 +488,6 @@ window.GeoconflictMap = (function () {
     map.attributionControl.setPrefix(false);
     for (var a = 0; a < spec.attribution.length; a++) {
       map.attributionControl.addAttribution(escHtml(spec.attribution[a]));
-    }
-    if (spec.bounds) {
-      // keep the data clear of the title box at the top
-      var top = spec.title || spec.subtitle ? 84 : 24;
-      map.fitBounds(spec.bounds, { paddingTopLeft: [24, top], paddingBottomRight: [24, 24],
-        maxZoom: spec.maxZoom, animate: false });
     }
     var base = map.createPane('gcBasemap');
     base.style.zIndex = 250;
@@ -484,7 +505,10 @@ window.GeoconflictMap = (function () {
     }
     map.on('zoomend', zoomClass);
     zoomClass();
-    var control = L.control.layers(null, null, { collapsed: spec.collapsed, position: 'topright' });
+    // On a small map the layer list would cover the data: it opens on hover/focus there.
+    var small = container.clientWidth < 640 || container.clientHeight < 480;
+    var control = L.control.layers(null, null, { collapsed: spec.collapsed || small,
+      position: 'topright' });
     control.addTo(map);
     if (spec.basemap) {
       // noClip: clipping 20,000 outline vertices to the view costs more than drawing them.
@@ -535,7 +559,8 @@ window.GeoconflictMap = (function () {
     U.addFullscreen(map);
     state.measure = U.addMeasure(map);
     U.addTitle(map, spec);
-    U.addLegend(map, spec);
+    state.legend = U.addLegend(map, spec);
+    fitView(map, spec, state);
     if (!state.countDrawn) { state.countDrawn = function () { return 0; }; }
     state.ready = true;
     // Two animation frames after everything is drawn (clustering loads in chunks), the

@@ -211,26 +211,101 @@ window.GeoconflictUI = (function () {
     return b;
   }
 
+  /* The legend: a toggle button (a real <button>, so Enter and Space work; state in
+   * aria-expanded) over the sections. Returns { set(collapsed), collapsed() }. */
   function addLegend(map, spec) {
     var ctl = L.control({ position: 'bottomright' });
+    var api = { set: function () {}, collapsed: function () { return false; } };
     ctl.onAdd = function () {
       var box = el('div', 'gc-legend leaflet-control');
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
+      var toggle = el('button', 'gc-legend-toggle');
+      toggle.type = 'button';
+      toggle.appendChild(el('span', 'gc-legend-toggle-label', 'Legend'));
+      var arrow = el('span', 'gc-legend-arrow');
+      arrow.setAttribute('aria-hidden', 'true');
+      toggle.appendChild(arrow);
+      var body = el('div', 'gc-legend-body');
+      body.id = spec.id + '-legend';
+      toggle.setAttribute('aria-controls', body.id);
+      box.appendChild(toggle);
+      box.appendChild(body);
       var sections = spec.legend;
       for (var s = 0; s < sections.length; s++) {
         var sec = sections[s];
-        box.appendChild(el('div', 'gc-legend-head', sec.title));
+        body.appendChild(el('div', 'gc-legend-head', sec.title));
         for (var i = 0; i < sec.rows.length; i++) {
           var r = sec.rows[i];
           var sw = r.svg !== undefined ? r.svg : colourBox(r.color, r.outline);
-          legendRow(box, sw, r.label, r.extra);
+          legendRow(body, sw, r.label, r.extra);
         }
-        if (sec.note) { box.appendChild(el('div', 'gc-legend-note', sec.note)); }
+        if (sec.note) { body.appendChild(el('div', 'gc-legend-note', sec.note)); }
       }
+      function set(collapsed) {
+        body.hidden = !!collapsed;
+        toggle.setAttribute('aria-expanded', collapsed ? 'false' : 'true');
+        toggle.title = collapsed ? 'Show the legend' : 'Hide the legend';
+        arrow.textContent = collapsed ? '\u25B8' : '\u25BE';
+        L.DomUtil[collapsed ? 'addClass' : 'removeClass'](box, 'gc-legend-collapsed');
+      }
+      L.DomEvent.on(toggle, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        set(!body.hidden);
+      });
+      api.set = set;
+      api.collapsed = function () { return body.hidden; };
+      set(false);
       return box;
     };
-    ctl.addTo(map);
+    if (spec.legend.length) { ctl.addTo(map); }
+    return api;
+  }
+
+  /* Insets [left, top, right, bottom] in container pixels such that the rectangle inside
+   * them overlaps no control (title, legend, buttons, scale bar, attribution): for each
+   * control in the way, one side is pushed past it, choosing the sides that show the
+   * data box (`bounds`) at the largest scale. `edge`: inset at the map's edges; `gap`:
+   * room kept between a control and the data (incident symbols reach ~16 px). */
+  function fitPadding(map, bounds, edge, gap) {
+    var c = map.getContainer(), cr = c.getBoundingClientRect(), W = cr.width, H = cr.height;
+    var boxes = [], found = c.querySelectorAll('.leaflet-control, .gc-title');
+    for (var i = 0; i < found.length; i++) {
+      var r = found[i].getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        boxes.push([r.left - cr.left, r.top - cr.top, r.right - cr.left, r.bottom - cr.top]);
+      }
+    }
+    function area(b) { return (b[2] - b[0]) * (b[3] - b[1]); }
+    boxes.sort(function (a, b) { return area(b) - area(a); });  // big ones branch first
+    var p1 = map.project(bounds.getNorthWest(), 0), p2 = map.project(bounds.getSouthEast(), 0);
+    var dw = Math.max(Math.abs(p2.x - p1.x), 1e-9), dh = Math.max(Math.abs(p2.y - p1.y), 1e-9);
+    var best = null;
+    function search(k, ins) {
+      var w = W - ins[0] - ins[2], h = H - ins[1] - ins[3];
+      if (w < 8 || h < 8) { return; }
+      if (k === boxes.length) {
+        var scale = Math.min(w / dw, h / dh), area = w * h;
+        if (!best || scale > best.scale * 1.001 ||
+            (scale > best.scale * 0.999 && area > best.area)) {
+          best = { scale: scale, area: area, ins: ins };
+        }
+        return;
+      }
+      var b = boxes[k];
+      if (b[0] >= W - ins[2] || b[2] <= ins[0] || b[1] >= H - ins[3] || b[3] <= ins[1]) {
+        search(k + 1, ins);  // already clear of this control
+        return;
+      }
+      var push = [b[2] + gap, b[3] + gap, W - b[0] + gap, H - b[1] + gap];
+      for (var side = 0; side < 4; side++) {
+        var next = ins.slice();
+        next[side] = Math.max(next[side], push[side]);
+        search(k + 1, next);
+      }
+    }
+    search(0, [edge, edge, edge, edge]);
+    return best ? { padding: best.ins, scale: best.scale } : null;
   }
 
   // Popups scroll when long and pan clear of the title box at the top of the map.
@@ -281,5 +356,6 @@ window.GeoconflictUI = (function () {
 
   return { escHtml: escHtml, el: el, dayString: dayString, card: card, vincenty: vincenty,
     fmtDistance: fmtDistance, addFullscreen: addFullscreen, addMeasure: addMeasure,
-    addTitle: addTitle, addLegend: addLegend, addTimeline: addTimeline };
+    addTitle: addTitle, addLegend: addLegend, addTimeline: addTimeline,
+    fitPadding: fitPadding };
 }());
