@@ -66,11 +66,14 @@ def test_quiet_keeps_errors_and_verbose_quiet_conflict(run_cli: CliRunner,
 
 def test_quiet_keeps_reject_counts(run_cli: CliRunner, tmp_path: Path) -> None:
     messy = TEST_DATA / "events" / "acled_messy.csv"
-    proc = run_cli("-q", "events", "convert", str(messy), "--lenient",
-                   "-o", str(tmp_path / "ok.geojson"), check=False)
-    assert "13 rows read" in proc.stderr
-    assert "rejected" in proc.stderr
-    assert "wrote" not in proc.stderr
+    proc = run_cli("-q", "events", "convert", str(messy), "-o", str(tmp_path / "ok.geojson"),
+                   "--rejects", str(tmp_path / "rejects.csv"))
+    assert "13 rows read, 4 accepted, 9 rejected" in proc.stderr  # the counts stay
+    assert "wrote" not in proc.stderr  # "wrote N reject entries", "wrote N features" go
+    assert (tmp_path / "rejects.csv").exists()
+    loud = run_cli("events", "convert", str(messy), "-o", str(tmp_path / "ok2.geojson"),
+                   "--rejects", str(tmp_path / "rejects2.csv"))
+    assert "wrote 4 features" in loud.stderr
 
 
 def test_library_logs_to_the_geoconflict_logger_silently_by_default(
