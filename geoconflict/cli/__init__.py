@@ -81,7 +81,7 @@ class LazyGroup(click.Group):
 @click.option("-v", "--verbose", count=True,
               help="Say what the library reads, caches, skips and fetches (-vv: debug).")
 @click.option("-q", "--quiet", is_flag=True,
-              help="Hide informational lines; warnings, errors and "
+              help="No progress bars or informational lines; warnings, errors and "
                    "reject counts still show.")
 def cli(verbose: int, quiet: bool) -> None:
     """geoconflict: geocode, ingest, measure and map armed-conflict incidents, offline.

@@ -9,6 +9,8 @@ Three kinds of stderr lines, three rules:
 * **Library log records** of the ``geoconflict`` logger (what was read, cached,
   skipped, fetched) are shown from ``-v`` (INFO) and ``-vv`` (DEBUG); warnings logged by
   the library are shown at every level.
+* **Progress bars** (:mod:`geoconflict._progress`) are drawn on a terminal only, and not
+  at all with ``-q``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import logging
 
 import click
+
+from .. import _progress
 
 __all__ = ["configure", "info", "is_quiet"]
 
@@ -48,6 +52,8 @@ def configure(verbose: int = 0, quiet: bool = False) -> None:
     handler = _EchoHandler(level)
     logger.addHandler(handler)
     logger.setLevel(level)
+    # Progress bars: off with -q, else automatic (terminals and Jupyter only).
+    _progress.set_default(False if quiet else None)
 
 
 def is_quiet() -> bool:

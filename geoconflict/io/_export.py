@@ -33,10 +33,11 @@ import errno
 import json
 import shutil
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .. import _progress
 from .._atomic import atomic_path, check_writable
 from .._columns import clean_value
 from ..errors import ExportError
@@ -160,7 +161,12 @@ def _jsonify_objects(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _write_ogr(layers: dict[str, gpd.GeoDataFrame], tmp: Path, driver: str) -> None:
+def _skip(_: int) -> None:
+    return None
+
+
+def _write_ogr(layers: dict[str, gpd.GeoDataFrame], tmp: Path, driver: str,
+               advance: Callable[[int], None] = _skip) -> None:
     import pyogrio
     import shapely
 
@@ -178,10 +184,11 @@ def _write_ogr(layers: dict[str, gpd.GeoDataFrame], tmp: Path, driver: str) -> N
                 pyogrio.errors.GeometryError) as exc:
             msg = f"{driver} could not store layer {name!r}: {exc}"
             raise ExportError(errno.EINVAL, msg) from exc
+        advance(len(gdf))  # GDAL writes a layer in one call: progress is per layer
 
 
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path, *, overwrite: bool,
-                append: bool) -> None:
+                append: bool, advance: Callable[[int], None] = _skip) -> None:
     import pyogrio
 
     if append and path.exists():
@@ -199,11 +206,11 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path, *, overwrite: b
         with atomic_path(path, overwrite=True) as tmp:
             shutil.copyfile(path, tmp)
             # pyogrio replaces a layer of the same name and keeps the others.
-            _write_ogr(layers, tmp, "GPKG")
+            _write_ogr(layers, tmp, "GPKG", advance)
             write_layer_styles(tmp, layers)
         return
     with atomic_path(path, overwrite=overwrite) as tmp:
-        _write_ogr(layers, tmp, "GPKG")
+        _write_ogr(layers, tmp, "GPKG", advance)
         # QGIS default styles (incidents by event type...), before the file is moved in.
         write_layer_styles(tmp, layers)
 
@@ -259,24 +266,27 @@ def _iso_column(series: pd.Series) -> pd.Series:
     return pd.Series(pd.array(texts, dtype="string"), index=series.index)
 
 
-def _write_csv(gdf: gpd.GeoDataFrame, fh: IO[str], precision: int) -> None:
+def _write_csv(gdf: gpd.GeoDataFrame, fh: IO[str], precision: int,
+               advance: Callable[[int], None] = _skip) -> None:
 
     for start in range(0, len(gdf), CHUNK_ROWS):
         part = _csv_frame(gdf.iloc[start:start + CHUNK_ROWS], precision)
         part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+        advance(len(part))
     if not len(gdf):
         _csv_frame(gdf, precision).to_csv(fh, index=False, lineterminator="\n")
 
 
 def _write_text(layers: dict[str, gpd.GeoDataFrame], fmt: str, fh: IO[str], *,
-                precision: int, bbox: bool) -> None:
+                precision: int, bbox: bool, advance: Callable[[int], None] = _skip) -> None:
     if fmt in ("geojson", "geojsonseq"):
         write_geojson(_single(layers, fmt), fh, precision=precision,
-                      seq=fmt == "geojsonseq", bbox=bbox)
+                      seq=fmt == "geojsonseq", bbox=bbox, on_chunk=advance)
     elif fmt == "kml":
         write_kml(layers, fh, precision=precision)
+        advance(sum(len(g) for g in layers.values()))
     elif fmt == "csv":
-        _write_csv(_single(layers, fmt), fh, precision)
+        _write_csv(_single(layers, fmt), fh, precision, advance)
     else:  # pragma: no cover - guarded by callers
         msg = f"{fmt} is not a text format"
         raise ExportError(errno.EINVAL, msg)
@@ -292,6 +302,7 @@ def export(
     layer: str | None = None,
     append: bool = False,
     bbox: bool = False,
+    progress: bool | None = None,
 ) -> Path | None:
     """Write features to a file (atomically), to a text stream, or to ``-`` (stdout).
 
@@ -317,6 +328,11 @@ def export(
     bbox
         GeoJSON/GeoJSONSeq: write a ``bbox`` member on each feature (and on the
         collection).
+    progress
+        A progress bar over the features written (by chunk for GeoJSON, GeoJSONSeq and
+        CSV; by layer for GeoPackage, FlatGeobuf and GeoParquet, which GDAL and pyarrow
+        write in one call): None (default) on a terminal or in Jupyter only, True
+        always, False never (see :mod:`geoconflict._progress`).
 
     Returns
     -------
@@ -351,18 +367,24 @@ def export(
             _single(layers, fmt)
         if not append:
             check_writable(path, overwrite=overwrite)
-        if fmt == "gpkg":
-            _write_gpkg(layers, path, overwrite=overwrite, append=append)
-        elif fmt == "fgb":
-            with atomic_path(path, overwrite=overwrite) as tmp:
-                _write_ogr(layers, tmp, "FlatGeobuf")
-        elif fmt == "parquet":
-            with atomic_path(path, overwrite=overwrite) as tmp:
-                _write_parquet(_single(layers, fmt), tmp)
-        else:
-            with atomic_path(path, overwrite=overwrite) as tmp, \
-                    tmp.open("w", encoding="utf-8", newline="") as fh:
-                _write_text(layers, fmt, fh, precision=precision, bbox=bbox)
+        total = sum(len(g) for g in layers.values())
+        with _progress.bar(total, f"writing {path.name}", unit="feature",
+                           progress=progress) as advance:
+            if fmt == "gpkg":
+                _write_gpkg(layers, path, overwrite=overwrite, append=append,
+                            advance=advance)
+            elif fmt == "fgb":
+                with atomic_path(path, overwrite=overwrite) as tmp:
+                    _write_ogr(layers, tmp, "FlatGeobuf", advance)
+            elif fmt == "parquet":
+                with atomic_path(path, overwrite=overwrite) as tmp:
+                    _write_parquet(_single(layers, fmt), tmp)
+                    advance(total)
+            else:
+                with atomic_path(path, overwrite=overwrite) as tmp, \
+                        tmp.open("w", encoding="utf-8", newline="") as fh:
+                    _write_text(layers, fmt, fh, precision=precision, bbox=bbox,
+                                advance=advance)
         return path
     fmt = "geojson" if format == "auto" else format_for("-", format)
     if fmt not in TEXT_FORMATS:

@@ -19,7 +19,7 @@ objects.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from .._columns import clean_value
@@ -220,10 +220,12 @@ def iter_feature_texts(gdf: gpd.GeoDataFrame, *, precision: int = 6, bbox: bool 
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, fh: IO[str], *, precision: int = 6,
-                  seq: bool = False, bbox: bool = False) -> int:
+                  seq: bool = False, bbox: bool = False,
+                  on_chunk: Callable[[int], None] | None = None) -> int:
     """Stream ``gdf`` to a text file as a FeatureCollection or an RFC 8142 sequence.
 
-    Returns the number of features written. A FeatureCollection's ``bbox`` (when asked)
+    Returns the number of features written; ``on_chunk(n)`` is called after each chunk
+    of ``n`` features (progress bars). A FeatureCollection's ``bbox`` (when asked)
     comes after ``features``, so it can be computed while streaming; across the
     antimeridian it is the whole longitude range, which is always correct.
     """
@@ -235,12 +237,16 @@ def write_geojson(gdf: gpd.GeoDataFrame, fh: IO[str], *, precision: int = 6,
         for chunk in iter_feature_texts(gdf, precision=precision, bbox=bbox):
             fh.write("".join(f"\x1e{text}\n" for text in chunk))
             count += len(chunk)
+            if on_chunk is not None:
+                on_chunk(len(chunk))
         return count
     fh.write('{"type":"FeatureCollection","features":[')
     for chunk in iter_feature_texts(gdf, precision=precision, bbox=bbox, stats=stats):
         if chunk:
             fh.write(("," if count else "") + "\n" + ",\n".join(chunk))
             count += len(chunk)
+            if on_chunk is not None:
+                on_chunk(len(chunk))
     fh.write("\n]")
     if bbox and stats.get("bounds") is not None:
         b = stats["bounds"]

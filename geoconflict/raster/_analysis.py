@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import _geodesic
+from .. import _geodesic, _progress
 from .._inputs import representative_points, to_wgs84, warn_missing
 from .._sites import resolve_site
 from ..errors import DataChangedWarning, RasterError
@@ -353,7 +353,7 @@ def _write(result: RasterResult, path: str | Path, *, overwrite: bool, descripti
 
 def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
                    stats: tuple[str, ...] | list[str] = ("sum", "mean", "max"), *,
-                   band: int = 1) -> gpd.GeoDataFrame:
+                   band: int = 1, progress: bool | None = None) -> gpd.GeoDataFrame:
     """Statistics of a raster within each zone, with exact partial-pixel weights.
 
     Only the window under each zone's bounding box is read (in blocks of at most
@@ -379,6 +379,9 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
         per-km² surface such as :func:`density`).
     band
         Band number (1-based).
+    progress
+        A progress bar over the zones: None (default) on a terminal or in Jupyter only,
+        True always, False never (see :mod:`geoconflict._progress`).
 
     Returns
     -------
@@ -424,8 +427,12 @@ def zonal_exposure(zones: gpd.GeoDataFrame, raster: str | Path,
                             np.nan_to_num(np.asarray(rows)) // 512))
         records: list[dict[str, float]] = [{}] * len(gdf)
         geoms = projected.to_numpy()
-        for i in order:
-            records[i] = zone_stats(src, geoms[i], stats, band=band, metres_per_unit=metres)
+        with _progress.bar(len(order), "zonal statistics", unit="zone",
+                           progress=progress) as advance:
+            for i in order:
+                records[i] = zone_stats(src, geoms[i], stats, band=band,
+                                        metres_per_unit=metres)
+                advance(1)
     import pandas as pd
 
     table = pd.DataFrame.from_records(records, index=gdf.index,

@@ -1,0 +1,142 @@
+"""Progress bars (geoconflict._progress): terminals and Jupyter only, off with -q."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from support import ROOT
+
+from geoconflict import _progress
+from geoconflict.io import export, read_features
+from geoconflict.raster import zonal_exposure
+
+
+@pytest.fixture(autouse=True)
+def _no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_progress, "DELAY_S", 0.0)
+    monkeypatch.setitem(_progress._DEFAULT, "progress", None)
+
+
+def _raster(path: Path) -> Path:
+    import rasterio
+    from rasterio.transform import from_origin
+
+    with rasterio.open(path, "w", driver="GTiff", width=200, height=200, count=1,
+                       dtype="float32", crs="EPSG:4326",
+                       transform=from_origin(44.0, 34.0, 0.005, 0.005)) as ds:
+        ds.write(np.ones((200, 200), "float32"), 1)
+    return path
+
+
+def _zones() -> gpd.GeoDataFrame:
+    centres = shapely.points(np.column_stack([np.linspace(44.2, 44.8, 12),
+                                              np.full(12, 33.5)]))
+    return gpd.GeoDataFrame({"id": [f"z{i}" for i in range(12)]},
+                            geometry=shapely.buffer(centres, 0.05), crs=4326)
+
+
+def test_zonal_bar_only_when_asked_or_on_a_terminal(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    raster = _raster(tmp_path / "ones.tif")
+    quiet = zonal_exposure(_zones(), raster, ["sum"])  # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+    shown = zonal_exposure(_zones(), raster, ["sum"], progress=True)
+    err = capsys.readouterr().err
+    assert "zonal statistics:" in err
+    assert "/12 [" in err
+    assert "zone/s" in err
+    assert shown["sum"].tolist() == quiet["sum"].tolist()
+    zonal_exposure(_zones(), raster, ["sum"], progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_default_is_off_with_set_default_false(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    raster = _raster(tmp_path / "ones.tif")
+    _progress.set_default(False)  # what -q does
+    zonal_exposure(_zones(), raster, ["sum"])
+    assert capsys.readouterr().err == ""
+    zonal_exposure(_zones(), raster, ["sum"], progress=True)  # an explicit True still wins
+    assert "zonal statistics" in capsys.readouterr().err
+
+
+def test_export_bar_counts_features_and_changes_no_byte(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gdf = gpd.GeoDataFrame({"n": np.arange(2500)},
+                           geometry=shapely.points(np.full((2500, 2), 44.0)), crs=4326)
+    plain, shown = tmp_path / "plain.geojson", tmp_path / "shown.geojson"
+    export(gdf, plain)
+    assert capsys.readouterr().err == ""
+    export(gdf, shown, progress=True)
+    err = capsys.readouterr().err
+    assert "writing shown.geojson:" in err
+    assert "/2500 [" in err
+    assert "feature/s" in err
+    assert plain.read_bytes() == shown.read_bytes()
+    export({"a": gdf, "b": gdf.iloc[:500]}, tmp_path / "two.gpkg", progress=True)
+    assert "/3000 [" in capsys.readouterr().err  # by layer for GeoPackage
+    export(gdf, tmp_path / "t.csv", progress=True)
+    assert "/2500 [" in capsys.readouterr().err
+    assert len(read_features(tmp_path / "t.csv")) == 2500
+
+
+def _in_a_terminal(*args: str, tmp_path: Path) -> tuple[str, str]:
+    """Run the CLI with stderr on a pseudo-terminal (stdout a pipe); no bar delay."""
+    code = ("import sys; from geoconflict import _progress; _progress.DELAY_S = 0.0\n"
+            "from geoconflict.cli import main; main(sys.argv[1:])\n")
+    leader, follower = pty.openpty()
+    # A terminal 100 columns wide (a fresh pseudo-terminal is 0 x 0: tqdm would draw nothing).
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        proc = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                              stderr=follower, cwd=tmp_path, timeout=300, check=False,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0, b"".join(chunks).decode(errors="replace")
+    return proc.stdout.decode(), b"".join(chunks).decode(errors="replace")
+
+
+def test_cli_bar_on_a_terminal_never_in_the_pipe_and_off_with_quiet(tmp_path: Path) -> None:
+    raster = _raster(tmp_path / "ones.tif")
+    export(_zones(), tmp_path / "zones.geojson")
+    out, err = _in_a_terminal("raster", "exposure", "zones.geojson", str(raster),
+                              "--stats", "sum", tmp_path=tmp_path)
+    assert "zonal statistics" in err
+    assert "zonal" not in out
+    assert out.splitlines()[0] == "id,sum,nodata_fraction"
+    quiet_out, quiet_err = _in_a_terminal("-q", "raster", "exposure", "zones.geojson",
+                                          str(raster), "--stats", "sum", tmp_path=tmp_path)
+    assert quiet_err.strip() == ""
+    assert quiet_out == out
+
+
+def test_progress_module_is_documented_and_light() -> None:
+    assert "zonal_exposure" in (_progress.__doc__ or "")
+    assert "export" in (_progress.__doc__ or "")
+    code = ("import sys, geoconflict._progress, geoconflict.cli; "
+            "print('tqdm' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=True)
+    assert proc.stdout.strip() == "False"  # imported only when a bar is made
