@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
-from ._textrules import casualties, classify_event, clauses, resolve_date, sentences
+from ._textrules import (
+    casualties,
+    classify_event,
+    clauses,
+    is_background,
+    resolve_date,
+    sentences,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -521,9 +528,13 @@ def _parse(text: str, pub: dt.date | None
             counts = casualties(clause_text)
             in_clause = mentions[bisect.bisect_left(mention_starts, c_start):
                                  bisect.bisect_left(mention_starts, c_end)]
+            if kind is not None and is_background(clause_text, _trigger_at(clause_text, kind[2])):
+                # "more than 160 attacks since October": a running total, no incident.
+                continue
             if kind is None:
-                # Casualty figures or a more precise place for the event just described.
-                if incidents:
+                # Casualty figures or a more precise place for the event just described,
+                # unless the clause dates itself elsewhere ("Last year, 50 were killed").
+                if incidents and not _dated_elsewhere(clause_text, pub, incidents[-1]):
                     _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
                 continue
             resolved = resolve_date(clause_text, pub) if len(parts) > 1 else None
@@ -563,6 +574,18 @@ def _parse(text: str, pub: dt.date | None
         if inc.place is not None:
             inc.place.role = "event location"
     return mentions, incidents, actors
+
+
+def _trigger_at(clause: str, trigger: str) -> int:
+    """Where the event word of a clause is (0 when it cannot be found again)."""
+    return max(0, clause.find(trigger))
+
+
+def _dated_elsewhere(clause: str, pub: dt.date | None, incident: _Incident) -> bool:
+    """Whether a follow-up clause names a date other than its incident's."""
+    resolved = resolve_date(clause, pub)
+    return resolved is not None and incident.date is not None and \
+        resolved.date != incident.date
 
 
 def _enrich(incident: _Incident, killed: int | None, injured: int | None,

@@ -19,6 +19,7 @@ __all__ = [
     "casualties",
     "classify_event",
     "clauses",
+    "is_background",
     "resolve_date",
     "sentences",
     "word_number",
@@ -64,29 +65,69 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------- numbers
 
 _UNITS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "dozen": 12, "dozens": 24, "scores": 40,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+#: Vague counts as ACLED codes them: "If a report mentions 'several', 'many' or 'plural'
+#: fatalities, ACLED codes 10; 'dozens' are coded as 12 and 'hundreds' as 100" (ACLED
+#: Codebook, 2023, section "Fatalities"; https://acleddata.com/knowledge-base/codebook/).
+#: "thousands" (1,000) and "scores" (40) follow the same lowest-plural reading.
+VAGUE_COUNTS = {"several": 10, "many": 10, "dozens": 12, "scores": 40, "hundreds": 100,
+                "thousands": 1_000}
 
-
-_DIGITS_RE = re.compile(r"\d{1,3}(,\d{3})+|\d+")
+_DIGITS_RE = re.compile(r"\d{1,3}(,\d{3})+|\d+(?:\.\d+)?")
+_WORD = "|".join(sorted([*_UNITS, *_SCALES, "dozen"], key=len, reverse=True))
+_DIGITS_PART = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:hundred|thousand|million)\b)?"
+_WORDS_PART = (rf"(?:an?\s+(?:dozen|hundred|thousand|million)|(?:{_WORD}))"
+               rf"(?:(?:\s+and\s+|[\s\-]+)(?:{_WORD})\b)*")
+_VAGUE = "|".join(VAGUE_COUNTS)
+#: A count as reporters write it: "11", "1,200", "a dozen", "two hundred", "one hundred
+#: and fifty", "twenty-one", "dozens", "several"; a bare "a"/"an" counts one.
+NUMBER = rf"(?:{_DIGITS_PART}|{_WORDS_PART}|{_VAGUE}|an?)"
+_NUMBER_TOKENS = re.compile(r"[\s\-]+")
 
 
 def word_number(token: str) -> int | None:
-    """Read ``"three"``, ``"40"``, ``"1,200"``, ``"twenty-one"`` as an int, else None."""
+    """Read a count as reporters write it, else None.
+
+    Examples
+    --------
+    >>> [word_number(t) for t in ("40", "1,200", "a dozen", "two hundred", "twenty-one")]
+    [40, 1200, 12, 200, 21]
+    >>> word_number("one hundred and fifty"), word_number("dozens"), word_number("several")
+    (150, 12, 10)
+    """
     token = token.lower().strip()
     if _DIGITS_RE.fullmatch(token):
-        return int(token.replace(",", ""))
-    if token in _UNITS:
-        return _UNITS[token]
-    parts = token.split("-")
-    if len(parts) == 2 and parts[0] in _UNITS and parts[1] in _UNITS:
-        return _UNITS[parts[0]] + _UNITS[parts[1]]
-    return None
+        return int(float(token.replace(",", "")))
+    if token in VAGUE_COUNTS:
+        return VAGUE_COUNTS[token]
+    total = current = 0.0
+    seen = False
+    for word in _NUMBER_TOKENS.split(token):
+        if word == "and" and seen:
+            continue
+        if word in ("a", "an") and not seen:
+            current, seen = 1.0, True
+        elif _DIGITS_RE.fullmatch(word):
+            current += float(word.replace(",", ""))
+        elif word in _UNITS:
+            current += _UNITS[word]
+        elif word == "dozen":
+            current = (current or 1.0) * 12
+        elif word == "hundred":
+            current = (current or 1.0) * 100
+        elif word in _SCALES:
+            total += (current or 1.0) * _SCALES[word]
+            current = 0.0
+        else:
+            return None
+        seen = True
+    return int(total + current) if seen else None
 
 
 # -------------------------------------------------------------------------- casualties
@@ -101,9 +142,14 @@ class Casualties:
     evidence: str | None
 
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a|an|dozens|scores)"  # noqa: E501
-_QUAL = r"(?:at\s+least\s+|more\s+than\s+|over\s+|about\s+|around\s+|some\s+|nearly\s+|up\s+to\s+)?"
-_NOUNS = r"(?:(?!and\b|were\b|was\b)[\w\-]+\s+){0,3}?"
+_NUM = NUMBER
+_QUAL = (r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|"
+         r"approximately|an\s+estimated|as\s+many\s+as|up\s+to|upwards\s+of|fewer\s+than|"
+         r"less\s+than|at\s+most)\s+)?")
+# Words between a count and its verb; never a verb that makes the count a standing force
+# ("2,500 troops stationed ...") rather than casualties.
+_NOUNS = (r"(?:(?!and\b|were\b|was\b|stationed\b|deployed\b|based\b|serving\b|remain)"
+          r"[\w\-]+\s+){0,3}?")
 _KILL = r"(?:killed|killing|kills|dead|died|deaths)"
 _HURT = r"(?:injured|injuring|wounded|wounding|hurt)"
 
@@ -116,7 +162,9 @@ _BEFORE_VERB = re.compile(
     rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b",
     re.IGNORECASE,
 )
-_TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:at|of|to|rose\s+to)\s+{_QUAL}(?P<n>{_NUM})\b",
+_TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:(?:from|in|of)\s+(?:\w+\s+){{0,4}}?)?"
+                   rf"(?:at|of|to|(?:rose|climbed|jumped|risen|reached|stood)(?:\s+(?:to|at))?)"
+                   rf"\s+{_QUAL}(?P<n>{_NUM})\b",
                    re.IGNORECASE)
 _NONE = re.compile(
     r"\bno\s+(?:casualties|injuries|deaths|one|crew|ship|damage)\b|\bnobody\s+was\s+(?:hurt|injured|killed)"
@@ -128,8 +176,8 @@ _NONE = re.compile(
 # ("killing three guards, a war monitor said").
 _LIST_ITEM = re.compile(
     rf"(?:^|\band\s+)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
-_STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at|near|according|said|"
-                        r"when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
+_STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
+                        r"according|said|when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
 
 
 def _count_list(phrase: str) -> int | None:
@@ -156,6 +204,57 @@ _NO_CASUALTIES = Casualties(None, None, None)
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt")
 
 
+#: Words that make a figure a running total or a background figure, not an incident's.
+_CUMULATIVE = re.compile(
+    r"\b(?:since|so\s+far|to\s+date|in\s+total|altogether|cumulative|overall|in\s+all|"
+    r"thus\s+far|over\s+the\s+past|in\s+the\s+past|this\s+year|last\s+year|"
+    r"(?:similar|previous|earlier|prior)\s+(?:attacks|strikes|incidents))\b", re.IGNORECASE)
+_WAR = re.compile(r"\b(?:war|wars|conflict|offensive|campaign|insurgency|uprising|siege|"
+                  r"fighting|violence|crisis|occupation)\b", re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(?:been\s+)?"
+                      r"(?:killed|claimed|left|wounded|injured|cost|displaced|risen|rose|"
+                      r"reached)\b|\btoll\b", re.IGNORECASE)
+# Not the comma of "26,000".
+_SEGMENT_BREAK = re.compile(r"\s*(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*|\s+-\s+")
+_RELATIVE = re.compile(r"^(?:which|that|who|whose)\b", re.IGNORECASE)
+
+
+def _segment(clause: str, pos: int) -> str:
+    """The comma-delimited piece of ``clause`` holding ``pos``, with the piece before it
+    when it is a relative clause ("the war, which has killed ...")."""
+    bounds = [0]
+    for m in _SEGMENT_BREAK.finditer(clause):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(clause))
+    pieces = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    for n, (a, b) in enumerate(pieces):
+        if a <= pos <= b:
+            if n and _RELATIVE.match(clause[a:b]):
+                a = pieces[n - 1][0]
+            return clause[a:b]
+    return clause
+
+
+def is_background(clause: str, pos: int) -> bool:
+    """Whether the figure or event word at ``clause[pos]`` is a running total or a
+    background figure ("the war has killed 27,000", "more than 160 attacks since
+    October"), which belongs to no single incident.
+
+    Examples
+    --------
+    >>> is_background("the war has killed 27,000 people", 20)
+    True
+    >>> is_background("A drone strike killed 3 soldiers, the first deaths since the war", 21)
+    False
+    """
+    piece = _segment(clause, pos)
+    # A time frame before the figure frames it ("Last year, 50 were killed"); after it,
+    # only within its own piece ("3 soldiers, the first deaths since the war" is not).
+    if _CUMULATIVE.search(piece) or _CUMULATIVE.search(clause, 0, pos):
+        return True
+    return bool(_WAR.search(piece) and _PERFECT.search(piece))
+
+
 def casualties(clause: str) -> Casualties:
     """Read killed and injured counts from one clause.
 
@@ -177,7 +276,7 @@ def casualties(clause: str) -> Casualties:
     has_verb = any(word in low for word in _VERB_WORDS)
     for match in _AFTER_VERB.finditer(clause) if has_verb else ():
         rest = clause[match.end():]
-        if not _STARTS_WITH_COUNT.match(rest):
+        if not _STARTS_WITH_COUNT.match(rest) or is_background(clause, match.end()):
             continue
         n = _count_list(re.split(r"[.;:]", rest, maxsplit=1)[0])
         if n is None:
@@ -189,7 +288,7 @@ def casualties(clause: str) -> Casualties:
         evidence = evidence or (match.group(0) + rest[:40])
     for match in _BEFORE_VERB.finditer(clause) if has_verb else ():
         n = word_number(match.group("n"))
-        if n is None:
+        if n is None or is_background(clause, match.start("n")):
             continue
         verb = match.group("verb").lower()
         if re.match(_KILL, verb):
@@ -198,7 +297,8 @@ def casualties(clause: str) -> Casualties:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or match.group(0)
     toll = _TOLL.search(clause) if "toll" in low else None
-    if toll and (n := word_number(toll.group("n"))) is not None:
+    if toll and (n := word_number(toll.group("n"))) is not None and \
+            not (_WAR.search(toll.group(0)) or _CUMULATIVE.search(_segment(clause, toll.start()))):
         killed = n if killed is None else max(killed, n)
         evidence = evidence or toll.group(0)
     none = _NONE.search(clause) if killed is None and ("no" in low or "without" in low) \

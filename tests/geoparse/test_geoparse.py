@@ -165,3 +165,22 @@ def test_cli_parse_sequence_and_geopackage(run_cli, tmp_path: Path) -> None:  # 
     run_cli("parse", "-", "--published", "2024-01-29", "-o", str(gpkg), input=TOWER_22)
     frame = pyogrio.read_dataframe(gpkg)
     assert list(frame["location"]) == ["Tower 22"]
+
+
+def test_casualties_belong_to_their_incident() -> None:
+    text = ("A drone strike hit a car in Jadriya on Thursday, killing at least 11 people. "
+            "The war has killed 27,000 people, according to the health ministry. "
+            "The US has about 2,500 troops stationed in Iraq. "
+            "Since October, militias have launched more than 160 attacks on US forces. "
+            "Last year, 50 people were killed in Jadriya.")
+    incidents = parse_text(text, published="2024-01-19").incidents
+    assert len(incidents) == 1
+    assert incidents["fatalities"].iloc[0] == 11
+    assert incidents["event_date"].iloc[0] == pd.Timestamp("2024-01-18")
+
+
+def test_numbers_as_reporters_write_them() -> None:
+    text = ("Gunmen attacked a village near Mosul on Monday, killing a dozen soldiers "
+            "and one hundred and fifty civilians.")
+    incidents = parse_text(text, published="2024-01-19").incidents
+    assert list(incidents["fatalities"]) == [162]

@@ -78,7 +78,27 @@ def test_no_date() -> None:
         ("wounding three policemen", 0, 3),
         ("A crew member was injured.", 0, 1),
         ("US aircraft struck three sites", None, None),
-        ("killed several people", None, None),
+        # Numbers as reporters write them.
+        ("killing at least 11 people", 11, None),
+        ("killing a dozen soldiers", 12, None),
+        ("killing two hundred people", 200, None),
+        ("1,200 people were killed", 1200, None),
+        ("one hundred and fifty were killed", 150, None),
+        ("more than twenty-one people were killed", 21, None),
+        ("The death toll from the strike rose to 12.", 12, None),
+        # Vague counts by ACLED's codebook: several/many 10, dozens 12, hundreds 100.
+        ("killed several people", 10, None),
+        ("many people were killed", 10, None),
+        ("dozens were killed and hundreds injured", 12, 100),
+        ("killing dozens of fighters", 12, None),
+        # Running totals and standing forces are no incident's casualties.
+        ("the war has killed 27,000 people", None, None),
+        ("Israel's war in Gaza, which has killed more than 26,000 Palestinians, goes on", None,
+         None),
+        ("More than 26,000 people have been killed since October 7", None, None),
+        ("The death toll in the war rose to 27,000", None, None),
+        ("The US has about 2,500 troops stationed in Iraq", None, None),
+        ("A drone strike killed 3 soldiers, the first US deaths since the war began", 3, None),
     ],
 )
 def test_casualties(clause: str, killed: int | None, injured: int | None) -> None:
@@ -131,6 +151,10 @@ def test_clauses_split_separate_events() -> None:
 
 
 @pytest.mark.parametrize(("token", "value"), [("three", 3), ("40", 40), ("1,200", 1200),
-                                              ("twenty-one", 21), ("dozens", 24), ("x", None)])
+                                              ("twenty-one", 21), ("dozens", 12), ("x", None),
+                                              ("a dozen", 12), ("two hundred", 200),
+                                              ("one hundred and fifty", 150),
+                                              ("hundreds", 100), ("several", 10),
+                                              ("many", 10), ("three thousand", 3000)])
 def test_word_number(token: str, value: int | None) -> None:
     assert word_number(token) == value
