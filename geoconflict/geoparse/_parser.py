@@ -630,6 +630,21 @@ def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
                                        "latitude", "geometry"])
 
 
+#: What the canonical ``event_date`` (datetime64[ns]) can hold: pandas' Timestamp.min
+#: (1677-09-21 00:12:43) and Timestamp.max (2262-04-11 23:47:16), whole days inside.
+EVENT_DATE_RANGE = (dt.date(1677, 9, 22), dt.date(2262, 4, 10))
+
+
+def _storable_date(inc: _Incident) -> tuple[dt.date | None, str]:
+    """The incident's date if ``event_date`` can hold it, else None and a note saying so."""
+    if inc.date is None or EVENT_DATE_RANGE[0] <= inc.date <= EVENT_DATE_RANGE[1]:
+        return inc.date, inc.evidence
+    low, high = EVENT_DATE_RANGE
+    note = (f"{inc.evidence} [date {inc.date.isoformat()} left empty: event_date holds "
+            f"{low.isoformat()} to {high.isoformat()}]")
+    return None, note.strip()
+
+
 def _incident_rows(incidents: list[tuple[int, _Incident]],
                    sources: Sequence[str | None] | Mapping[int, str | None],
                    prefix: str, single: bool) -> list[dict[str, Any]]:
@@ -650,9 +665,10 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             point = place.geometry if place.geometry.geom_type == "Point" \
                 else place.geometry.representative_point()
             lon, lat = point.x, point.y
+        date, notes = _storable_date(inc)
         rows.append({
             "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
-            "event_date": inc.date,
+            "event_date": date,
             "time_precision": inc.time_precision,
             "event_type": inc.event_type,
             "sub_event_type": inc.sub_event_type,
@@ -664,7 +680,7 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             "uncertainty_m": uncertainty,
             "fatalities": inc.killed,
             "source": sources[report],
-            "notes": inc.evidence,
+            "notes": notes,
             "origin": "geoparse",
             "report": report,
             "injuries": inc.injured,

@@ -184,3 +184,23 @@ def test_numbers_as_reporters_write_them() -> None:
             "and one hundred and fifty civilians.")
     incidents = parse_text(text, published="2024-01-19").incidents
     assert list(incidents["fatalities"]) == [162]
+
+
+@pytest.mark.parametrize(("phrase", "kept"), [("on 29 May 1453", None),
+                                              ("on 14 July 1789", "1789-07-14"),
+                                              ("on 2999-01-01", None),
+                                              ("on 1 January 1600", None)])
+def test_dates_of_any_year_do_not_crash(phrase: str, kept: str | None) -> None:
+    text = f"Ottoman artillery shelled the walls of Constantinople {phrase}, killing 40 people."
+    result = parse_text(text, published="2024-01-01")
+    (inc,) = result.incidents.itertuples()
+    assert inc.fatalities == 40
+    if kept is None:
+        assert pd.isna(inc.event_date)
+        assert "left empty" in inc.notes
+        assert "event_date holds 1677-09-22 to 2262-04-10" in inc.notes
+    else:
+        assert inc.event_date == pd.Timestamp(kept)
+        assert "left empty" not in inc.notes
+    batch = parse_reports([text, text], published="2024-01-01", workers=1)
+    assert len(batch) == 2
