@@ -13,18 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["DATE_FORMATS", "clean_value", "map_text", "to_dates", "to_float"]
+__all__ = ["DATE_FORMATS", "TWO_DIGIT_YEAR_FORMATS", "ParsedDates", "clean_value", "map_text",
+           "parse_dates", "to_dates", "to_float"]
 
 #: Date formats tried in order on the values ISO 8601 parsing leaves unparsed.
 #: Day-first, as in ACLED's exports and most of the world; US month-first is not guessed.
 DATE_FORMATS: tuple[str, ...] = ("%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y",
-                                 "%d/%m/%Y", "%d.%m.%Y", "%B %d, %Y", "%Y%m%d")
+                                 "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%B %d, %Y",
+                                 "%b %d, %Y", "%Y%m%d")
 
 
 
@@ -90,33 +93,134 @@ def map_text(values: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
     return pd.Series(mapped[idx], index=values.index, dtype="string")
 
 
-def to_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:
-    """Dates from text: ISO 8601 first, then ``formats`` on what is left (tz -> UTC naive).
+@dataclass
+class ParsedDates:
+    """Dates parsed from text, and what the parse had to decide.
 
-    Each distinct string is parsed once and the result spread back with ``take``, which
-    is what makes a million-row file with a few thousand distinct dates cheap.
+    ``pivot``: rows whose two-digit year was resolved by the 1969-2068 pivot (no year
+    column confirmed the century); ``ambiguous``: rows like ``03/04/2020`` read day
+    first with nothing in the column to prove the order; ``order``: ``"day-first"`` or
+    ``"month-first"`` for numeric dates (None when there are none).
+    """
+
+    dates: pd.Series
+    pivot: np.ndarray
+    ambiguous: np.ndarray
+    order: str | None = None
+
+
+#: Formats with a two-digit year, as spreadsheets display ACLED dates (``9-May-20``).
+TWO_DIGIT_YEAR_FORMATS: tuple[str, ...] = ("%d-%b-%y", "%d %b %y", "%d-%B-%y", "%d %B %y",
+                                           "%d/%m/%y", "%d.%m.%y")
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$"
+_EXCEL_SERIAL = r"^\s*(\d{5})(\.\d+)?\s*$"
+#: Excel's day 0 (serial numbers count days from it, with its 1900 leap-year bug).
+_EXCEL_EPOCH = "1899-12-30"
+
+
+def parse_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS, *,
+                year: pd.Series | None = None, excel: bool = True) -> ParsedDates:
+    """Dates from text, as real exports carry them.
+
+    ISO 8601 first; then ``formats``; then two-digit years (``9-May-20``), whose century
+    comes from ``year`` (the row's own year column) where it agrees, else from the
+    1969-2068 pivot (flagged in ``pivot``); day/month numeric dates in the order the
+    column proves (a first part above 12 means day first, a second part above 12 month
+    first; without proof, day first, flagged in ``ambiguous``); Excel serial day
+    numbers (``43960`` is 2020-05-09) when ``excel``. Each distinct string is parsed
+    once and spread back, so a million rows with a few thousand dates are cheap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> got = parse_dates(pd.Series(["9-May-20", "2020-05-09", "43960", "09 May 2020"]))
+    >>> [d.date().isoformat() for d in got.dates], got.pivot.tolist()
+    (['2020-05-09', '2020-05-09', '2020-05-09', '2020-05-09'], [True, False, False, False])
+    >>> parse_dates(pd.Series(["9-May-20"]), year=pd.Series(["1920"])).dates[0].year
+    1920
+    >>> got = parse_dates(pd.Series(["03/04/2020", "25/12/2020"]))
+    >>> got.order, got.ambiguous.tolist()
+    ('day-first', [False, False])
+    >>> parse_dates(pd.Series(["03/04/2020"])).ambiguous.tolist()
+    [True]
     """
     import numpy as np
     import pandas as pd
 
+    n = len(values)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         out = pd.to_datetime(values, utc=True)
-        return out.dt.tz_localize(None).astype("datetime64[ns]")
+        return ParsedDates(out.dt.tz_localize(None).astype("datetime64[ns]"),
+                           np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     codes, uniques = pd.factorize(values.astype("string").str.strip())
     text = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
     parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+
+    def fill(fmt: str, mask: pd.Series | None = None) -> pd.Series:
+        left = parsed.isna() & text.notna() if mask is None else \
+            parsed.isna() & text.notna() & mask
+        if left.any():
+            parsed.loc[left] = pd.to_datetime(text[left], format=fmt, errors="coerce",
+                                              utc=True)
+        return left & parsed.notna()
+
+    numeric = text.str.extract(_NUMERIC_DATE)
+    first = pd.to_numeric(numeric[0], errors="coerce")
+    second = pd.to_numeric(numeric[1], errors="coerce")
+    is_numeric = first.notna()
+    day_proof, month_proof = bool((first > 12).any()), bool((second > 12).any())
+    order = None if not is_numeric.any() else \
+        "month-first" if month_proof and not day_proof else "day-first"
+    ambiguous_u = np.zeros(len(text), dtype=bool)
+    if order == "day-first" and not day_proof:
+        ambiguous_u = np.asarray((is_numeric & (first <= 12) & (second <= 12)
+                                  & (first != second)).fillna(False), dtype=bool)
     for fmt in formats:
-        left = parsed.isna() & text.notna()
-        if not left.any():
-            break
-        parsed.loc[left] = pd.to_datetime(text[left], format=fmt, errors="coerce", utc=True)
+        if order == "month-first" and fmt.startswith("%d/%m"):
+            fmt = "%m/%d" + fmt[5:]
+        fill(fmt)
+    two_digit = np.zeros(len(text), dtype=bool)
+    for fmt in TWO_DIGIT_YEAR_FORMATS:
+        if order == "month-first" and fmt.startswith("%d/%m"):
+            fmt = "%m/%d" + fmt[5:]
+        two_digit |= np.asarray(fill(fmt), dtype=bool)
+    if excel:
+        serial = text.str.extract(_EXCEL_SERIAL)[0]
+        days = pd.to_numeric(serial, errors="coerce")
+        hit = parsed.isna() & days.notna()
+        if hit.any():
+            offsets = days[hit].to_numpy().astype("int64").astype("timedelta64[D]")
+            parsed.loc[hit] = pd.to_datetime(np.datetime64(_EXCEL_EPOCH, "ns") + offsets,
+                                             utc=True)
     # years outside datetime64[ns] (e.g. "-200" read as ISO year -200) are not dates here
     years = parsed.dt.year
     parsed = parsed.where((years >= 1678) & (years <= 2261))
     naive = parsed.dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
-    out_values = np.where(codes >= 0, naive[np.maximum(codes, 0)] if len(naive) else
-                          np.datetime64("NaT", "ns"), np.datetime64("NaT", "ns"))
-    return pd.Series(out_values.astype("datetime64[ns]"), index=values.index)
+    nat = np.datetime64("NaT", "ns")
+    safe = np.maximum(codes, 0)
+    out_values = np.where(codes >= 0, naive[safe] if len(naive) else nat, nat)
+    dates = pd.Series(out_values.astype("datetime64[ns]"), index=values.index)
+    row_two = (codes >= 0) & (two_digit[safe] if len(naive) else False) & dates.notna().to_numpy()
+    pivot = row_two.copy()
+    if year is not None and row_two.any():
+        wanted = pd.to_numeric(year.astype("string"), errors="coerce").to_numpy(dtype=float)
+        got = dates.dt.year.to_numpy(dtype=float)
+        agree = row_two & np.isfinite(wanted) & (wanted % 100 == got % 100) & \
+            (wanted >= 1678) & (wanted <= 2261)
+        for shift in np.unique(wanted[agree] - got[agree]).astype(int).tolist():
+            rows = agree & (wanted - got == shift)
+            if shift:
+                dates[rows] = dates[rows] + pd.DateOffset(years=shift)
+        pivot = row_two & ~agree
+    ambiguous = (codes >= 0) & (ambiguous_u[safe] if len(naive) else False) & \
+        dates.notna().to_numpy()
+    return ParsedDates(dates, np.asarray(pivot, dtype=bool), np.asarray(ambiguous, dtype=bool),
+                       order)
+
+
+def to_dates(values: pd.Series, formats: Iterable[str] = DATE_FORMATS) -> pd.Series:
+    """Dates from text (see :func:`parse_dates`, of which this is the dates alone)."""
+    return parse_dates(values, formats).dates
 
 
 def clean_value(value: Any) -> Any:

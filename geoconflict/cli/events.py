@@ -31,6 +31,14 @@ rejects_option = click.option(
 fix_swaps_option = click.option(
     "--fix-swaps", is_flag=True,
     help="Swap probably swapped latitude/longitude instead of rejecting the row.")
+rejects_rows_option = click.option(
+    "--rejects-rows", "rejects_rows_path", metavar="FILE",
+    help="Write one line per rejected input row (line, problems, all its reasons, "
+    "original columns) as CSV.")
+encoding_option = click.option(
+    "--encoding", metavar="NAME",
+    help="Text encoding of delimited input (utf-8, cp1256, cp1252, utf-16...); default: "
+    "UTF-8, else detected and reported.")
 geocode_option = click.option(
     "--geocode", is_flag=True,
     help="Resolve rows without coordinates from their place-name column (offline).")
@@ -48,11 +56,21 @@ def events() -> None:
     """
 
 
-def _write_rejects(rejects: pd.DataFrame, path: str, overwrite: bool) -> None:
+def _write_rejects(rejects: pd.DataFrame, path: str, overwrite: bool,
+                   noun: str = "reject entries (one per problem)") -> None:
 
     with atomic_path(path, overwrite=overwrite) as tmp:
         rejects.to_csv(tmp, index=False)
-    info(f"wrote {len(rejects)} reject entries to {path}")
+    info(f"wrote {len(rejects)} {noun} to {path}")
+
+
+def _write_reports(report: Any, rejects_path: str | None, rows_path: str | None,
+                   overwrite: bool) -> None:
+    if rejects_path:
+        _write_rejects(report.rejects, rejects_path, overwrite)
+    if rows_path:
+        _write_rejects(report.rejected_rows(), rows_path, overwrite,
+                       noun="rejected rows (one per input row)")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -60,15 +78,31 @@ def _print_summary(summary: dict[str, Any]) -> None:
     enc = f", encoding {summary['encoding']}" if summary["encoding"] else ""
     delim = f", delimiter {summary['delimiter']!r}" if summary["delimiter"] else ""
     click.echo(f"format:     {summary['format']}{enc}{delim}")
+    if summary.get("layout"):
+        click.echo(f"layout:     {summary['layout']}")
+    if summary.get("encoding_method") in ("detected", "bom"):
+        click.echo(f"encoding:   {summary['encoding']} ({summary['encoding_method']}, "
+                   f"confidence {summary['encoding_confidence']:.2f})")
     click.echo(f"rows read:  {summary['rows_read']}")
     click.echo(f"accepted:   {summary['accepted']}")
-    click.echo(f"rejected:   {summary['rejected']}")
+    click.echo(f"rejected:   {summary['rejected']} rows, {summary['problems']} problems "
+               "(a row can have several)")
     for reason, count in summary["rejected_by_reason"].items():
         click.echo(f"  {count:>8}  {reason}")
     if summary["changed_by_reason"]:
         click.echo("changed (accepted rows):")
         for reason, count in summary["changed_by_reason"].items():
             click.echo(f"  {count:>8}  {reason}")
+    lines = summary.get("lines")
+    if lines:
+        click.echo(f"lines:      {lines['after_header']} after the header = "
+                   f"{lines['in_accepted_rows']} in accepted rows + {lines['in_rejected_rows']}"
+                   f" in rejected rows + {lines['metadata']} metadata (HXL) + "
+                   f"{lines['blank']} blank")
+    ends = summary.get("line_ends") or {}
+    if len(ends) > 1:
+        click.echo("line ends:  mixed (" + ", ".join(f"{k} {v}" for k, v in ends.items())
+                   + "; line breaks inside quoted values count too)")
     dates = summary["date_range"]
     click.echo(f"dates:      {dates[0]} to {dates[1]}" if dates else "dates:      none")
     countries = ", ".join(f"{k} {v}" for k, v in list(summary["countries"].items())[:15])
@@ -81,13 +115,16 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @events.command("validate")
 @click.argument("source", metavar="FILE|-")
 @input_format_option
+@encoding_option
 @rejects_option
+@rejects_rows_option
 @fix_swaps_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--lenient", is_flag=True,
               help="Exit 0 even when rows are rejected (the default exits 1).")
 @click.option("--overwrite", is_flag=True, help="Replace the --rejects file if it exists.")
-def validate_command(source: str, input_format: str, rejects_path: str | None,
+def validate_command(source: str, input_format: str, encoding: str | None,
+                     rejects_path: str | None, rejects_rows_path: str | None,
                      fix_swaps: bool, as_json: bool, lenient: bool, overwrite: bool) -> None:
     """Check FILE and summarise it: rows, accepted, rejected by reason, dates, countries,
     precision mix.
@@ -100,15 +137,14 @@ def validate_command(source: str, input_format: str, rejects_path: str | None,
       geoconflict events validate ged.csv --rejects rejects.csv --json
     """
 
-    gdf = read_events(source, format=input_format, fix_swaps=fix_swaps)
+    gdf = read_events(source, format=input_format, fix_swaps=fix_swaps, encoding=encoding)
     report = gdf.attrs["ingest"]
     summary = report.summary(gdf)
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         _print_summary(summary)
-    if rejects_path:
-        _write_rejects(report.rejects, rejects_path, overwrite)
+    _write_reports(report, rejects_path, rejects_rows_path, overwrite)
     if report.rejected and not lenient:
         raise SystemExit(1)
 
@@ -127,7 +163,9 @@ def validate_command(source: str, input_format: str, rejects_path: str | None,
 @click.option("--actor", "actors", multiple=True, metavar="TEXT",
               help="Keep events whose actor contains TEXT, case-insensitive (repeatable).")
 @click.option("--bbox", metavar="W,S,E,N", help="Keep events within lon/lat bounds.")
+@encoding_option
 @rejects_option
+@rejects_rows_option
 @fix_swaps_option
 @geocode_option
 @click.option("--strict", is_flag=True,
@@ -135,7 +173,8 @@ def validate_command(source: str, input_format: str, rejects_path: str | None,
 def convert_command(source: str, input_format: str, output: str, overwrite: bool,
                     precision: int, fmt: str, seq: bool, since: str | None,
                     until: str | None, countries: tuple[str, ...], types: tuple[str, ...],
-                    actors: tuple[str, ...], bbox: str | None, rejects_path: str | None,
+                    actors: tuple[str, ...], bbox: str | None, encoding: str | None,
+                    rejects_path: str | None, rejects_rows_path: str | None,
                     fix_swaps: bool, geocode: bool, strict: bool) -> None:
     """Convert FILE (or - for standard input) to canonical incidents.
 
@@ -158,19 +197,19 @@ def convert_command(source: str, input_format: str, output: str, overwrite: bool
             msg = f"--bbox needs W,S,E,N (four numbers), got {bbox!r}"
             raise click.BadParameter(msg, param_hint="--bbox")
     gdf = read_events(source, format=input_format, fix_swaps=fix_swaps, geocode=geocode,
-                      on_error="raise" if strict else "reject")
+                      on_error="raise" if strict else "reject", encoding=encoding)
     report = gdf.attrs["ingest"]
     selected = filter_events(
         gdf, since=since, until=until, countries=list(countries) or None,
         event_types=list(types) or None, actors=list(actors) or None,
         bbox=box)  # type: ignore[arg-type]
     click.echo(f"{report.source_file}: {report.format}, {report.rows_read} rows read, "
-               f"{report.accepted} accepted, {report.rejected} rejected"
+               f"{report.accepted} accepted, {report.rejected} rejected "
+               f"({report['problems']} problems)"
                + (f", {len(selected)} selected" if len(selected) != len(gdf) else ""),
                err=True)
-    if rejects_path:
-        _write_rejects(report.rejects, rejects_path, overwrite)
-    elif report.rejected:
+    _write_reports(report, rejects_path, rejects_rows_path, overwrite)
+    if report.rejected and not (rejects_path or rejects_rows_path):
         click.echo("  (use --rejects FILE to see why)", err=True)
     write_output(selected, output, overwrite=overwrite, precision=precision, fmt=fmt,
                  seq=seq)

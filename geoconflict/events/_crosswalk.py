@@ -23,7 +23,11 @@ __all__ = [
     "CAMEO_ROOT_TO_ACLED",
     "GDELT_COLUMNS",
     "GDELT_GEO_TYPE",
+    "GDELT_LAYOUTS",
+    "GDELT_LAYOUT_NAMES",
+    "GDELT_V1_COLUMNS",
     "GENERIC_ALIASES",
+    "HXL_TAGS",
     "LAT_ALIASES",
     "LON_ALIASES",
     "UCDP_COLUMNS",
@@ -129,6 +133,29 @@ GDELT_COLUMNS: tuple[str, ...] = (
 )
 assert len(GDELT_COLUMNS) == 61
 
+_GEO_FIELDS_V1 = tuple(f for f in _GEO_FIELDS if f != "ADM2Code")
+#: GDELT 1.0 daily event files (from April 2013): 58 columns, no ``ADM2Code`` fields.
+GDELT_V1_COLUMNS: tuple[str, ...] = (
+    *GDELT_COLUMNS[:35],
+    *(f"Actor1Geo_{f}" for f in _GEO_FIELDS_V1),
+    *(f"Actor2Geo_{f}" for f in _GEO_FIELDS_V1),
+    *(f"ActionGeo_{f}" for f in _GEO_FIELDS_V1),
+    "DATEADDED", "SOURCEURL",
+)
+assert len(GDELT_V1_COLUMNS) == 58
+
+#: Number of tab-separated columns -> (column names, layout name).
+GDELT_LAYOUTS: dict[int, tuple[str, ...]] = {
+    57: GDELT_V1_COLUMNS[:-1],  # the 1979-March 2013 backfiles: no SOURCEURL yet
+    58: GDELT_V1_COLUMNS,
+    61: GDELT_COLUMNS,
+}
+GDELT_LAYOUT_NAMES: dict[int, str] = {
+    57: "GDELT 1.0 backfile (57 columns, 1979-2013)",
+    58: "GDELT 1.0 daily (58 columns, 2013-)",
+    61: "GDELT 2.0 (61 columns, 2015-)",
+}
+
 #: GDELT ``ActionGeo_Type`` -> (geo_precision, uncertainty_m, GDELT's meaning).
 #: GDELT places a country or state match at its centroid, so those are region-level.
 GDELT_GEO_TYPE: dict[int, tuple[int, float, str]] = {
@@ -182,28 +209,46 @@ CAMEO_CODE_TO_ACLED: dict[str, tuple[str, str | None, str]] = {
 #: Canonical column -> accepted header names in generic CSV/TSV and feature properties,
 #: in order of preference. Headers are compared lower-cased, with spaces and dashes
 #: as underscores. ACLED and UCDP names are included so their columns map even in a
-#: reshaped spreadsheet.
+#: reshaped spreadsheet; Arabic names as Arabic-language sheets head them.
 GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
     "event_id": ("event_id", "event_id_cnty", "id", "eventid", "incident_id", "uid"),
-    "event_date": ("event_date", "date", "date_start", "incident_date", "day", "datetime"),
+    "event_date": ("event_date", "date", "date_start", "incident_date", "day", "datetime",
+                   "التاريخ"),
     "time_precision": ("time_precision",),
     "event_type": ("event_type", "type", "category"),
     "sub_event_type": ("sub_event_type", "subtype", "sub_type"),
     "actor1": ("actor1", "actor_1", "actor", "side_a", "perpetrator"),
     "actor2": ("actor2", "actor_2", "side_b", "target"),
-    "country": ("country", "iso3", "country_code", "iso_a3", "cc"),
-    "admin1": ("admin1", "adm_1", "province", "governorate", "state"),
+    "country": ("country", "iso3", "country_code", "iso_a3", "cc", "البلد", "الدولة"),
+    "admin1": ("admin1", "adm_1", "province", "governorate", "state", "المحافظة"),
     "location": ("location", "place", "place_name", "placename", "town", "city", "site",
-                 "where_coordinates", "name"),
+                 "where_coordinates", "name", "المكان", "الموقع"),
     "geo_precision": ("geo_precision",),
     "uncertainty_m": ("uncertainty_m",),
-    "fatalities": ("fatalities", "deaths", "killed", "best"),
+    "fatalities": ("fatalities", "deaths", "killed", "best", "القتلى"),
     "source": ("source", "sources", "source_url", "url", "source_article"),
-    "notes": ("notes", "description", "summary", "details"),
+    "notes": ("notes", "description", "summary", "details", "الملاحظات"),
     "origin": ("origin",),
 }
 LAT_ALIASES: tuple[str, ...] = ("latitude", "lat", "y", "lat_dd", "decimal_latitude",
-                                "latitude_dd", "lat_deg")
+                                "latitude_dd", "lat_deg", "خط_العرض")
 LON_ALIASES: tuple[str, ...] = ("longitude", "lon", "lng", "long", "x", "lon_dd",
-                                "decimal_longitude", "longitude_dd", "lon_deg")
+                                "decimal_longitude", "longitude_dd", "lon_deg", "خط_الطول")
 WKT_ALIASES: tuple[str, ...] = ("wkt", "geom_wkt", "geometry", "geom", "the_geom")
+
+# ---------------------------------------------------------------------------- HXL
+#: HXL hashtag (the Humanitarian Exchange Language row under an HDX header, lower case,
+#: attributes after ``+``) -> canonical column, used when the header names are
+#: unfamiliar. The longest matching tag wins (``#date+start`` before ``#date``).
+#: Sources: the HXL standard's core hashtags (hxlstandard.org) and the tags HDX puts on
+#: its UCDP GED and ACLED files.
+HXL_TAGS: dict[str, str] = {
+    "#event+id": "event_id", "#event+code": "event_id", "#meta+id": "event_id",
+    "#date+start": "event_date", "#date+occurred": "event_date", "#date": "event_date",
+    "#event+type": "event_type", "#event+type+sub": "sub_event_type",
+    "#group+name+first": "actor1", "#group+name+second": "actor2",
+    "#country+code": "country", "#country+name": "country",
+    "#adm1+name": "admin1", "#loc+name": "location",
+    "#affected+killed": "fatalities", "#meta+source": "source",
+    "#description": "notes", "#geo+lat": "latitude", "#geo+lon": "longitude",
+}

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._columns import to_dates, to_float
+from .._columns import parse_dates, to_float
 from .._countries import fips_to_iso3, to_iso3
-from ..errors import EventsError
+from ..errors import DataChangedWarning, EventsError
 from ..schema import ACLED_SUB_EVENT_TYPES, INCIDENT_COLUMNS
 from . import _crosswalk as cw
 
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["FORMATS", "Mapped", "detect_format", "detect_table_format", "map_frame"]
+__all__ = ["FORMATS", "Mapped", "describe_layout", "detect_format", "detect_table_format",
+           "map_frame"]
 
 #: Accepted values of ``format=`` (``"auto"`` detects) -> the ``origin`` they produce.
 FORMATS: dict[str, str] = {
@@ -47,6 +48,9 @@ class Mapped:
     coerced: list[tuple[np.ndarray, str, str, pd.Series]] = field(default_factory=list)
     #: canonical column -> the raw column(s) it came from (rejects show the raw text)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (mask, field, note, original values) of values read with a decision worth telling
+    #: (a two-digit year's century, a day/month order): issues of accepted rows only
+    notes: list[tuple[np.ndarray, str, str, pd.Series]] = field(default_factory=list)
 
 
 def norm(name: str) -> str:
@@ -81,12 +85,76 @@ def detect_table_format(first_row: list[str], delimiter: str) -> str:
         return "acled"
     if {"type_of_violence", "where_prec"} <= names or {"date_start", "side_a", "best"} <= names:
         return "ucdp"
-    if delimiter == "\t" and len(first_row) == len(cw.GDELT_COLUMNS) \
+    if delimiter == "\t" and len(first_row) in cw.GDELT_LAYOUTS \
             and first_row[0].strip().isdigit() and first_row[1].strip().isdigit():
         return "gdelt"
     if {n.lower() for n in cw.GDELT_COLUMNS[:5]} <= names:
         return "gdelt"
     return "csv"
+
+
+def describe_layout(fmt: str, columns: list[str], hxl: bool = False) -> str:
+    """The layout a header shows, in words (named in the ingest report).
+
+    Examples
+    --------
+    >>> describe_layout("acled", ["event_id_cnty", "disorder_type", "civilian_targeting"])
+    'ACLED 2023+ (disorder_type, civilian_targeting, tags)'
+    >>> describe_layout("acled", ["data_id", "iso", "event_id_cnty", "timestamp"])
+    'ACLED 2019-2022 (data_id, numeric iso, timestamp)'
+    """
+    names = {norm(c) for c in columns}
+    tagged = " with HXL hashtags" if hxl else ""
+    if fmt == "acled":
+        if names & {"disorder_type", "civilian_targeting", "tags"}:
+            layout = "ACLED 2023+ (disorder_type, civilian_targeting, tags)"
+        elif "data_id" in names or ("timestamp" in names and "iso" in names):
+            layout = "ACLED 2019-2022 (data_id, numeric iso, timestamp)"
+        elif "gwno" in names or "ally_actor_1" in names or \
+                all(c == c.upper() for c in columns if c.strip()):
+            layout = "ACLED before 2019 (upper-case, GWNO, ALLY_ACTOR)"
+        else:
+            layout = "ACLED"
+        return layout + tagged
+    if fmt in ("ucdp", "ucdp_ged"):
+        release = " (with relid, code_status)" if {"relid", "code_status"} <= names else ""
+        return f"UCDP GED{release}{tagged}"
+    if fmt == "gdelt":
+        width = len(columns)
+        return cw.GDELT_LAYOUT_NAMES.get(width, "GDELT (with a header)") \
+            if "globaleventid" not in names or width in cw.GDELT_LAYOUT_NAMES else \
+            "GDELT (with a header)"
+    if fmt in FEATURE_FORMATS:
+        return fmt
+    return "generic table (columns by " + ("HXL hashtag and name)" if hxl else "name)")
+
+
+def _dates(values: pd.Series, mapped: Mapped, raw: pd.DataFrame | None = None,
+           formats: tuple[str, ...] | None = None) -> pd.Series:
+    """Dates with the decisions told: two-digit years (century from the ``year``
+    column, else the pivot, with a warning) and unproven day/month order."""
+    import warnings
+
+    import numpy as np
+
+    year = None
+    if raw is not None:
+        col = _find(raw, ("year",))
+        year = raw[col] if col is not None else None
+    kw = {} if formats is None else {"formats": formats, "excel": False}
+    got = parse_dates(values, year=year, **kw)  # type: ignore[arg-type]
+    if got.pivot.any():
+        mapped.notes.append((got.pivot, "event_date", "two-digit year: century from the "
+                             "1969-2068 pivot (no year column to confirm it)", values))
+        sample = values[np.flatnonzero(got.pivot)[0]]
+        warnings.warn(f"{int(got.pivot.sum())} dates have two-digit years (e.g. "
+                      f"{sample!r}) and no year column to confirm the century: read "
+                      "with the 1969-2068 pivot", DataChangedWarning, stacklevel=4)
+    if got.ambiguous.any():
+        mapped.notes.append((got.ambiguous, "event_date", "day/month order ambiguous "
+                             "(no date in the column has a day above 12): read day "
+                             "first", values))
+    return got.dates
 
 
 def to_int(values: pd.Series, name: str, mapped: Mapped) -> pd.Series:
@@ -176,7 +244,8 @@ def map_acled(raw: pd.DataFrame) -> Mapped:
     for name in ("time_precision", "geo_precision", "fatalities"):
         if name in out:
             out[name] = to_int(out[name], name, mapped)
-    out["event_date"] = to_dates(out["event_date"])
+    if "event_date" in out:
+        out["event_date"] = _dates(out["event_date"], mapped, raw)
     if "event_type" in out:
         legacy = out["event_type"].isin(list(cw.ACLED_LEGACY_EVENT_TYPES))
         if legacy.any():
@@ -224,7 +293,10 @@ def map_ucdp(raw: pd.DataFrame) -> Mapped:
             consumed.append(cols[ucdp])
             out[canonical] = raw[cols[ucdp]]
             mapped.sources[canonical] = (cols[ucdp],)
-    out["event_date"] = to_dates(out["event_date"])
+    out["event_date"] = _dates(out["event_date"], mapped, raw)
+    if "date_end" in cols:
+        out["event_date_end"] = _dates(raw[cols["date_end"]], Mapped(raw, None, ""), raw)
+        consumed.append(cols["date_end"])
     out["fatalities"] = to_int(out["fatalities"], "best", mapped) if "fatalities" in out \
         else pd.NA
     for side in ("low", "high"):
@@ -284,7 +356,7 @@ def map_gdelt(raw: pd.DataFrame) -> Mapped:
     mapped = Mapped(pd.DataFrame(index=raw.index), None, "gdelt", required=("event_id",))
     out = mapped.frame
     out["event_id"] = raw["GLOBALEVENTID"]
-    out["event_date"] = to_dates(raw["SQLDATE"], ("%Y%m%d",))
+    out["event_date"] = _dates(raw["SQLDATE"], mapped, formats=("%Y%m%d",))
     out["time_precision"] = 1
     out["event_type"], out["sub_event_type"] = _cameo(raw["EventCode"], raw["EventRootCode"])
     out["actor1"] = raw["Actor1Name"]
@@ -305,8 +377,27 @@ def map_gdelt(raw: pd.DataFrame) -> Mapped:
     return mapped
 
 
-def map_generic(raw: pd.DataFrame, origin: str, geometry: Any = None) -> Mapped:
-    """Generic tables and feature properties: columns found by their common names."""
+def _hxl_key(tag: str) -> str:
+    """A hashtag with its attributes in a fixed order: ``#geo+lat``, ``#date+start``."""
+    name, *attributes = tag.strip().lower().split("+")
+    return "+".join([name, *sorted(a.strip() for a in attributes)])
+
+
+def _by_hxl(hxl: dict[str, str] | None) -> dict[str, str]:
+    """canonical column -> the raw column whose HXL hashtag means it."""
+    found: dict[str, str] = {}
+    table = {_hxl_key(k): v for k, v in cw.HXL_TAGS.items()}
+    for column, tag in (hxl or {}).items():
+        canonical = table.get(_hxl_key(tag))
+        if canonical is not None:
+            found.setdefault(canonical, column)
+    return found
+
+
+def map_generic(raw: pd.DataFrame, origin: str, geometry: Any = None,
+                hxl: dict[str, str] | None = None) -> Mapped:
+    """Generic tables and feature properties: columns found by their common names, or
+    by their HXL hashtags when the names are unfamiliar."""
     import numpy as np
     import pandas as pd
     import shapely
@@ -314,14 +405,17 @@ def map_generic(raw: pd.DataFrame, origin: str, geometry: Any = None) -> Mapped:
     mapped = Mapped(pd.DataFrame(index=raw.index), geometry, origin)
     out = mapped.frame
     consumed: list[str] = []
+    tagged = _by_hxl(hxl)
     for canonical, aliases in cw.GENERIC_ALIASES.items():
         col = _find(raw, aliases)
+        if col is None or col in consumed:
+            col = tagged.get(canonical)
         if col is not None and col not in consumed:
             consumed.append(col)
             out[canonical] = raw[col]
             mapped.sources[canonical] = (col,)
     if "event_date" in out:
-        out["event_date"] = to_dates(out["event_date"])
+        out["event_date"] = _dates(out["event_date"], mapped, raw)
     for name in ("time_precision", "geo_precision", "fatalities"):
         if name in out:
             out[name] = to_int(out[name], name, mapped)
@@ -340,7 +434,8 @@ def map_generic(raw: pd.DataFrame, origin: str, geometry: Any = None) -> Mapped:
     if "event_type" in out and "sub_event_type" not in out:
         _split_sub_event_types(out)
     if geometry is None:
-        lat, lon = _find(raw, cw.LAT_ALIASES), _find(raw, cw.LON_ALIASES)
+        lat = _find(raw, cw.LAT_ALIASES) or tagged.get("latitude")
+        lon = _find(raw, cw.LON_ALIASES) or tagged.get("longitude")
         wkt = _find(raw, cw.WKT_ALIASES)
         if lat is not None and lon is not None:
             mapped.geometry = points(raw[lon], raw[lat], mapped)
@@ -385,8 +480,10 @@ MAPPERS: dict[str, Callable[[pd.DataFrame], Mapped]] = {
 }
 
 
-def map_frame(raw: pd.DataFrame, fmt: str, geometry: gpd.GeoSeries | None = None) -> Mapped:
-    """Dispatch to the mapping of ``fmt`` (generic for csv and feature formats)."""
+def map_frame(raw: pd.DataFrame, fmt: str, geometry: gpd.GeoSeries | None = None,
+              hxl: dict[str, str] | None = None) -> Mapped:
+    """Dispatch to the mapping of ``fmt`` (generic for csv and feature formats; HXL
+    hashtags, when the file has them, map the columns generic names do not)."""
     if fmt in MAPPERS and geometry is None:
         return MAPPERS[fmt](raw)
-    return map_generic(raw, FORMATS.get(fmt, fmt), geometry)
+    return map_generic(raw, FORMATS.get(fmt, fmt), geometry, hxl)

@@ -29,7 +29,6 @@ import csv
 import datetime as dt
 import io
 import re
-import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,14 +38,14 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from .. import geocoder, schema
 from .._countries import country_bboxes, probable_swaps, to_iso3
 from .._geodesic import pairs_within
-from .._inputs import representative_points, to_wgs84
+from .._inputs import read_source, representative_points, to_wgs84
 from ..errors import ArgumentError, DataChangedWarning, EventsError, InputNotFoundError, SchemaError
 from ..io import read_features
 from ..schema import GEO_PRECISION
 from ..units import parse_distance
-from . import _formats, _tabular
-from ._crosswalk import GDELT_COLUMNS
-from ._encoding import decode_head
+from . import _crosswalk as cw
+from . import _formats, _packed, _tabular
+from ._encoding import decode_head, normalize_encoding
 from ._formats import detect_table_format
 from ._rejects import (
     VALIDATED,
@@ -95,6 +94,20 @@ class IngestReport(dict[str, Any]):
         Rows in the returned GeoDataFrame.
     rejected
         Distinct rows rejected; ``accepted + rejected == rows_read``.
+    problems
+        Entries in ``rejects``: a rejected row with three faults counts three.
+    layout
+        The layout the header shows ("ACLED 2019-2022 (data_id, numeric iso,
+        timestamp)", "UCDP GED with HXL hashtags", "GDELT 1.0 daily (58 columns)"...).
+    encoding_method, encoding_confidence
+        How the encoding was chosen (``utf-8``, ``bom``, ``detected``, ``given``) and the
+        confidence of a detection (0-1).
+    metadata_rows, blank_lines
+        Lines of the file that are neither rows nor rejects: the HXL hashtag row, and
+        blank lines.
+    lines
+        The line accounting of delimited text: ``after_header`` (every line after the
+        header) equals ``in_accepted_rows + in_rejected_rows + metadata + blank``.
     rejects
         One row per fault: ``schema.REJECT_COLUMNS`` (row = the line number in the file,
         or the feature number; field; reason; value as written; source_file) then the
@@ -106,13 +119,32 @@ class IngestReport(dict[str, Any]):
 
     def __init__(self, *, source_file: str, format: str, encoding: str | None,
                  delimiter: str | None, rows_read: int, accepted: int,
-                 rejects: pd.DataFrame, issues: pd.DataFrame) -> None:
+                 rejects: pd.DataFrame, issues: pd.DataFrame, **extra: Any) -> None:
         rejected = int(rejects["row"].nunique()) if len(rejects) else 0
         super().__init__(source_file=source_file, format=format, encoding=encoding,
                          delimiter=delimiter, rows_read=rows_read, accepted=accepted,
-                         rejected=rejected)
+                         rejected=rejected, problems=len(rejects))
+        self.update(extra)
         self.rejects = rejects
         self.issues = issues
+
+    def rejected_rows(self) -> pd.DataFrame:
+        """One row per rejected input row: its line, every reason (``"; "``-joined),
+        the number of problems, then its original columns."""
+        import pandas as pd
+
+        rejects = self.rejects
+        if not len(rejects):
+            return pd.DataFrame(columns=["row", "problems", "reasons", "source_file"])
+        grouped = rejects.groupby("row", sort=True)
+        reasons = grouped["reason"].agg(
+            lambda r: "; ".join(dict.fromkeys(str(x) for x in r)))
+        first = grouped.head(1).set_index("row").drop(
+            columns=["field", "reason", "value"], errors="ignore")
+        structural = rejects[rejects["field"].isna()].groupby("row")["value"].first()
+        out = pd.DataFrame({"problems": grouped.size(), "reasons": reasons,
+                            "line_text": structural.reindex(reasons.index)})
+        return out.join(first).reset_index()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> IngestReport:
         return self
@@ -148,6 +180,14 @@ class IngestReport(dict[str, Any]):
             "file": self.source_file, "format": self.format, "encoding": self.encoding,
             "delimiter": self.delimiter, "rows_read": self.rows_read,
             "accepted": self.accepted, "rejected": self.rejected,
+            "problems": self.get("problems", len(self.rejects)),
+            "layout": self.get("layout"),
+            "encoding_method": self.get("encoding_method"),
+            "encoding_confidence": self.get("encoding_confidence"),
+            "metadata_rows": self.get("metadata_rows", 0),
+            "blank_lines": self.get("blank_lines", 0),
+            "lines": self.get("lines"),
+            "line_ends": self.get("line_ends"),
             "rejected_by_reason": counts(self.rejects["reason"]),
             "changed_by_reason": counts(self.issues["reason"]),
             "date_range": None if dates is None or dates.isna().all() else
@@ -170,25 +210,27 @@ class _Raw:
     delimiter: str | None = None
     geometry: Any = None
     bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    table: _tabular.Table | None = None
+    layout: str | None = None
 
 
 def _open_source(source: Source) -> tuple[str, Path | None, bytes | None]:
-    if isinstance(source, str) and source == "-":
-        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-        data = stream.read()
-        return "<stdin>", None, data.encode("utf-8") if isinstance(data, str) else data
-    if hasattr(source, "read"):
-        data = source.read()
-        name = str(getattr(source, "name", "<stream>"))
-        return name, None, data.encode("utf-8") if isinstance(data, str) else data
-    path = Path(source)
-    if not path.exists():
-        msg = f"no such file: {path}"
-        raise InputNotFoundError(msg)
-    return str(path), path, None
+    name, path, data = read_source(source)
+    if path is not None:
+        if not path.exists():
+            msg = f"no such file: {path}"
+            raise InputNotFoundError(msg)
+        if path.is_dir():
+            msg = "is a directory, not an incident file"
+            raise EventsError(msg, file=name)
+    elif not data:
+        what = "standard input is empty (0 bytes): did the command before it in the " \
+            "pipe fail?" if name == "<stdin>" else "the stream is empty (0 bytes)"
+        raise EventsError(what, file=name)
+    return name, path, data
 
 
-def _read_raw(source: Source, fmt: str) -> _Raw:
+def _read_raw(source: Source, fmt: str, encoding: str | None = None) -> _Raw:
     import numpy as np
     import pandas as pd
 
@@ -196,40 +238,83 @@ def _read_raw(source: Source, fmt: str) -> _Raw:
         return _read_dataframe(source, fmt)
     name, path, data = _open_source(source)
     head = _tabular.read_head(path, data)
+    if not head:
+        msg = "the file is empty (0 bytes)"
+        raise EventsError(msg, file=name)
+    suffix = path.suffix.lower() if path is not None else None
+    name, path, data, inner = _packed.unpack(name, path, data, head)
+    if inner is not None:
+        suffix = inner
+        head = _tabular.read_head(path, data)
+        if not head:
+            msg = "the packed file is empty"
+            raise EventsError(msg, file=name)
+    if _packed.is_xlsx(head, path, data):
+        return _read_xlsx(name, path, data, fmt)
     if fmt == "auto":
         fmt = _formats.detect_format(head) or "auto"
     if fmt in _formats.FEATURE_FORMATS:
         return _read_feature_file(name, path, data, fmt)
-    text, _ = _formats_head_text(head, data)
-    hint = "\t" if fmt in ("tsv", "gdelt") or (path is not None and path.suffix.lower()
-                                                in (".tsv", ".tab")) else None
+    complete = data is not None and len(data) == len(head)
+    detected = _tabular.choose_encoding(head, complete=complete, given=encoding)
+    text, _ = decode_head(head, complete=complete, encoding=detected.encoding)
+    hint = "\t" if fmt in ("tsv", "gdelt") or suffix in (".tsv", ".tab") else None
     delimiter = _tabular.sniff_delimiter(text, hint=hint)
-    first = next(iter(csv.reader(text.splitlines()[:1], delimiter=delimiter)), [])
+    first = _first_record(text, delimiter)
     if fmt == "auto":
         fmt = _formats.detect_table_format(first, delimiter)
-    if not first and fmt != "gdelt":
-        msg = "the file is empty (no header line)"
-        raise EventsError(msg, file=name)
+    if not any(c.strip() for c in first) and fmt != "gdelt":
+        msg = "no header line (the first line is blank)"
+        raise EventsError(msg, file=name, row=1)
     if fmt == "gdelt" and not (first and first[0] == "GLOBALEVENTID"):
-        if len(first) != len(GDELT_COLUMNS):
-            msg = (f"GDELT events need {len(GDELT_COLUMNS)} tab-separated columns "
-                   f"(GDELT 2.0); the first line has {len(first)}")
+        columns = cw.GDELT_LAYOUTS.get(len(first))
+        if columns is None:
+            widths = ", ".join(str(w) for w in cw.GDELT_LAYOUTS)
+            msg = (f"GDELT events need {widths} tab-separated columns (GDELT 1.0 or 2.0); "
+                   f"the first line has {len(first)}")
             raise EventsError(msg, file=name, row=1)
-        names, header = list(GDELT_COLUMNS), 0
+        names, header = list(columns), 0
     else:
         names, header = _unique_names(first), 1
     table = _tabular.read_table(path, data, delimiter=delimiter, names=names,
-                                header_lines=header, name=name)
+                                header_lines=header, name=name, detected=detected)
     frame = table.table.to_pandas(split_blocks=True, self_destruct=True)
     frame.index = pd.RangeIndex(len(frame))
     lines = table.lines if table.lines is not None else np.arange(1, len(frame) + 1)
-    return _Raw(frame, fmt, name, lines, table.encoding, delimiter,
-                bad_rows=table.bad_rows)
+    raw = _Raw(frame, fmt, name, lines, table.encoding, delimiter,
+               bad_rows=table.bad_rows, table=table)
+    raw.layout = _formats.describe_layout(fmt, list(frame.columns), bool(table.hxl))
+    return raw
 
 
-def _formats_head_text(head: bytes, data: bytes | None) -> tuple[str, str]:
+def _first_record(text: str, delimiter: str) -> list[str]:
+    """The header: the first line split into fields (a quote never closed on it stays
+    part of its field instead of swallowing the file)."""
+    line = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0].lstrip("\ufeff")
+    try:
+        return next(iter(csv.reader([line], delimiter=delimiter, strict=False)), [])
+    except csv.Error:
+        return line.split(delimiter)
 
-    return decode_head(head, complete=data is not None and len(data) == len(head))
+
+def _read_xlsx(name: str, path: Path | None, data: bytes | None, fmt: str) -> _Raw:
+    import numpy as np
+    import pandas as pd
+
+    header, table, lines, blank = _packed.read_sheet(name, path, data)
+    names = _unique_names(header)
+    table = table.rename_columns(names)
+    if fmt == "auto":
+        fmt = _formats.detect_table_format(names, ",")
+    result = _tabular.Table(table, "xlsx", ",", 1, lines=np.asarray(lines, dtype=np.int64),
+                            blank_lines=blank, total_lines=len(lines) + blank)
+    result = _tabular.finish(result)
+    frame = result.table.to_pandas(split_blocks=True, self_destruct=True)
+    frame.index = pd.RangeIndex(len(frame))
+    assert result.lines is not None
+    raw = _Raw(frame, fmt, name, result.lines, None, None, table=result)
+    raw.layout = _formats.describe_layout(fmt, names, bool(result.hxl)) + " (.xlsx sheet)"
+    return raw
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -282,6 +367,29 @@ def _read_dataframe(df: pd.DataFrame, fmt: str) -> _Raw:
             detect_table_format([str(c) for c in frame.columns], ",")
         fmt = "dataframe" if fmt == "csv" else fmt
     return _Raw(frame, fmt, "<DataFrame>", np.arange(1, len(frame) + 1), geometry=geometry)
+
+
+def _structure(raw: _Raw, kept: np.ndarray) -> dict[str, Any]:
+    """The report's layout, encoding and line accounting."""
+    import numpy as np
+
+    table = raw.table
+    out: dict[str, Any] = {"layout": raw.layout or raw.fmt}
+    if table is None:
+        return out
+    detected = table.detected
+    if detected is not None:
+        out.update(encoding_method=detected.method,
+                   encoding_confidence=detected.confidence)
+    spans = table.spans if table.spans is not None else np.ones(len(kept), dtype=np.int64)
+    out.update(
+        metadata_rows=len(table.metadata), blank_lines=table.blank_lines,
+        line_ends=table.line_ends or None,
+        lines={"after_header": int(table.total_lines),
+               "in_accepted_rows": int(spans[kept].sum()),
+               "in_rejected_rows": int(spans[~kept].sum()) + int(sum(table.bad_spans)),
+               "metadata": len(table.metadata), "blank": int(table.blank_lines)})
+    return out
 
 
 # --------------------------------------------------------------------- geocoding
@@ -383,6 +491,7 @@ def read_events(
     fix_swaps: bool = False,
     geocode: bool = False,
     today: dt.date | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read incidents from ACLED, UCDP GED, GDELT, CSV/TSV or feature files.
 
@@ -409,6 +518,10 @@ def read_events(
         :func:`geoconflict.geocode` (offline gazetteer); unresolved rows are rejected.
     today
         Dates after this are rejected as future (default: today, UTC).
+    encoding
+        The text encoding of delimited text (``"cp1256"``, ``"utf-16"``...); default:
+        UTF-8, else detected among the code pages incident files come in (the choice
+        and its confidence are in the report, and a warning names them).
 
     Returns
     -------
@@ -439,12 +552,19 @@ def read_events(
     if on_error not in ("raise", "reject", "warn"):
         msg = f"on_error must be 'raise', 'reject' or 'warn', got {on_error!r}"
         raise ArgumentError(msg)
-    raw = _read_raw(source, format)
+    if encoding is not None:
+        try:
+            encoding = normalize_encoding(encoding)
+        except LookupError as exc:
+            msg = f"unknown encoding {encoding!r} (try utf-8, cp1256, cp1252, utf-16)"
+            raise ArgumentError(msg) from exc
+    raw = _read_raw(source, format, encoding)
     if raw.bad_rows and on_error == "raise":
         line, reason, _ = raw.bad_rows[0]
         raise EventsError(reason, file=raw.name, row=line, field=None)
     try:
-        mapped = _formats.map_frame(raw.frame, raw.fmt, raw.geometry)
+        mapped = _formats.map_frame(raw.frame, raw.fmt, raw.geometry,
+                                    raw.table.hxl if raw.table is not None else None)
     except SchemaError as exc:
         raise EventsError(exc.reason, file=raw.name, row=exc.row, field=exc.field) from exc
     geometry = mapped.geometry
@@ -481,16 +601,19 @@ def read_events(
     n_raw = len(raw.frame)
     raw.frame = mapped.frame = pd.DataFrame()
     mapped.coerced.clear()
+    mapped.notes.clear()
     box = [conformed]
     del frame, accepted, conformed
     result = keep_rows(box.pop(), kept, consume=True)
     report = IngestReport(source_file=raw.name, format=raw.fmt, encoding=raw.encoding,
                           delimiter=raw.delimiter,
                           rows_read=n_raw + len(raw.bad_rows), accepted=len(result),
-                          rejects=all_rejects, issues=issues)
-    if raw.encoding in ("cp1252", "latin-1"):
-        warnings.warn(f"{raw.name}: not UTF-8; decoded as {raw.encoding}", DataChangedWarning,
-                      stacklevel=2)
+                          rejects=all_rejects, issues=issues, **_structure(raw, kept))
+    detected = raw.table.detected if raw.table is not None else None
+    if detected is not None and detected.method == "detected":
+        warnings.warn(f"{raw.name}: not UTF-8; decoded as {detected.describe()}; name the "
+                      "encoding (CLI --encoding) if the text looks wrong",
+                      DataChangedWarning, stacklevel=2)
     if on_error == "warn" and len(issues):
         for reason_, count in issues["reason"].value_counts().items():
             warnings.warn(f"{raw.name}: {count} rows changed: {reason_}", DataChangedWarning,

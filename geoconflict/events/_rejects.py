@@ -80,7 +80,7 @@ def bad_row_table(raw: _Raw) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame.from_records(
-        [{"row": line, "field": None, "reason": f"row cannot be split into fields: {reason}",
+        [{"row": line, "field": None, "reason": reason,
           "value": text, "source_file": raw.name} for line, reason, text in raw.bad_rows],
         columns=list(REJECT_COLUMNS))
 
@@ -92,7 +92,8 @@ def coerced_tables(mapped: Mapped, raw: _Raw, kept: np.ndarray
     import pandas as pd
 
     records: list[dict[str, Any]] = []
-    for mask, name, reason, values in mapped.coerced:
+    notes = [(mask & kept, name, reason, values) for mask, name, reason, values in mapped.notes]
+    for mask, name, reason, values in [*mapped.coerced, *notes]:
         for i in np.flatnonzero(mask):
             value = values.iloc[i]
             records.append({"row": int(raw.lines[i]), "field": name, "reason": reason,

@@ -6,29 +6,57 @@ as text: messy files break type inference half-way through (``"n/a"`` in a numbe
 and codes such as CAMEO ``"010"`` must keep their leading zeros. The readers convert the
 columns they map; the rest stay exactly as written in the file.
 
-Rows with the wrong number of fields are not dropped: they come back in
-:attr:`Table.bad_rows` with the line number the user sees, and the readers reject them.
+Nothing is absorbed silently. Every line after the header ends up in exactly one of: a
+row (which may span several lines when a quoted value holds line breaks), a bad row
+(:attr:`Table.bad_rows`: wrong number of fields, an unterminated quote, NUL bytes, an
+oversized field, each with its line number), the HXL hashtag row (metadata), or a blank
+line; :attr:`Table.accounting` adds them up. A line ends at ``\\r\\n``, ``\\n`` or a
+lone ``\\r``, as pyarrow and most editors count them.
+
+Two paths: well-formed files (one record per line, at most some rows with the wrong
+number of fields) stay entirely in pyarrow; anything else (quoted line breaks, blank
+lines, NUL bytes, unterminated quotes, oversized fields) is re-read by a line-aware
+scanner over :mod:`csv` that knows where each record starts and ends, and that recovers
+from an unterminated quote by rejecting the line that opened it and reading the lines
+after it on their own.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EventsError
-from ._encoding import FALLBACK_ENCODINGS, decode_head
+from ._encoding import Detected, detect_encoding
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["Table", "read_head", "read_table", "sniff_delimiter"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "Table",
+    "choose_encoding",
+    "finish",
+    "read_head",
+    "read_table",
+    "sniff_delimiter",
+    "split_hxl",
+]
 
 HEAD_BYTES = 1 << 16
 _DELIMITERS = (",", "\t", ";", "|")
+#: A field longer than this is rejected: no incident field is this long, and an
+#: unterminated quote or a binary file produce them (csv's own default limit).
+MAX_FIELD_CHARS = 131_072
+_HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*$", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 @dataclass
@@ -39,10 +67,25 @@ class Table:
     encoding: str
     delimiter: str
     header_lines: int
-    #: (line number, reason, raw text) of each row pyarrow could not split
+    #: (line number, reason, raw text) of each line or record that is not a row
     bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
-    #: the line number of each row of ``table``
+    #: the line number of each row of ``table`` (its first line)
     lines: np.ndarray | None = None
+    #: how the encoding was chosen
+    detected: Detected | None = None
+    #: lines each row of ``table`` spans (None: one each)
+    spans: np.ndarray | None = None
+    #: lines each bad row spans, aligned with ``bad_rows``
+    bad_spans: list[int] = field(default_factory=list)
+    blank_lines: int = 0
+    #: line numbers of metadata rows (the HXL hashtag row)
+    metadata: list[int] = field(default_factory=list)
+    #: column -> HXL hashtag, when the file has a hashtag row
+    hxl: dict[str, str] = field(default_factory=dict)
+    #: lines after the header, counted independently of the parse
+    total_lines: int = 0
+    #: line endings seen: {"CRLF": n, "LF": n, "CR": n}
+    line_ends: dict[str, int] = field(default_factory=dict)
 
 
 def read_head(path: Path | None, data: bytes | None) -> bytes:
@@ -52,6 +95,29 @@ def read_head(path: Path | None, data: bytes | None) -> bytes:
     assert path is not None
     with open(path, "rb") as fh:
         return fh.read(HEAD_BYTES)
+
+
+def choose_encoding(head: bytes, *, complete: bool, given: str | None) -> Detected:
+    """The encoding to read with: ``given``, else detected from the first bytes."""
+    if given:
+        return Detected(given, 1.0, "given")
+    return detect_encoding(head, complete=complete)
+
+
+def split_hxl(table: pa.Table) -> tuple[pa.Table, dict[str, str] | None]:
+    """Take the HXL hashtag row (``#geo+lat``...) off the top of ``table``.
+
+    HDX exports carry it as the first row under the header: every non-empty value is a
+    hashtag. Returns the table without it and ``{column: hashtag}``, or the table as is
+    and None.
+    """
+    if not table.num_rows or not table.num_columns:
+        return table, None
+    first = table.slice(0, 1).to_pylist()[0]
+    values = {k: str(v).strip() for k, v in first.items() if v is not None and str(v).strip()}
+    if not values or not all(_HXL_TAG.match(v) for v in values.values()):
+        return table, None
+    return table.slice(1), {k: v.lower().replace(" ", "") for k, v in values.items()}
 
 
 def sniff_delimiter(text: str, *, hint: str | None = None) -> str:
@@ -105,74 +171,163 @@ def _arrow_read(source: Path | bytes, encoding: str, delimiter: str, names: list
                           convert_options=convert)
 
 
+
+
 def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: list[str],
-               header_lines: int, name: str) -> Table:
-    """Read a delimited file as text columns, trying UTF-8 then the fallback encodings.
+               header_lines: int, name: str, detected: Detected) -> Table:
+    """Read a delimited file as text columns.
 
     Parameters
     ----------
     path, data
-        The file, or its bytes (stdin, file objects).
+        The file, or its bytes (stdin, file objects, unpacked archives).
     names
         Column names (from the header, or GDELT's fixed list).
     header_lines
         Lines before the first record (1 with a header, 0 without).
     name
         The file name used in messages.
+    detected
+        The encoding (:func:`choose_encoding`); a file whose first bytes looked like
+        UTF-8 but that is not is detected again from its undecodable part.
     """
-    import numpy as np
     import pyarrow as pa
 
-    head = read_head(path, data)
-    _, first = decode_head(head, complete=data is not None and len(data) <= HEAD_BYTES)
-    order = ("utf-8", *FALLBACK_ENCODINGS)
-    candidates = [first, *order[order.index(first) + 1:]] if first in order else \
-        [first, *FALLBACK_ENCODINGS]
     source: Path | bytes = data if data is not None else path  # type: ignore[assignment]
-    last_error: Exception | None = None
-    for encoding in candidates:
-        bad: list[tuple[str, str]] = []
-        try:
-            table = _arrow_read(source, encoding, delimiter, names, header_lines, bad,
-                                multiline=False)
-            # pyarrow still parses a quoted line break right when it falls inside one
-            # block, so a line count that does not add up also means multi-line values
-            multiline = any(_fragment(text) for _, text in bad) or \
-                _count_lines(source) != header_lines + table.num_rows + len(bad)
-            if multiline:
-                bad = []
-                table = _arrow_read(source, encoding, delimiter, names, header_lines, bad,
-                                    multiline=True)
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            text = str(exc)
-            if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "utf8" in text \
-                    or "decode" in text:
-                last_error = exc
-                continue
-            msg = f"cannot parse as delimited text: {text}"
+    if detected.encoding.startswith("utf-16"):
+        # pyarrow counts in bytes: scan the decoded text instead (such files are small)
+        raw = _all_bytes(source)
+        text = _decode(raw, detected, name)
+        return finish(_scan_text(text, delimiter, names, header_lines, detected))
+    bad: list[tuple[str, str]] = []
+    try:
+        table = _arrow_read(source, detected.encoding, delimiter, names, header_lines, bad,
+                            multiline=False)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        message = str(exc)
+        undecodable = isinstance(exc, UnicodeDecodeError) or "UTF8" in message \
+            or "utf8" in message or "decode" in message
+        if not undecodable:
+            # not splittable by pyarrow at all: the scanner reports what it finds
+            text = _decode(_all_bytes(source), detected, name)
+            return finish(_scan_text(text, delimiter, names, header_lines, detected))
+        if detected.method != "utf-8":
+            msg = (f"cannot decode the file as {detected.encoding}: {message}; name the "
+                   "encoding (encoding=..., CLI --encoding)")
             raise EventsError(msg, file=name) from exc
-        result = Table(table, encoding, delimiter, header_lines)
-        if not multiline and not bad:
+        raw = _all_bytes(source)
+        detected = _redetect(raw)
+        return read_table(None, raw, delimiter=delimiter, names=names,
+                          header_lines=header_lines, name=name, detected=detected)
+    stats = _line_stats(source)
+    n_lines = stats.pop("lines")
+    well_formed = not stats.pop("nul") and not any(_fragment(t) for _, t in bad) \
+        and n_lines == header_lines + table.num_rows + len(bad) and _fields_fit(table)
+    if well_formed:
+        result = Table(table, detected.encoding, delimiter, header_lines, detected=detected,
+                       total_lines=n_lines - header_lines, line_ends=stats)
+        import numpy as np
+
+        if not bad:
             # one record per line, none skipped: the line number is arithmetic
             result.lines = np.arange(header_lines + 1, header_lines + 1 + table.num_rows)
-        else:
-            result.bad_rows, result.lines = _line_numbers(source, result, bad,
-                                                          multiline=multiline)
-        return result
-    msg = f"cannot decode the file as UTF-8, cp1252 or latin-1: {last_error}"
-    raise EventsError(msg, file=name)
+            return finish(result)
+        found = _line_numbers(source, result, bad)
+        if found is not None:
+            result.bad_rows, result.lines = found
+            result.bad_spans = [1] * len(result.bad_rows)
+            return finish(result)
+    del table
+    text = _decode(_all_bytes(source), detected, name)
+    return finish(_scan_text(text, delimiter, names, header_lines, detected))
 
 
-def _count_lines(source: Path | bytes) -> int:
-    """Number of lines (a last line without a line break counts), reading in chunks."""
+def finish(result: Table) -> Table:
+    """Take off the HXL hashtag row (one line, right under the header)."""
+    import numpy as np
+
+    if result.lines is None:
+        result.lines = np.arange(result.header_lines + 1,
+                                 result.header_lines + 1 + result.table.num_rows)
+    one_line = result.spans is None or (len(result.spans) > 0 and result.spans[0] == 1)
+    table, tags = split_hxl(result.table) if one_line else (result.table, None)
+    if tags is not None:
+        result.table, result.hxl = table, tags
+        result.metadata = [int(result.lines[0])]
+        result.lines = result.lines[1:]
+        if result.spans is not None:
+            result.spans = result.spans[1:]
+    return result
+
+
+def _all_bytes(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def _decode(raw: bytes, detected: Detected, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig" if detected.encoding == "utf-8" else detected.encoding)
+    except UnicodeDecodeError as exc:
+        msg = (f"cannot decode the file as {detected.encoding} (byte {exc.start}): "
+               "name the encoding (encoding=..., CLI --encoding)")
+        raise EventsError(msg, file=name) from exc
+
+
+def _redetect(raw: bytes) -> Detected:
+    """Detect again from the part of the file around its first byte that is not UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = max(0, exc.start - HEAD_BYTES // 2)
+        return detect_encoding(raw[start:start + HEAD_BYTES] + raw[:HEAD_BYTES // 2],
+                               complete=True)
+    return Detected("utf-8", 1.0, "utf-8")
+
+
+def _fields_fit(table: pa.Table) -> bool:
+    """No value longer than :data:`MAX_FIELD_CHARS` (vectorised, per column)."""
+    import pyarrow.compute as pc
+
+    for column in table.columns:
+        longest = pc.max(pc.binary_length(column)).as_py()
+        if longest is not None and longest > MAX_FIELD_CHARS:
+            return False
+    return True
+
+
+def _line_stats(source: Path | bytes) -> dict[str, int]:
+    """Lines (a last line without a line break counts), line endings and NUL bytes,
+    reading in chunks. ``\\r\\n``, ``\\n`` and a lone ``\\r`` each end a line."""
+    counts = {"crlf": 0, "lf": 0, "cr": 0, "nul": 0}
+    size, last = 0, b"\n"
+
+    def add(chunk: bytes) -> None:
+        crlf = chunk.count(b"\r\n")
+        counts["crlf"] += crlf
+        counts["lf"] += chunk.count(b"\n") - crlf
+        counts["cr"] += chunk.count(b"\r") - crlf
+        counts["nul"] += chunk.count(b"\x00")
+
     if isinstance(source, bytes):
-        return source.count(b"\n") + int(bool(source) and not source.endswith(b"\n"))
-    count, last = 0, b"\n"
-    with open(source, "rb") as fh:
-        while chunk := fh.read(1 << 24):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + int(last != b"\n")
+        add(source)
+        size, last = len(source), source[-1:]
+    else:
+        carry = b""
+        with open(source, "rb") as fh:
+            while chunk := fh.read(1 << 24):
+                buf = carry + chunk
+                # keep a trailing \r for the next chunk: it may be half of a \r\n
+                carry = b"\r" if buf.endswith(b"\r") else b""
+                add(buf[:-1] if carry else buf)
+                size += len(chunk)
+                last = chunk[-1:]
+        if carry:
+            add(carry)
+    ends = counts["crlf"] + counts["lf"] + counts["cr"]
+    lines = ends + int(size > 0 and last not in (b"\n", b"\r"))
+    out = {"lines": lines, "nul": counts["nul"]}
+    out.update({k.upper(): v for k, v in counts.items() if k != "nul" and v})
+    return out
 
 
 def _fragment(text: str) -> bool:
@@ -180,25 +335,22 @@ def _fragment(text: str) -> bool:
     return not text.strip() or text.count('"') % 2 == 1
 
 
-def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]], *,
-                  multiline: bool) -> tuple[list[tuple[int, str, str]], np.ndarray]:
-    """Line number of every row and of every unsplittable row.
-
-    Without line breaks in values, row ``i`` is on line ``header + i + 1`` shifted past
-    the unsplittable rows, which are found by their text in one regex pass. Otherwise
-    (quoted line breaks, blank lines) the file is scanned once with :mod:`csv`.
-    """
+def _line_numbers(source: Path | bytes, result: Table, bad: list[tuple[str, str]]
+                  ) -> tuple[list[tuple[int, str, str]], np.ndarray] | None:
+    """Line numbers of the rows and of the unsplittable rows when each is one line: row
+    ``i`` is on line ``header + i + 1`` shifted past the unsplittable rows, which are
+    found by their text in one vectorised pass. None when a text is not found."""
     import numpy as np
 
-    if not multiline:
-        bad_lines = _find_lines(source, result.encoding, [text for _, text in bad])
-        if bad_lines is not None:
-            n_lines = result.header_lines + result.table.num_rows + len(bad)
-            all_lines = np.arange(result.header_lines + 1, n_lines + 1)
-            keep = ~np.isin(all_lines, bad_lines)
-            found = sorted(zip(bad_lines, bad, strict=True), key=lambda t: t[0])
-            return [(line, reason, text) for line, (reason, text) in found], all_lines[keep]
-    return _scan_lines(source, result, bad)
+    bad_lines = _find_lines(source, result.encoding, [text for _, text in bad])
+    if bad_lines is None:
+        return None
+    n_lines = result.header_lines + result.table.num_rows + len(bad)
+    all_lines = np.arange(result.header_lines + 1, n_lines + 1)
+    keep = ~np.isin(all_lines, bad_lines)
+    found = sorted(zip(bad_lines, bad, strict=True), key=lambda t: t[0])
+    return ([(line, f"row cannot be split into fields: {reason}", text)
+             for line, (reason, text) in found], all_lines[keep])
 
 
 def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[int] | None:
@@ -240,34 +392,112 @@ def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[i
     return lines if not left else None
 
 
-def _scan_lines(source: Path | bytes, result: Table, bad: list[tuple[str, str]]
-                ) -> tuple[list[tuple[int, str, str]], np.ndarray]:
+# ------------------------------------------------------------------ the scanner
+def _feed(lines: list[str], start: int) -> Iterator[str]:
+    for k in range(start, len(lines)):
+        yield lines[k] + "\n"
+
+
+def _scan_text(text: str, delimiter: str, names: list[str], header_lines: int,
+               detected: Detected) -> Table:
+    """Read ``text`` record by record, knowing the lines each one spans."""
     import numpy as np
 
-    enc = result.encoding
-    width = result.table.num_columns
-    raw = source if isinstance(source, bytes) else source.read_bytes()
-    text = raw.decode(enc, errors="replace")
-    # Lines end at "\n" only, as editors and the caller count them; a CR inside a quoted
-    # value stays part of the value.
-    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=result.delimiter)
-    good: list[int] = []
-    bad_out: list[tuple[int, str, str]] = []
-    bad_iter = iter(bad)
-    prev = 0
-    for i, record in enumerate(reader):
-        start = prev + 1
-        prev = reader.line_num
-        if i < result.header_lines or not record or record == [""]:
-            continue
-        if len(record) == width:
-            good.append(start)
-        else:
-            reason, raw_text = next(bad_iter, (f"expected {width} fields, found "
-                                               f"{len(record)}", ""))
-            bad_out.append((start, reason, raw_text or result.delimiter.join(record)))
-    if len(good) != result.table.num_rows:
-        # csv and pyarrow disagree (exotic quoting): fall back to record numbers
-        good = list(range(result.header_lines + 1, result.header_lines + 1
-                          + result.table.num_rows))
-    return bad_out, np.asarray(good, dtype=np.int64)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    line_ends = {"CRLF": text.count("\r\n")}
+    line_ends["LF"] = text.count("\n") - line_ends["CRLF"]
+    line_ends["CR"] = text.count("\r") - line_ends["CRLF"]
+    width = len(names)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    spans: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    bad_spans: list[int] = []
+    blank = 0
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, 2**31 - 1 if sys.maxsize > 2**31 else limit))
+    try:
+        i = min(header_lines, len(lines))
+        while i < len(lines):
+            reader = csv.reader(_feed(lines, i), delimiter=delimiter, strict=False)
+            base, consumed, restart = i, 0, None
+            for record in reader:
+                first = base + consumed
+                consumed = reader.line_num
+                span = base + consumed - first
+                if span == 1 and (not record or (len(record) == 1 and not record[0].strip())):
+                    blank += 1
+                    continue
+                if span > 1 and _unterminated(lines, first, first + span, delimiter, width,
+                                              record):
+                    bad.append((first + 1, "unterminated quote: the quoted value opened on "
+                                "this line does not close; the lines after it are read on "
+                                "their own", lines[first]))
+                    bad_spans.append(1)
+                    restart = first + 1
+                    break
+                problem = _problem(record, width)
+                if problem:
+                    bad.append((first + 1, problem, "\n".join(lines[first:first + span])))
+                    bad_spans.append(span)
+                else:
+                    rows.append(record)
+                    starts.append(first + 1)
+                    spans.append(span)
+            if restart is None:
+                break
+            i = restart
+    finally:
+        csv.field_size_limit(limit)
+    table = _rows_to_table(rows, names)
+    return Table(table, detected.encoding, delimiter, header_lines, bad_rows=bad,
+                 lines=np.asarray(starts, dtype=np.int64), detected=detected,
+                 spans=np.asarray(spans, dtype=np.int64), bad_spans=bad_spans,
+                 blank_lines=blank, total_lines=max(len(lines) - header_lines, 0),
+                 line_ends={k: v for k, v in line_ends.items() if v})
+
+
+def _unterminated(lines: list[str], first: int, end: int, delimiter: str, width: int,
+                  record: list[str]) -> bool:
+    """A record spanning several lines is an unterminated quote when it does not have
+    the right number of fields, when its quotes do not pair up (it ran to the end of
+    the file), or when one of the lines it swallowed is a whole record on its own: its
+    quotes pair up (the line closing a real multi-line value holds the closing quote,
+    an odd count) and it splits into exactly the header's number of fields."""
+    if len(record) != width:
+        return True
+    if sum(line.count('"') for line in lines[first:end]) % 2:
+        return True
+    if width < 2:
+        return False
+    for line in lines[first + 1:end]:
+        if line.count('"') % 2 == 0 and line.count(delimiter) >= width - 1:
+            alone = next(csv.reader([line], delimiter=delimiter, strict=False), [])
+            if len(alone) == width:
+                return True
+    return False
+
+
+def _problem(record: list[str], width: int) -> str | None:
+    if any("\x00" in value for value in record):
+        return "NUL bytes in the row (a corrupt or binary file?)"
+    if len(record) != width:
+        return f"row cannot be split into fields: expected {width} fields, found {len(record)}"
+    for k, value in enumerate(record, start=1):
+        if len(value) > MAX_FIELD_CHARS:
+            return (f"field {k} is {len(value):,} characters long (more than "
+                    f"{MAX_FIELD_CHARS:,}: an unterminated quote or a binary file?)")
+    return None
+
+
+def _rows_to_table(rows: list[list[str]], names: list[str]) -> pa.Table:
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    arrays = [pa.array([v if v != "" else None for v in col], type=pa.large_string())
+              for col in columns]
+    return pa.Table.from_arrays(arrays, names=names)

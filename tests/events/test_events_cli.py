@@ -66,7 +66,7 @@ def test_convert_filters_to_stdout(run_cli: CliRunner, test_data: Path) -> None:
     assert first["geometry"]["coordinates"] == [41.09, 34.38]
     assert first["properties"]["fatalities_low"] == 10
     assert first["properties"]["origin"] == "ucdp_ged"
-    assert "4 rows read, 4 accepted, 0 rejected, 2 selected" in proc.stderr
+    assert "4 rows read, 4 accepted, 0 rejected (0 problems), 2 selected" in proc.stderr
 
 
 def test_convert_stdin_gdelt_to_file_with_rejects(run_cli: CliRunner, test_data: Path,
@@ -76,7 +76,7 @@ def test_convert_stdin_gdelt_to_file_with_rejects(run_cli: CliRunner, test_data:
     rejects = tmp_path / "rejects.csv"
     proc = run_cli("events", "convert", "-", "-o", str(out), "--rejects", str(rejects),
                    "--type", "Air/drone strike", input=text)
-    assert "<stdin>: gdelt, 5 rows read, 4 accepted, 1 rejected, 1 selected" in proc.stderr
+    assert "<stdin>: gdelt, 5 rows read, 4 accepted, 1 rejected (1 problems), 1 selected" in proc.stderr
     doc = json.loads(out.read_text())
     assert [f["properties"]["event_id"] for f in doc["features"]] == ["1150000001"]
     assert pd.read_csv(rejects)["row"].tolist() == [4]
