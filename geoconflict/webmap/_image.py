@@ -202,6 +202,7 @@ def render_picture(page_html: str, opts: PictureOptions) -> bytes:
 def _render(sync_api: Any, executable: str, page_html: str,
             opts: PictureOptions) -> tuple[bytes, list[str]]:
     blocked: list[str] = []
+    errors: list[str] = []
 
     def route(r: Any) -> None:
         if r.request.url.startswith(("file:", "data:", "blob:")):
@@ -228,6 +229,7 @@ def _render(sync_api: Any, executable: str, page_html: str,
                                               service_workers="block")
                 context.route("**/*", route)
                 page = context.new_page()
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.add_init_script("window.GEOCONFLICT_PICTURE = true;")
                 page.goto(page_file.as_uri(), wait_until="load", timeout=timeout_ms)
                 page.wait_for_function(_READY, timeout=timeout_ms, polling=50)
@@ -235,6 +237,8 @@ def _render(sync_api: Any, executable: str, page_html: str,
                 data = _shoot(page, opts)
             except sync_api.TimeoutError:
                 msg = f"the map did not finish drawing within {opts.timeout_s:g} s"
+                if errors:
+                    msg += f" (the page failed: {errors[0][:200]})"
                 raise ImageError(msg) from None
             except sync_api.Error as exc:
                 msg = f"Chromium failed while drawing the map: {str(exc).strip()[:300]}"

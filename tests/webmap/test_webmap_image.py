@@ -395,3 +395,12 @@ def test_no_control_hides_the_data(chromium: str, tmp_path: Path, width: int,
             # closed at the start only because it was too big; opened, it may cover data
             assert page.evaluate("() => Object.values(GeoconflictMap.maps)[0]"
                                  ".legendAutoCollapsed") is True
+
+
+@browser
+def test_a_broken_page_is_named_in_the_error(chromium: str) -> None:
+    page = gc.conflict_map(incidents=battles(POINTS)).to_html().replace(
+        "GeoconflictMap.draw(", "GeoconflictMap.missing(")
+    with pytest.raises(ImageError, match=r"did not finish drawing within 3 s \(the page "
+                                         r"failed: .*GeoconflictMap\.missing"):
+        _image.render_picture(page, _image.PictureOptions("png", timeout_s=3))
