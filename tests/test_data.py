@@ -195,6 +195,30 @@ def test_at_least_25_deployments_in_the_scenario_countries() -> None:
     assert all(f["geometry"]["type"] == "Point" for f in datasets.load_features("deployments"))
 
 
+def test_incirlik_is_in_turkiye_at_its_icao_reference_point(basemap: dict[str, Any]) -> None:
+    incirlik = feature("deployments", "incirlik-air-base")
+    p = incirlik["properties"]
+    assert p["country"] == "TUR"
+    assert p["kind"] == "air base"
+    # airportsdata's LTAG record (package 20260905): 37.0021 N, 35.4259 E.
+    assert lonlat(incirlik) == (35.4259, 37.0021)
+    assert distance_to_geom_m(lonlat(incirlik), basemap["TUR"]) == 0.0
+    assert p["source"].startswith("airportsdata (ICAO LTAG)")
+    assert p["source_url"] == "https://en.wikipedia.org/wiki/Incirlik_Air_Base"
+    assert {"LTAG", "İncirlik", "Incirlik", p["name_ar"]} <= set(p["aliases"])
+    assert p["troops"] is None  # no published figure is stored
+
+
+def test_the_deployment_count_is_stated_alike_in_readme_and_sources() -> None:
+    count = len(props("deployments"))
+    assert count == 27  # 26 + Incirlik
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| US/coalition troop locations (Point) | {count} |" in readme
+    assert f"# {count} cited US/coalition sites" in readme
+    sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    assert f"| `deployments.geojson` | {count} US/coalition troop locations" in sources
+
+
 def test_troops_are_stated_only_with_their_source() -> None:
     rows = props("deployments")
     stated = [r for r in rows if r["troops"] is not None]
