@@ -63,7 +63,10 @@ def normalize_encoding(name: str) -> str:
     LookupError
         If Python knows no such encoding.
     """
-    info = codecs.lookup(name)
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = codecs.lookup(re.sub(r"[\s_-]", "", name))  # "CP-1256", "windows 1256"
     return {"iso8859-1": "latin-1", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig"}.get(
         info.name, info.name)
 
@@ -170,9 +173,6 @@ def decode_head(head: bytes, *, complete: bool = False,
     'cp1252'
     """
     chosen = encoding or detect_encoding(head, complete=complete).encoding
-    if chosen == "utf-8" and not complete:
-        try:
-            return head.decode("utf-8"), chosen
-        except UnicodeDecodeError as exc:
-            return head[:exc.start].decode("utf-8", errors="replace"), chosen
+    # errors="replace": a character cut at the end of the sample, or a byte the named
+    # encoding cannot decode, must not hide the header (the full read reports it)
     return head.decode(chosen, errors="replace"), chosen

@@ -244,7 +244,7 @@ def _read_raw(source: Source, fmt: str, encoding: str | None = None) -> _Raw:
     suffix = path.suffix.lower() if path is not None else None
     name, path, data, inner = _packed.unpack(name, path, data, head)
     if inner is not None:
-        suffix = inner
+        suffix = inner or None
         head = _tabular.read_head(path, data)
         if not head:
             msg = "the packed file is empty"

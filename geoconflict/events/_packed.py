@@ -25,7 +25,7 @@ __all__ = ["DATA_SUFFIXES", "is_xlsx", "read_sheet", "unpack"]
 
 #: Members of an archive that hold data (anything else, a README or a codebook PDF, is
 #: left alone).
-DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".geojson", ".json", ".geojsonl",
+DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".xlsx", ".geojson", ".json", ".geojsonl",
                  ".geojsons", ".jsonl", ".ndjson", ".gpkg", ".parquet")
 #: An archive member larger than this is refused (a zip bomb, or not an incident file).
 MAX_UNPACKED_BYTES = 8 << 30
@@ -46,7 +46,8 @@ def unpack(name: str, path: Path | None, data: bytes | None, head: bytes
            ) -> tuple[str, Path | None, bytes | None, str | None]:
     """Unpack a gzip or zip source: ``(name, path, data, member suffix)``.
 
-    Anything else comes back as it was (suffix None). The name of an unpacked source
+    Anything else comes back as it was (suffix None; ``""`` for an unpacked source
+    whose name has none). The name of an unpacked source
     says where it came from (``ged.zip/ged.csv``).
     """
     if head.startswith(b"\x1f\x8b"):
@@ -59,21 +60,23 @@ def unpack(name: str, path: Path | None, data: bytes | None, head: bytes
             msg = f"not a readable gzip file: {exc}"
             raise EventsError(msg, file=name) from exc
         inner = Path(name).stem if name.lower().endswith(".gz") else name
-        return inner, None, raw, Path(inner).suffix.lower() or None
+        return inner, None, raw, Path(inner).suffix.lower()
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")) or is_xlsx(head, path, data):
         return name, path, data, None
     try:
         with zipfile.ZipFile(path if path is not None else io.BytesIO(data or b"")) as zf:
             member = _member(zf, name)
-            if member.file_size > MAX_UNPACKED_BYTES:
-                msg = f"{member.filename} unpacks to {member.file_size:,} bytes; unpack it first"
-                raise EventsError(msg, file=name)
-            raw = zf.read(member)
+            raw = zf.read(member) if member.file_size <= MAX_UNPACKED_BYTES else None
+    except EventsError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
             NotImplementedError, RuntimeError) as exc:
         # RuntimeError: an encrypted member; NotImplementedError: a compression method
         msg = f"not a readable zip file: {exc}"
         raise EventsError(msg, file=name) from exc
+    if raw is None:
+        msg = f"{member.filename} unpacks to {member.file_size:,} bytes; unpack it first"
+        raise EventsError(msg, file=name)
     return f"{name}/{member.filename}", None, raw, Path(member.filename).suffix.lower()
 
 
@@ -83,10 +86,12 @@ def _read(path: Path | None) -> bytes:
 
 
 def _member(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
+    """The one data file of the archive (a ``.txt`` only when nothing else is data)."""
     files = [m for m in zf.infolist() if not m.is_dir()
              and not m.filename.startswith(("__MACOSX/", "."))
              and not Path(m.filename).name.startswith(".")]
-    data = [m for m in files if Path(m.filename).suffix.lower() in DATA_SUFFIXES]
+    data = [m for m in files if Path(m.filename).suffix.lower() in DATA_SUFFIXES] or \
+        [m for m in files if Path(m.filename).suffix.lower() == ".txt"]
     if len(data) == 1:
         return data[0]
     if not data and len(files) == 1:
