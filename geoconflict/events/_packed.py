@@ -55,12 +55,12 @@ def unpack(name: str, path: Path | None, data: bytes | None, head: bytes
         import zlib
 
         try:
-            raw = gzip.decompress(data if data is not None else _read(path))
+            unpacked = gzip.decompress(data if data is not None else _read(path))
         except (OSError, EOFError, zlib.error) as exc:
             msg = f"not a readable gzip file: {exc}"
             raise EventsError(msg, file=name) from exc
         inner = Path(name).stem if name.lower().endswith(".gz") else name
-        return inner, None, raw, Path(inner).suffix.lower()
+        return inner, None, unpacked, Path(inner).suffix.lower()
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")) or is_xlsx(head, path, data):
         return name, path, data, None
     try:
