@@ -91,6 +91,29 @@ def test_export_bar_counts_features_and_changes_no_byte(
     assert len(read_features(tmp_path / "t.csv")) == 2500
 
 
+def test_road_network_bar_names_its_steps(capsys: pytest.CaptureFixture[str],
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from geoconflict.roads import road_network
+
+    grid = ROOT / "tests" / "data" / "roads" / "grid.osm"
+    if not grid.exists():
+        pytest.skip("no OSM test grid")
+    quiet = road_network(source=grid)
+    assert capsys.readouterr().err == ""
+    with caplog.at_level(logging.INFO, logger="geoconflict"):
+        shown = road_network(source=grid, progress=True)
+    err = capsys.readouterr().err
+    assert "road network:" in err
+    assert "reading the OSM file" in err
+    assert "/3 [" in err  # read, simplify, project
+    assert shown.number_of_nodes() == quiet.number_of_nodes()
+    assert [r.getMessage() for r in caplog.records if r.name == "geoconflict.roads._network"
+            ] == [f"road network (drive) from {grid}: {shown.number_of_nodes()} nodes, "
+                  f"{shown.number_of_edges()} edges"]
+
+
 def _in_a_terminal(*args: str, tmp_path: Path) -> tuple[str, str]:
     """Run the CLI with stderr on a pseudo-terminal (stdout a pipe); no bar delay."""
     code = ("import sys; from geoconflict import _progress; _progress.DELAY_S = 0.0\n"
@@ -133,8 +156,8 @@ def test_cli_bar_on_a_terminal_never_in_the_pipe_and_off_with_quiet(tmp_path: Pa
 
 
 def test_progress_module_is_documented_and_light() -> None:
-    assert "zonal_exposure" in (_progress.__doc__ or "")
-    assert "export" in (_progress.__doc__ or "")
+    for user in ("zonal_exposure", "export", "road_network"):
+        assert user in (_progress.__doc__ or "")
     code = ("import sys, geoconflict._progress, geoconflict.cli; "
             "print('tqdm' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

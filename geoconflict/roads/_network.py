@@ -26,6 +26,7 @@ distances on a sphere (up to ~0.5 % off), so they are recomputed.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import _geodesic
+from .. import _geodesic, _progress
 from .._inputs import to_wgs84
 from .._shapes import RING_TOLERANCE, geodesic_circle
 from .._sites import resolve_site
@@ -63,6 +64,8 @@ __all__ = [
     "site_features",
 ]
 
+logger = logging.getLogger(__name__)
+
 #: osmnx network types road_network accepts (the CLI offers the same list).
 NETWORK_TYPES = ("drive", "drive_service", "walk", "bike", "all", "all_public")
 
@@ -84,7 +87,7 @@ _OSM_CREDIT = "© OpenStreetMap contributors (ODbL)"
 def road_network(area_or_bbox: Any = None, *, source: str | Path,
                  network_type: str = "drive", simplify: bool = True,
                  retain_all: bool = False, overpass: OverpassOptions | None = None,
-                 ) -> nx.MultiDiGraph:
+                 progress: bool | None = None) -> nx.MultiDiGraph:
     """Load a road network from a local OSM extract, or opt-in from Overpass.
 
     Parameters
@@ -109,6 +112,11 @@ def road_network(area_or_bbox: Any = None, *, source: str | Path,
         part; pairs across pieces are then reported unreachable by :func:`road_distance`.
     overpass
         Server, cache and rate-limit options for ``source="online"``.
+    progress
+        A progress bar over the loading steps (reading the file or downloading,
+        simplifying, projecting): None (default) on a terminal or in Jupyter only, True
+        always, False never (see :mod:`geoconflict._progress`). osmnx reports nothing
+        inside a step, so the bar names the step running rather than a share of it.
 
     Returns
     -------
@@ -135,13 +143,24 @@ def road_network(area_or_bbox: Any = None, *, source: str | Path,
         msg = f"unknown network_type {network_type!r}; use one of {', '.join(NETWORK_TYPES)}"
         raise RoadsError(msg)
     polygon = _area_polygon(area_or_bbox)
-    if str(source) == "online":
-        graph = _online_graph(polygon, network_type, simplify, retain_all, overpass)
-    else:
-        graph = _file_graph(Path(source), polygon, network_type, retain_all)
-        if simplify:
-            graph = ox.simplify_graph(graph)
-    return finish_graph(graph)
+    online = str(source) == "online"
+    steps = ["downloading from Overpass" if online else "reading the OSM file",
+             *(["simplifying"] if simplify and not online else []), "projecting"]
+    with _progress.stages(steps, "road network", progress=progress) as start:
+        start(steps[0])
+        if online:
+            graph = _online_graph(polygon, network_type, simplify, retain_all, overpass)
+        else:
+            graph = _file_graph(Path(source), polygon, network_type, retain_all)
+            if simplify:
+                start("simplifying")
+                graph = ox.simplify_graph(graph)
+        start("projecting")
+        graph = finish_graph(graph)
+    logger.info("road network (%s) from %s: %d nodes, %d edges", network_type,
+                "Overpass" if online else source, graph.number_of_nodes(),
+                graph.number_of_edges())
+    return graph
 
 
 _CLAUSE = re.compile(r'\["([^"]+)"(?:(!?~)"([^"]*)")?\]')
