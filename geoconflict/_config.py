@@ -16,7 +16,8 @@ variable                        meaning (default)
 ``GEOCONFLICT_USER_AGENT``      the user agent sent to online providers
                                 (``geoconflict/<version> (...)``)
 ``GEOCONFLICT_CHROMIUM``        the Chromium or Chrome executable used for map pictures
-                                (``/usr/bin/chromium``, then ``chromium`` on ``PATH``)
+                                (``/usr/bin/chromium``, then ``chromium`` and
+                                ``chromium-browser`` on ``PATH``)
 ==============================  =========================================================
 
 Values are read when asked for, not at import, so a test or a notebook can set them

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                   "Nearest deployments to incidents (geodesic, WGS84)."),
     "exposure": ("geoconflict.cli.proximity", "exposure",
                  "Incidents near each deployment within radii, per period."),
-    "map": ("geoconflict.cli.map", "map_command", "Render a self-contained HTML map."),
+    "map": ("geoconflict.cli.map", "map_command", "Render a self-contained HTML map, or a PNG/PDF picture of it."),
     "export": ("geoconflict.cli.export", "export",
                "Convert features to GeoJSON, GeoPackage, KML, GeoParquet, CSV..."),
     "raster": ("geoconflict.cli.raster", "raster",
