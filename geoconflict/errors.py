@@ -21,6 +21,7 @@ __all__ = [
     "CacheWarning",
     "DataChangedWarning",
     "DataError",
+    "EmptyInputWarning",
     "EventsError",
     "ExportError",
     "GeocodeError",
@@ -160,6 +161,12 @@ class ProviderWarning(GeoconflictWarning):
 class MapWarning(GeoconflictWarning):
     """A map was drawn with less than asked: a layer skipped, a basemap missing, an
     external resource left in the page."""
+
+
+class EmptyInputWarning(GeoconflictWarning):
+    """An input is valid but holds no features or rows (an empty FeatureCollection):
+    the result is empty too. (Zero bytes is an error, not this: an upstream command in
+    a pipe probably failed.)"""
 
 
 class CacheWarning(GeoconflictWarning):

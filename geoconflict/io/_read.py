@@ -10,11 +10,12 @@ import io
 import json
 import logging
 import sys
+import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._inputs import CRS, to_wgs84
-from ..errors import InputNotFoundError, SchemaError
+from ..errors import EmptyInputWarning, InputNotFoundError, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -43,10 +44,15 @@ def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>
         try:
             geoms.append(shapely.geometry.shape(feature["geometry"])
                          if feature.get("geometry") else None)
-        except (KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError,
+                shapely.errors.GEOSException) as exc:
             raise SchemaError(f"invalid geometry: {exc}", file=source, row=i,
                               field="geometry") from exc
-        record = dict(feature.get("properties") or {})
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            raise SchemaError("properties is not an object", file=source, row=i,
+                              field="properties")
+        record = dict(properties)
         if "id" in feature and "id" not in record:
             record["id"] = feature["id"]
         props.append(record)
@@ -56,18 +62,44 @@ def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>
                             crs="EPSG:4326")
 
 
+def _decode_geojson(data: bytes | str, source: str) -> str:
+    """GeoJSON text; it is UTF-8 by its RFC (8259, 7946), so anything else is an error."""
+    if isinstance(data, str):
+        return data
+    if not data:
+        what = "standard input is empty (0 bytes): did the command before it in the pipe " \
+            "fail?" if source == "<stdin>" else "empty (0 bytes)"
+        raise SchemaError(what, file=source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = (f"not UTF-8 (byte {exc.start}): GeoJSON is UTF-8 by its RFC (7946); "
+               "re-encode it (iconv -f cp1256 -t utf-8) or, for a table, use "
+               "'geoconflict events convert --encoding'")
+        raise SchemaError(msg, file=source) from exc
+
+
 def _parse_geojson_text(text: str, source: str) -> list[dict[str, Any]]:
     stripped = text.lstrip("\x1e \t\r\n\ufeff")
     if not stripped:
-        return []
+        raise SchemaError("no GeoJSON: only white space", file=source)
     try:
         doc = json.loads(stripped)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         doc = None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise SchemaError(f"not JSON: {exc}", file=source) from exc
     if doc is not None:
-        if doc.get("type") == "FeatureCollection":
-            return list(doc.get("features") or [])
-        if doc.get("type") == "Feature":
+        kind = doc.get("type") if isinstance(doc, dict) else None
+        if kind == "FeatureCollection":
+            features = doc.get("features") or []
+            if not isinstance(features, list):
+                raise SchemaError("features is not an array", file=source, field="features")
+            if not features:
+                warnings.warn(f"{source}: an empty FeatureCollection (no features)",
+                              EmptyInputWarning, stacklevel=4)
+            return features
+        if kind == "Feature":
             return [doc]
         raise SchemaError("expected a GeoJSON FeatureCollection or Feature", file=source,
                           field="type")
@@ -81,6 +113,8 @@ def _parse_geojson_text(text: str, source: str) -> list[dict[str, Any]]:
             features.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise SchemaError(f"not JSON: {exc.msg}", file=source, row=lineno) from exc
+        except (ValueError, RecursionError) as exc:
+            raise SchemaError(f"not JSON: {exc}", file=source, row=lineno) from exc
     return features
 
 
@@ -94,7 +128,11 @@ def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
     import pandas as pd
     import shapely
 
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    try:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise SchemaError(f"cannot read as CSV: {exc}", file=str(path)) from exc
     if "wkt" in frame.columns:
         wkt = frame.pop("wkt").astype(object)
         geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy())
@@ -151,20 +189,22 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
 def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.GeoDataFrame:
     if isinstance(src, str) and src == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        text = _decode_geojson(data, "<stdin>")
         return features_to_gdf(_parse_geojson_text(text, "<stdin>"), source="<stdin>")
     if isinstance(src, io.IOBase) or hasattr(src, "read"):
         data = src.read()
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        name = getattr(src, "name", "<stream>")
-        return features_to_gdf(_parse_geojson_text(text, str(name)), source=str(name))
+        name = str(getattr(src, "name", "<stream>"))
+        text = _decode_geojson(data, name)
+        return features_to_gdf(_parse_geojson_text(text, name), source=name)
     path = Path(src)
     if not path.exists():
         msg = f"no such file: {path}"
         raise InputNotFoundError(msg)
     suffix = path.suffix.lower()
+    if path.is_dir() and suffix not in (".gdb", ".shp"):
+        raise SchemaError("is a directory, not a feature file", file=str(path))
     if suffix in (".geojson", ".json", ".geojsons", ".geojsonl", ".jsonl", ".ndjson"):
-        text = path.read_text(encoding="utf-8-sig")
+        text = _decode_geojson(path.read_bytes(), str(path))
         return features_to_gdf(_parse_geojson_text(text, str(path)), source=str(path))
     import geopandas as gpd
 
@@ -173,12 +213,21 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
         if csv is not None:
             return csv
         logger.debug("%s has no longitude/latitude or wkt columns: read by GDAL", path)
-    if suffix in (".parquet", ".geoparquet"):
-        gdf = gpd.read_parquet(path)
-    else:
-        if layer is None and suffix == ".gpkg":
-            layer = _only_feature_layer(path)
-        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    import pyogrio
+
+    try:
+        if suffix in (".parquet", ".geoparquet"):
+            gdf = gpd.read_parquet(path)
+        else:
+            if layer is None and suffix == ".gpkg":
+                layer = _only_feature_layer(path)
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+            pyogrio.errors.CRSError, OSError, ValueError, TypeError) as exc:
+        # not a file GDAL or Arrow can read (damaged, truncated, another format)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SchemaError(f"cannot read features: {first}", file=str(path)) from exc
     gdf = to_wgs84(gdf, str(path))
     if gdf.crs is None:
         gdf.set_crs(CRS, inplace=True)  # a frame we just read: no copy needed
