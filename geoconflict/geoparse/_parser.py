@@ -79,6 +79,21 @@ _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*a
 _COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
                          r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
                          re.IGNORECASE)
+#: "killed in the attack", "during the protest": the clause is about an event already told.
+_DEFINITE_EVENT = re.compile(
+    r"\b(?:in|during|by|from|of|after)\s+(?:the|that|this|yesterday's|(?:\w+day|last\s+\w+)'s)\s+"
+    r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|drone\s+attack|blasts?|bombings?|explosions?|raids?|"
+    r"ambush|clash(?:es)?|fighting|protests?|demonstrations?|riots?|assault)\b", re.IGNORECASE)
+#: A clause that says it is another event ("a separate roadside bomb", "another strike").
+_ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|new)\s+"
+                            r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
+                            r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b",
+                            re.IGNORECASE)
+#: Sub-event types ranked within their event type: a follow-up that tells more about the
+#: same event may raise the sub-event ("... police then fired tear gas"), never lower it.
+_ESCALATION = {"Peaceful protest": 0, "Protest with intervention": 1,
+               "Excessive force against protesters": 2, "Violent demonstration": 0,
+               "Mob violence": 0}
 
 
 @dataclass
@@ -123,6 +138,9 @@ class _Incident:
     injured: int | None
     actors: list[str] = field(default_factory=list)
     evidence: str = ""
+    #: One of several incidents a clause spread over places it lists ("in X and Y"):
+    #: a later total ("the toll was 23") belongs to none of them alone.
+    split: bool = False
 
 
 @dataclass
@@ -215,7 +233,7 @@ def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
 
 #: Common English words that are also (far-away) place names in GeoNames.
 _COMMON_WORDS = frozenset({
-    "police", "mobile", "nice", "reading", "split", "marine", "deal", "bath", "buffalo",
+    "police", "mobile", "nice", "air", "reading", "split", "marine", "deal", "bath", "buffalo",
     "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
     "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
 })
@@ -551,8 +569,9 @@ def _parse(text: str, pub: dt.date | None
                 date, precision = None, 3
             places: list[Mention | None] = list(_choose_places(text, in_clause))
             previous = incidents[-1] if incidents else None
-            if previous is not None and (not places or _COREFERENT.match(clause_text)) and \
-                    (resolved is None or resolved.date == previous.date):
+            if previous is not None and _same_event(previous, kind, places, resolved,
+                                                    clause_text):
+                _refine(previous, kind)
                 _enrich(previous, counts.killed, counts.injured, in_clause, text)
                 continue
             if not places:
@@ -567,7 +586,7 @@ def _parse(text: str, pub: dt.date | None
                     killed=counts.killed if n == 0 and len(places) == 1 else None,
                     injured=counts.injured if n == 0 and len(places) == 1 else None,
                     actors=_clause_actors(actors, s_start, s_end),
-                    evidence=sentence_text.strip(),
+                    evidence=sentence_text.strip(), split=len(places) > 1,
                 ))
     _fill_missing_places(incidents, mentions)
     for inc in incidents:
@@ -588,9 +607,50 @@ def _dated_elsewhere(clause: str, pub: dt.date | None, incident: _Incident) -> b
         resolved.date != incident.date
 
 
+def _same_event(previous: _Incident, kind: tuple[str, str, str],
+                places: Sequence[Mention | None], resolved: Any, clause: str) -> bool:
+    """Whether an event clause tells more about the previous incident rather than a new one.
+
+    It does when it names no other date and either names no place, refers back to the
+    event ("the strike", "killed in the attack"), or is the same kind of event at the
+    same place or at a place containing it ("... killed in the drone attack in Jordan"
+    after "a drone struck Tower 22").
+    """
+    if resolved is not None and resolved.date != previous.date:
+        return False
+    if _ANOTHER_EVENT.search(clause):
+        return False
+    if not places or _COREFERENT.match(clause) or _DEFINITE_EVENT.search(clause):
+        return True
+    if kind[0] != previous.event_type or previous.place is None:
+        return False
+    here = previous.place
+    return all(p is not None and (p.name == here.name or _contains(p, here)) for p in places)
+
+
+def _contains(outer: Mention, inner: Mention) -> bool:
+    """Whether ``outer`` is a wider place holding ``inner`` (Jordan holds Tower 22; a
+    city holds its neighbourhood, within 15 km of its point)."""
+    if outer.specificity <= inner.specificity or outer.geometry is None or \
+            inner.geometry is None or outer.country != inner.country:
+        return False
+    if outer.geometry.geom_type == "Point":
+        return bool(outer.geometry.distance(inner.geometry) < 0.15)  # degrees, ~15 km
+    return bool(outer.geometry.intersects(inner.geometry))
+
+
+def _refine(incident: _Incident, kind: tuple[str, str, str]) -> None:
+    """A follow-up of the same event type that escalates it sets its sub-event type."""
+    if kind[0] == incident.event_type and \
+            _ESCALATION.get(kind[1], -1) > _ESCALATION.get(incident.sub_event_type, -1):
+        incident.sub_event_type, incident.trigger = kind[1], kind[2]
+
+
 def _enrich(incident: _Incident, killed: int | None, injured: int | None,
             in_clause: list[Mention], text: str) -> None:
     """Fold a follow-up clause into the incident it refers back to."""
+    if incident.split:
+        killed = injured = None  # a total over several places is none of theirs alone
     if killed is not None and (incident.killed is None or incident.killed < killed):
         incident.killed = killed
     if injured is not None and (incident.injured is None or incident.injured < injured):

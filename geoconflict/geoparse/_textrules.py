@@ -316,45 +316,119 @@ def casualties(clause: str) -> Casualties:
 
 # ------------------------------------------------------------------------- event types
 
-#: (pattern, ACLED event type, sub-event type), first match wins: specific before generic.
-_EVENT_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), t, s)
-    for p, t, s in (
-        (r"\bsuicide\s+(?:bomb|bomber|attack|car)|blew\s+(?:himself|herself|themselves)\s+up",
-         "Explosions/Remote violence", "Suicide bomb"),
-        (r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
-         r"\blandmines?\b|\bbomb\s+(?:exploded|went\s+off|blast)|explosive\s+device",
-         "Explosions/Remote violence", "Remote explosive/landmine/IED"),
-        (r"\bgrenades?\b", "Explosions/Remote violence", "Grenade"),
-        (r"\bchemical\s+(?:weapon|attack)", "Explosions/Remote violence", "Chemical weapon"),
-        (r"\bdrones?\b|\bair\s*strikes?\b|\bstrikes?\s+(?:on|against)\b|\bairstrikes?\b|\bwarplanes?\b|\bbombers?\b|"
-         r"\baircraft\b|\bhelicopters?\b|\bjets?\b|\bair\s+raids?\b|\bbombed\b|\bbombing\b|"
-         r"\bUAVs?\b", "Explosions/Remote violence", "Air/drone strike"),
-        (r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshelling\b|\bshells?\b|\bartillery\b|"
-         r"\bprojectiles?\b", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
-        (r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
-         r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
-        (r"\b(?:attack(?:ed|s)?|shot\s+dead|gunned\s+down|stormed|opened\s+fire)\b",
-         "Violence against civilians", "Attack"),
-        (r"\bstrikes?\b|\bstruck\b", "Explosions/Remote violence", "Air/drone strike"),
-        (r"\bexplosions?\b|\bexploded\b|\bblasts?\b", "Explosions/Remote violence",
-         "Remote explosive/landmine/IED"),
-    )
+_EXPLOSION = "Explosions/Remote violence"
+_VAC = "Violence against civilians"
+_SD = "Strategic developments"
+_PROTEST_WORD = (r"(?:protest\w*|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|marchers|"
+                 r"sit-ins?)")
+_WEAPON = (r"(?:drones?|missiles?|rockets?|projectiles?|bombs?|IEDs?|explosives?|mines?|"
+           r"landmines?|devices?|UAVs?|shells?|mortars?)")
+
+#: (prefilter substrings, pattern, ACLED event type, sub-event type): the first rule whose
+#: pattern matches wins, so specific rules come before generic ones. The prefilter
+#: substrings (lower case) must occur for the pattern to be tried at all (speed).
+_RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    # Disrupted weapons use comes first: "intercepted a drone" is no drone strike.
+    (("intercept", "shot down", "downed", "defus", "dismantl", "thwart", "foil", "seized",
+      "destroyed", "disabled"),
+     rf"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed|defus(?:ed|ing)|dismantl(?:ed|ing)|"
+     rf"thwart(?:ed|ing)|foil(?:ed|ing)|seized|destroyed|disabled)\s+(?:\w+\s+){{0,4}}?{_WEAPON}\b"
+     rf"|\b{_WEAPON}\s+(?:\w+\s+){{0,2}}?(?:was|were)\s+(?:\w+\s+)?(?:intercepted|shot\s+down|"
+     rf"defused|downed|dismantled)\b",
+     _SD, "Disrupted weapons use"),
+    (("suicide", "blew"),
+     r"\bsuicide\s+(?:bomb|bomber|attack|car)|blew\s+(?:himself|herself|themselves)\s+up",
+     _EXPLOSION, "Suicide bomb"),
+    (("bomb", "ied", "improvised", "landmine", "explosive"),
+     r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
+     r"\blandmines?\b|\bbomb\s+(?:exploded|went\s+off|blast)|explosive\s+device",
+     _EXPLOSION, "Remote explosive/landmine/IED"),
+    (("grenade",), r"\bgrenades?\b", _EXPLOSION, "Grenade"),
+    (("chemical",), r"\bchemical\s+(?:weapon|attack)", _EXPLOSION, "Chemical weapon"),
+    # Demonstrations, before the violence rules: "police opened fire on protesters".
+    (("protest", "demonstrat", "rall", "march", "sit-in"),
+     rf"\b(?:(?:opened\s+fire|fired(?:\s+live\s+(?:ammunition|rounds))?)\s+(?:on|at|into)\s+"
+     rf"(?:\w+\s+){{0,2}}?{_PROTEST_WORD}|(?:shot|killed|killing|beat|beating)\s+(?:\w+\s+){{0,3}}?"
+     rf"{_PROTEST_WORD})|\b{_PROTEST_WORD}\s+(?:\w+\s+){{0,3}}?(?:were|was)\s+(?:shot|killed)\b",
+     "Protests", "Excessive force against protesters"),
+    (("riot", "stone", "rock", "set fire", "torch", "molotov", "petrol", "burn", "stormed",
+      "smash", "clash"),
+     rf"\briot(?:s|ers|ing|ed)?\b|\b{_PROTEST_WORD}\b[^.;]{{0,80}}?\b(?:threw\s+(?:stones|rocks|"
+     rf"petrol\s+bombs|molotov)|set\s+fire|torched|burn(?:ed|t)|stormed|smashed|clashed)\b",
+     "Riots", "Violent demonstration"),
+    (("mob", "lynch", "vigilante"), r"\bmobs?\b|\blynch(?:ed|ing)?\b|\bvigilantes?\b",
+     "Riots", "Mob violence"),
+    (("protest", "demonstrat", "rall", "march", "sit-in"),
+     rf"\b{_PROTEST_WORD}\b[^.;]{{0,100}}?\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|"
+     rf"rubber\s+bullets|arrest(?:ed|s|ing)|detain(?:ed|ing)|broke\s+up|intervened)\b|"
+     rf"\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|broke\s+up)\b[^.;]{{0,60}}?"
+     rf"\b{_PROTEST_WORD}",
+     "Protests", "Protest with intervention"),
+    (("protest", "demonstrat", "rall", "march", "sit-in"),
+     rf"\b{_PROTEST_WORD}\b", "Protests", "Peaceful protest"),
+    (("drone", "air", "strike", "warplane", "bomber", "aircraft", "helicopter", "jet",
+      "raid", "bomb", "uav"),
+     r"\bdrones?\b|\bair\s*strikes?\b|\bstrikes?\s+(?:on|against)\b|\bairstrikes?\b|"
+     r"\bwarplanes?\b|\bbombers?\b|\baircraft\b|\bhelicopters?\b|\bjets?\b|\bair\s+raids?\b|"
+     r"\bbombed\b|\bbombing\b|\bUAVs?\b", _EXPLOSION, "Air/drone strike"),
+    (("rocket", "missile", "mortar", "shell", "artiller", "projectile"),
+     r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshelling\b|\bshells?\b|\bartillery\b|"
+     r"\bprojectiles?\b", _EXPLOSION, "Shelling/artillery/missile attack"),
+    # Territory, before clashes: "after heavy fighting, the army retook the town".
+    (("recapt", "retook", "retake", "regain", "liberat", "reclaim"),
+     r"\b(?:recaptur(?:ed|es|ing)|retook|retaken|regain(?:ed|s)?\s+control|"
+     r"liberat(?:ed|es)|reclaim(?:ed|s))\b", "Battles", "Government regains territory"),
+    (("seiz", "captur", "overran", "took control", "taken control", "took over", "fell to"),
+     r"\b(?:seiz(?:ed|es)|captur(?:ed|es)|overran|took\s+(?:full\s+)?control|"
+     r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
+     r"district|territory|province|region|positions?|base|airport|[A-Z]\w+)\b|\bfell\s+to\b",
+     "Battles", "Non-state actor overtakes territory"),
+    (("clash", "fighting", "ambush", "firefight", "battle", "fire"),
+     r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
+     r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
+    (("abduct", "kidnap", "disappear", "hostage", "taken captive"),
+     r"\babduct(?:ed|ion|s|ing)?\b|\bkidnap(?:ped|ping|s)?\b|\bforcibly\s+disappeared\b|"
+     r"\b(?:took|taken|held)\s+(?:\w+\s+){0,2}?hostages?\b|\btaken\s+captive\b",
+     _VAC, "Abduction/forced disappearance"),
+    (("rape", "sexual"),
+     r"\brap(?:ed|e|es|ing)\b|\bsexual(?:ly)?\s+(?:violence|assault\w*|abuse\w*)",
+     _VAC, "Sexual violence"),
+    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacre"),
+     r"\b(?:attack(?:ed|s)?|shot\s+dead|gunned\s+down|stormed|opened\s+fire|execut(?:ed|ion)|"
+     r"stabbed|massacred?)\b", _VAC, "Attack"),
+    (("strike", "struck"), r"\bstrikes?\b|\bstruck\b", _EXPLOSION, "Air/drone strike"),
+    (("explo", "blast"), r"\bexplosions?\b|\bexploded\b|\bblasts?\b", _EXPLOSION,
+     "Remote explosive/landmine/IED"),
+    # Strategic developments without violence.
+    (("arrest", "detain", "rounded up", "apprehend", "custody"),
+     r"\barrest(?:ed|s|ing)?\b|\bdetain(?:ed|ing|s)?\b|\brounded\s+up\b|\bapprehended\b|"
+     r"\btaken\s+into\s+custody\b", _SD, "Arrests"),
+    (("ceasefire", "cease-fire", "truce", "agreement", "deal", "accord", "exchange", "swap",
+      "signed", "released"),
+     r"\bcease-?fires?\b|\btruces?\b|\b(?:agreement|deal|accord)\b|\bprisoner\s+(?:exchange|swap)|"
+     r"\bsigned\b|\breleased\s+(?:\w+\s+){0,3}?(?:hostages|prisoners|detainees)\b",
+     _SD, "Agreement"),
+    (("loot", "plunder", "ransack", "torch", "set fire", "burn", "demolish", "bulldoz",
+      "destroyed"),
+     r"\bloot(?:ed|ing|ers)?\b|\bplunder(?:ed|ing)?\b|\bransack(?:ed|ing)?\b|\btorched\b|"
+     r"\bset\s+fire\s+to\b|\bburn(?:ed|t)\s+down\b|\bdemolish(?:ed|ing)\b|\bbulldoz(?:ed|ing)\b|"
+     r"\bdestroyed\s+(?:\w+\s+){0,2}?(?:homes?|houses?|property|shops?|crops|buildings?)\b",
+     _SD, "Looting/property destruction"),
+    (("set up", "established", "establish", "opened"),
+     r"\b(?:set\s+up|established|opened)\s+(?:a\s+|an\s+|its\s+|their\s+)?(?:new\s+)?"
+     r"(?:\w+\s+)?(?:base|headquarters|outpost|command\s+cent(?:re|er))\b",
+     _SD, "Headquarters or base established"),
+    (("withdr", "handed over", "hand over", "pulled out", "evacuated"),
+     r"\bwithdr(?:ew|awn|awal)\s+(?:\w+\s+){0,3}?from\b|\bhanded\s+(?:over|control)\b|"
+     r"\bpulled\s+out\s+of\b", _SD, "Non-violent transfer of territory"),
+    (("formation", "merg", "new leader", "recruit", "disband", "dissolv", "split", "rebrand"),
+     r"\bannounced\s+(?:the\s+|its\s+)?formation\b|\bmerg(?:ed|er)\b|\bnew\s+leader\b|"
+     r"\brecruit(?:ed|ing|ment)\b|\bdisband(?:ed|ing)?\b|\bdissolv(?:ed|ing)\b",
+     _SD, "Change to group/activity"),
 )
-#: Substrings without which each rule above cannot match (a prefilter, in rule order).
-_EVENT_WORDS: tuple[tuple[str, ...], ...] = (
-    ("suicide", "blew"),
-    ("bomb", "ied", "improvised", "landmine", "explosive"),
-    ("grenade",),
-    ("chemical",),
-    ("drone", "air", "strike", "warplane", "bomber", "aircraft", "helicopter", "jet",
-     "raid", "bomb", "uav"),
-    ("rocket", "missile", "mortar", "shell", "artiller", "projectile"),
-    ("clash", "fighting", "ambush", "firefight", "battle", "fire"),
-    ("attack", "shot", "gunned", "stormed", "fire"),
-    ("strike", "struck"),
-    ("explo", "blast"),
-)
+_EVENT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str, str], ...] = tuple(
+    (words, re.compile(pattern, re.IGNORECASE), event_type, sub_event_type)
+    for words, pattern, event_type, sub_event_type in _RULES)
 _CIVILIAN_TARGET = re.compile(
     r"\b(?:civilians?|shepherds?|farmers?|residents?|villagers?|worshippers?|market|"
     r"children|women|family|families|homes?|shop|camp\s+for|journalists?|protesters?)\b",
@@ -364,31 +438,46 @@ _MILITARY_TARGET = re.compile(
     r"\b(?:checkpoint|patrol|soldiers?|troops|army|police|base|outpost|convoy|fighters?|"
     r"forces|garrison|position)\b", re.IGNORECASE)
 _HURT_WORD = re.compile(r"\b(?:hurt|injured|wounded|wounding)\b", re.IGNORECASE)
-_KILL_WORD = re.compile(r"\b(?:killed|killing)\b", re.IGNORECASE)
-#: A clause that only refers back to an earlier event ("claimed the attack").
-_ANAPHORA = re.compile(r"\b(?:claimed|condemned|denied|blamed\s+\w+\s+for)\s+the\s+"
-                       r"(?:attack|strike|bombing|bombings|strikes|attacks)\b", re.IGNORECASE)
+#: Phrases that refer back to an event already described ("claimed the attack",
+#: "arrested over the bombing"): masked before the rules run, so they start no event.
+_ANAPHORA = re.compile(
+    r"\b(?:claimed|condemned|denied|blamed\s+\w+\s+for|responsibility\s+for|in\s+connection\s+"
+    r"with|suspected\s+of|accused\s+of|over|for|after|following|in\s+response\s+to|in\s+"
+    r"retaliation\s+for|since|before|investigat\w+)\s+(?:the|this|that|last\s+\w+'s|(?:a|an)\s+"
+    r"(?:earlier|previous|recent))\s+(?:\w+\s+){0,2}?(?:attacks?|strikes?|bombings?|explosions?|"
+    r"blasts?|killings?|ambush|assault|raids?)\b", re.IGNORECASE)
 
 
 def classify_event(clause: str) -> tuple[str, str, str] | None:
-    """Return (event_type, sub_event_type, trigger text) for a violent-event clause.
+    """Return (event_type, sub_event_type, trigger text) for an event clause.
 
-    Returns None when the clause describes no violent event, or only refers back to one
-    ("the group claimed the attack").
+    Covers ACLED's six event types (``schema.ACLED_SUB_EVENT_TYPES``). Returns None
+    when the clause describes no event, or only refers back to one ("the group claimed
+    the attack", "two men were arrested over the bombing" is an arrest, not a bombing).
+
+    Examples
+    --------
+    >>> classify_event("Police fired tear gas to disperse protesters")[:2]
+    ('Protests', 'Protest with intervention')
+    >>> classify_event("Air defences intercepted two drones over the base")[1]
+    'Disrupted weapons use'
     """
-    if _ANAPHORA.search(clause) and not _KILL_WORD.search(clause):
-        return None
     low = clause.lower()
-    for (pattern, event_type, sub_event_type), words in zip(_EVENT_RULES, _EVENT_WORDS,
-                                                            strict=True):
+    if "the" in low or " a" in low or "this" in low or "that" in low:
+        masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
+        if masked is not clause:
+            low = masked.lower()
+    else:
+        masked = clause
+    for words, pattern, event_type, sub_event_type in _EVENT_RULES:
         if not any(word in low for word in words):
             continue
-        match = pattern.search(clause)
+        match = pattern.search(masked)
         if not match:
             continue
         # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
-        if sub_event_type == "Attack" and _MILITARY_TARGET.search(clause) and \
-                not _CIVILIAN_TARGET.search(clause):
+        if sub_event_type == "Attack" and _MILITARY_TARGET.search(masked) and \
+                not _CIVILIAN_TARGET.search(masked):
             return "Battles", "Armed clash", match.group(0)
         return event_type, sub_event_type, match.group(0)
     return None

@@ -204,3 +204,50 @@ def test_dates_of_any_year_do_not_crash(phrase: str, kept: str | None) -> None:
         assert "left empty" not in inc.notes
     batch = parse_reports([text, text], published="2024-01-01", workers=1)
     assert len(batch) == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A follow-up that names a wider place refines the incident, it does not add one.
+    ("A drone struck Tower 22 in north-east Jordan on Sunday. Three US soldiers were killed "
+     "in the drone attack in Jordan.", [("Tower 22", "Air/drone strike", 3)]),
+    ("Israeli warplanes struck Rafah on Monday. The strikes on Rafah killed 12 people.",
+     [("Rafah", "Air/drone strike", 12)]),
+    # Escalation: police intervention turns the protest into a protest with intervention.
+    ("Hundreds of people protested in Basra on Friday. Police later fired tear gas to "
+     "disperse the protesters in Basra.", [("Basra", "Protest with intervention", None)]),
+    # Two events, on two days or said to be separate, stay two.
+    ("A drone struck Erbil on Monday. On Tuesday, a drone struck Kirkuk.",
+     [("Erbil", "Air/drone strike", None), ("Kirkuk", "Air/drone strike", None)]),
+    ("A roadside bomb hit a patrol in Fallujah on Monday. A separate roadside bomb exploded "
+     "in Fallujah later that day.", [("Fallujah", "Remote explosive/landmine/IED", None),
+                                     ("Fallujah", "Remote explosive/landmine/IED", None)]),
+])
+def test_one_incident_per_reported_event(text: str, expected: list[tuple[str, str, int | None]]
+                                         ) -> None:
+    incidents = parse_text(text, published="2024-02-13").incidents
+    # The place as the text writes it (the incident's mention), not the gazetteer's name.
+    got = [(text[int(row.mention_start):].split(" ")[0].rstrip(".,"), row.sub_event_type,
+            None if pd.isna(row.fatalities) else int(row.fatalities))
+           for row in incidents.itertuples()]
+    assert [(loc.split(" ")[0], sub, fat) for loc, sub, fat in expected] == got
+
+
+@pytest.mark.parametrize(("text", "event_type", "sub_event_type"), [
+    ("Thousands of people rallied in Basra on Friday against power cuts.", "Protests",
+     "Peaceful protest"),
+    ("Rioters set fire to the governor's office in Basra on Friday.", "Riots",
+     "Violent demonstration"),
+    ("Police arrested five men in Basra on Friday.", "Strategic developments", "Arrests"),
+    ("The army recaptured Tal Afar on Friday.", "Battles", "Government regains territory"),
+    ("Gunmen kidnapped a journalist in Basra on Friday.", "Violence against civilians",
+     "Abduction/forced disappearance"),
+    ("Air defences shot down a drone over Erbil on Friday.", "Strategic developments",
+     "Disrupted weapons use"),
+])
+def test_every_acled_event_type(text: str, event_type: str, sub_event_type: str) -> None:
+    from geoconflict.schema import ACLED_SUB_EVENT_TYPES
+
+    (inc,) = parse_text(text, published="2024-02-13").incidents.itertuples()
+    assert (inc.event_type, inc.sub_event_type) == (event_type, sub_event_type)
+    assert sub_event_type in ACLED_SUB_EVENT_TYPES[event_type]
+    assert inc.event_date == pd.Timestamp("2024-02-09")

@@ -120,6 +120,26 @@ def test_casualties(clause: str, killed: int | None, injured: int | None) -> Non
         ("Gunmen attacked an army checkpoint", "Armed clash"),
         ("Militants attacked a shepherd's camp and killed two men", "Attack"),
         ("Mortar rounds hit a residential area", "Shelling/artillery/missile attack"),
+        # The other event types of ACLED's taxonomy.
+        ("Protesters gathered outside parliament", "Peaceful protest"),
+        ("Hundreds of people rallied in the main square", "Peaceful protest"),
+        ("Police fired tear gas to disperse the demonstrators", "Protest with intervention"),
+        ("Security forces opened fire on protesters, killing four",
+         "Excessive force against protesters"),
+        ("Demonstrators threw stones and set fire to tyres", "Violent demonstration"),
+        ("Rioters torched a police station", "Violent demonstration"),
+        ("A mob lynched a man accused of theft", "Mob violence"),
+        ("Air defences intercepted two drones over the base", "Disrupted weapons use"),
+        ("Engineers defused a roadside bomb", "Disrupted weapons use"),
+        ("Police arrested three men over the bombing", "Arrests"),
+        ("The two sides agreed a ceasefire", "Agreement"),
+        ("The army recaptured the town after a week", "Government regains territory"),
+        ("Islamic State fighters seized control of the town", "Non-state actor overtakes territory"),
+        ("Gunmen abducted two aid workers", "Abduction/forced disappearance"),
+        ("Militiamen looted shops in the market", "Looting/property destruction"),
+        ("The militia set up a new base near the airport", "Headquarters or base established"),
+        ("Government troops withdrew from the city", "Non-violent transfer of territory"),
+        ("The two factions announced their merger", "Change to group/activity"),
     ],
 )
 def test_classify_event(clause: str, sub_event_type: str) -> None:
@@ -129,7 +149,8 @@ def test_classify_event(clause: str, sub_event_type: str) -> None:
 
 
 @pytest.mark.parametrize("clause", ["The Islamic Resistance in Iraq claimed the attack.",
-                                    "Protesters gathered outside parliament.",
+                                    "The ministry condemned the bombing.",
+                                    "Officials met in Baghdad to discuss trade.",
                                     "Among the dead was a senior commander."])
 def test_classify_event_none(clause: str) -> None:
     assert classify_event(clause) is None
