@@ -24,6 +24,7 @@ from ..events import read_events
 from ..proximity import rings as make_rings
 from ..webmap import conflict_map, load_map_spec
 from .options import read_input
+from .verbosity import info
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -151,9 +152,8 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
         return
     path = cmap.save(output, overwrite=overwrite, fragment=fragment)
     size = path.stat().st_size / 1e6
-    click.echo(f"wrote {path} ({counts}, "
-               f"{size:.1f} MB, self-contained{'' if not online_tiles else ' except tiles'})",
-               err=True)
+    info(f"wrote {path} ({counts}, "
+         f"{size:.1f} MB, self-contained{'' if not online_tiles else ' except tiles'})")
 
 
 def _output_kind(output: str, fragment: bool, picture: dict[str, float | str | None]) -> str:
@@ -197,5 +197,5 @@ def _write_picture(cmap: ConflictMap, output: str, overwrite: bool,
     else:
         turn = " landscape" if options.get("landscape") else ""
         what = f"{options.get('page', 'A4')}{turn} PDF"
-    click.echo(f"wrote {output} ({what}, {len(data) / 1e3:,.0f} kB, {counts}; drawn offline "
-               f"in {seconds:.1f} s)", err=True)
+    info(f"wrote {output} ({what}, {len(data) / 1e3:,.0f} kB, {counts}; drawn offline "
+         f"in {seconds:.1f} s)")
