@@ -73,6 +73,10 @@ DATASETS: dict[str, Dataset] = {
                 "Armed actors named in reporting, with aliases (used by the geoparser)"),
         Dataset("basemap", "basemap/countries.geojson",
                 "Country outlines for offline maps (Natural Earth 1:10m, generalised)"),
+        Dataset("countries", "countries.csv",
+                "Every country's label point, names and UN region (Natural Earth 1:10m)"),
+        Dataset("regions", "regions.csv",
+                "Continents and macro-regions with their cited member lists"),
     )
 }
 

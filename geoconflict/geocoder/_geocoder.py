@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any
 from .._geodesic import geod
 from ..errors import GeocodeError, ProviderError, ProviderWarning
 from ..schema import DEFAULT_UNCERTAINTY_M, DEPLOYMENT_KINDS
+from ._airports import code_key
 from ._gazetteer import (
     SCAN_STOPWORDS,
-    base_automaton,
-    build_automaton,
     country_outline,
     load_gazetteer,
 )
@@ -61,6 +60,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 #: Kind words users type -> gazetteer kinds they mean.
 KIND_ALIASES: dict[str, frozenset[str]] = {
     "base": frozenset((*DEPLOYMENT_KINDS, "camp")),
+    "airport": frozenset(("airport", "air base")),
     "city": frozenset(("city", "town")),
     "town": frozenset(("town", "city")),
     "neighbourhood": frozenset(("neighbourhood", "district", "street")),
@@ -71,11 +71,18 @@ KIND_ALIASES: dict[str, frozenset[str]] = {
 
 _TRANSLIT_MIN_RATIO = 75.0
 _AMBIGUOUS_KM = 25.0
-_CLASS_RANK = {"country": 4.0, "city": 3.0, "admin1": 2.5, "town": 2.0}
+# Continents and macro-regions have no population: they rank above any city of the
+# same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
+_CLASS_RANK = {"country": 4.0, "continent": 3.6, "region": 3.5, "city": 3.0, "admin1": 2.5,
+               "town": 2.0, "airport": 1.5, "air base": 1.5}
+# ICAO (4 letters) and IATA (3 letters) codes, as written: upper case.
+_ICAO = re.compile(r"^[A-Z]{4}$")
+_IATA = re.compile(r"^[A-Z]{3}$")
 
 # (regex, kind-alias key) tried on the query when it is not a name as a whole.
 _SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s+(?:shipping|sea|maritime)\s+(?:lanes?|routes?)$", re.I), "lane"),
+    (re.compile(r"\s+(?:international\s+)?(?:airport|aerodrome)$", re.I), "airport"),
     (re.compile(r"\s+(?:air\s*base|air\s*field|airfield|military\s+base|base|garrison|"
                 r"outpost|camp)$", re.I), "base"),
     (re.compile(r"\s+(?:neighbou?rhood|district|quarter)$", re.I), "neighbourhood"),
@@ -208,7 +215,7 @@ class Geocoder:
         self.curated, self.base = load_gazetteer()
         self._layers: tuple[Gazetteer, Gazetteer] = (self.curated, self.base)
         self._blocks: dict[tuple[str, int], list[str]] | None = None
-        self._automaton: Any = None
+        self._max_words: int | None = None
         self._nominatim_options = nominatim or {}
         self._nominatim: Any = None
         self._memo: dict[tuple[str, Any, Any], dict[str, Any]] = {}
@@ -384,6 +391,17 @@ class Geocoder:
             return self._rank(self._fuzzy(key, self._edits(key)), ctx)
         return []
 
+    def _code(self, text: str, ctx: _Context) -> list[_Hit]:
+        """An airport by its ICAO code ("ORBI"), or its IATA code ("BGW") when the query
+        says airport: codes are indexed under their own keys, never as names."""
+        if _ICAO.match(text):
+            key = code_key("icao", text)
+        elif _IATA.match(text) and ctx.hint_kinds and "airport" in ctx.hint_kinds:
+            key = code_key("iata", text)
+        else:
+            return []
+        return self._rank(self._exact(key), ctx)
+
     def _contains(self, text: str, kinds: frozenset[str], ctx: _Context) -> list[_Hit]:
         """Curated entries of ``kinds`` one of whose names contains ``text``'s words."""
         words = f" {fold(text)} "
@@ -406,6 +424,9 @@ class Geocoder:
         hits = self._match(text, ctx, translit=False, fuzzy=False)
         if hits:
             return _Result(hits, "exact", ctx=ctx)
+        hits = self._code(text, ctx)
+        if hits:
+            return _Result(hits, "code", ctx=ctx)
         if depth < 3:
             qualified = self._qualified(text, ctx, depth)
             if qualified is not None:
@@ -531,7 +552,7 @@ class Geocoder:
             return False  # decided by tier, kind, context, country or curation
         ga, gb = self._gaz(a), self._gaz(b)
         pa, pb = ga.population[a.idx], gb.population[b.idx]
-        if pa >= 5 * max(pb, 1) or ga.kind[a.idx] == "country":
+        if pa >= 5 * max(pb, 1) or ga.kind[a.idx] in ("country", "continent", "region"):
             return False
         if ga.kind[a.idx] == "city" and gb.kind[b.idx] == "admin1" \
                 and ga.country[a.idx] == gb.country[b.idx]:
@@ -658,26 +679,12 @@ class Geocoder:
 
         See :func:`find_places`.
         """
-        if self._automaton is None:
-            # The curated names get a small automaton of their own, built each time so
-            # edits to data/ show; the big GeoNames one is cached on disk.
-            self._automaton = (build_automaton(self.curated), base_automaton())
         folded, offsets = fold_with_offsets(text)
         ctx = _Context(_country_codes(country), None)
         mentions: list[dict[str, Any]] = []
-        n = len(folded)
-        spans: set[tuple[int, int]] = set()
-        padded = f" {folded} "
-        for automaton in self._automaton:
-            # " key " ending at padded[end]: the key is folded[end - length + 1: end - 1]
-            spans.update((end - length + 1, end - 2) for end, length in automaton.iter(padded))
+        spans = self._name_spans(folded, min_length)
         for start, end in sorted(spans):
             key = folded[start:end + 1]
-            if (start > 0 and folded[start - 1] != " ") or (end + 1 < n and
-                                                           folded[end + 1] != " "):
-                continue  # not on word boundaries
-            if len(key) < min_length:
-                continue
             src_start, src_end = offsets[start], offsets[end] + 1
             surface = text[src_start:src_end]
             if require_capital and not (surface[:1].isupper() or is_arabic(surface)
@@ -707,6 +714,30 @@ class Geocoder:
                 reach = max(reach, m["end"])
             mentions = kept
         return mentions
+
+    def _name_spans(self, folded: str, min_length: int) -> list[tuple[int, int]]:
+        """(start, end) of every run of whole words of ``folded`` that is an indexed name
+        (``end`` inclusive), at least ``min_length`` long and not a bare number.
+
+        Every run of up to the longest name's word count is looked up in the name
+        dictionaries: a 10,000-character report is ~1,500 words, so ~10,000 lookups in C
+        dicts (milliseconds), with no automaton to build, store or load.
+        """
+        if self._max_words is None:
+            self._max_words = max(
+                (key.count(" ") + 1 for gaz in self._layers for key, _ in gaz.by_fold.items()),
+                default=1)
+        starts = [m.start() for m in re.finditer(r"\S+", folded)]
+        ends = [m.end() for m in re.finditer(r"\S+", folded)]
+        indexes = [gaz.by_fold for gaz in self._layers]
+        spans = []
+        for i, start in enumerate(starts):
+            for j in range(i, min(len(starts), i + self._max_words)):
+                key = folded[start:ends[j]]
+                if len(key) >= max(3, min_length) and not key.isdigit() \
+                        and any(key in index for index in indexes):
+                    spans.append((start, ends[j] - 1))
+        return spans
 
     def prefer_countries(self, mentions: list[dict[str, Any]], countries: Iterable[str]
                          ) -> list[dict[str, Any]]:
@@ -812,12 +843,12 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
 def find_places(text: str, *, country: str | Iterable[str] | None = None,
                 longest_only: bool = True, require_capital: bool = True
                 ) -> list[dict[str, Any]]:
-    """Find every gazetteer place name in running text (Aho-Corasick over folded text).
+    """Find every gazetteer place name in running text.
 
     The text is folded exactly like the index (case, diacritics, apostrophes, Arabic
-    letter variants) with a map back to the original offsets, then scanned once with
-    a ``pyahocorasick`` automaton of every indexed name (built on first use, about a
-    second; afterwards a 10,000-character report scans in milliseconds).
+    letter variants) with a map back to the original offsets; every run of whole words
+    is then looked up in the name index (a 10,000-character report scans in
+    milliseconds).
 
     Parameters
     ----------

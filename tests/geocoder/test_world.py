@@ -1,0 +1,84 @@
+"""The embedded gazetteer covers every country alike: cities500 worldwide, countries at
+their Natural Earth label point, admin1 of every country, cited macro-regions,
+abbreviations, and the airports of airportsdata."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoconflict._geodesic import geod
+from geoconflict.geocoder import default_geocoder
+
+
+def km(rec: dict, lon: float, lat: float) -> float:
+    here = rec["_ref"]
+    return float(geod().inv(here[0], here[1], lon, lat)[2]) / 1000.0
+
+
+@pytest.mark.parametrize(("query", "country", "lon", "lat"), [
+    ("Baidoa", "SOM", 43.65, 3.11),  # cities500 outside the old conflict region
+    ("Maiduguri", "NGA", 13.16, 11.85),
+    ("Sirte", "LBY", 16.59, 31.21),
+])
+def test_small_places_of_every_country(query: str, country: str, lon: float, lat: float
+                                       ) -> None:
+    rec = default_geocoder().lookup(query)
+    assert rec["country"] == country
+    assert km(rec, lon, lat) < 10
+
+
+def test_countries_sit_at_the_natural_earth_label_point_not_the_capital() -> None:
+    rec = default_geocoder().lookup("Iraq")
+    assert rec["source_id"] == "naturalearth:IRQ"
+    assert rec["geo_precision"] == 3
+    assert km(rec, 43.26, 33.09) < 1  # LABEL_X/LABEL_Y, ~130 km from Baghdad
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("U.S.", "USA"), ("US", "USA"), ("KSA", "SAU"), ("DRC", "COD"), ("U.K.", "GBR"),
+    ("UAE", "ARE"),
+])
+def test_abbreviations(query: str, expected: str) -> None:
+    rec = default_geocoder().lookup(query)
+    assert (rec["kind"], rec["country"]) == ("country", expected)
+
+
+@pytest.mark.parametrize(("query", "source_id"), [
+    ("EU", "regions:european-union"), ("Middle East", "regions:middle-east"),
+    ("Horn of Africa", "regions:horn-of-africa"), ("Gaza Strip", "regions:gaza-strip"),
+    ("Darfur", "regions:darfur"), ("Iraqi Kurdistan", "regions:kurdistan-region"),
+    ("Gulf states", "regions:gulf-states"), ("Europe", "regions:europe"),
+])
+def test_macro_regions_beat_namesake_towns(query: str, source_id: str) -> None:
+    rec = default_geocoder().lookup(query)
+    assert rec["source_id"] == source_id
+    assert rec["status"] == "resolved"
+    assert rec["geo_precision"] == 3
+
+
+def test_the_gulf_alone_is_the_sea() -> None:
+    assert default_geocoder().lookup("the Gulf")["kind"] == "gulf"
+
+
+def test_admin1_of_any_country_is_placed_from_its_places() -> None:
+    rec = default_geocoder().lookup("Borno")  # linked through airportsdata's subdivisions
+    assert rec["source_id"] == "iso3166-2:NG-BO"
+    assert km(rec, 13.16, 11.85) < 150  # Maiduguri, its capital
+    assert rec["uncertainty_m"] >= 25_000
+
+
+@pytest.mark.parametrize(("query", "icao", "kind"), [
+    ("Erbil airport", "ORER", "airport"), ("Baghdad International Airport", "ORBI", "airport"),
+    ("ORBI", "ORBI", "airport"), ("BGW airport", "ORBI", "airport"),
+    ("Thule Air Base", "BGTL", "air base"), ("Mosul airport", "ORBM", "airport"),
+])
+def test_airports_by_name_city_and_code(query: str, icao: str, kind: str) -> None:
+    rec = default_geocoder().lookup(query)
+    assert rec["source_id"] == f"airportsdata:{icao}"
+    assert rec["kind"] == kind
+    assert rec["geo_precision"] == 1
+
+
+def test_a_three_letter_code_alone_is_not_an_airport() -> None:
+    # IATA codes are looked up only when the query says airport: "BGW" is no place name.
+    assert default_geocoder().lookup("BGW")["source_id"] != "airportsdata:ORBI"
