@@ -362,7 +362,7 @@ def validate_incidents(
     today = today or dt.datetime.now(dt.UTC).date()
     geom = frame.geometry.values
     missing = np.asarray(shapely.is_missing(geom) | shapely.is_empty(geom))
-    is_point = np.asarray(shapely.get_type_id(geom) == 0)
+    is_point = np.asarray(shapely.get_type_id(geom) == 0) & ~missing  # no x of POINT EMPTY
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     if is_point.any():

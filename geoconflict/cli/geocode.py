@@ -55,14 +55,23 @@ def _table(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]], Any]:
+def _read_batch(path: str, column: str, encoding: str | None = None
+                ) -> tuple[list[str], list[dict[str, Any]], Any]:
     """Names and the other columns of each input row (CSV/TSV via csv; else geopandas)."""
     suffix = Path(path).suffix.lower()
     if path != "-" and suffix in (".csv", ".tsv", ".txt"):
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            rows = list(reader)
-            fields = reader.fieldnames or []
+        try:
+            with open(path, newline="", encoding=encoding or "utf-8-sig") as fh:
+                reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
+                rows = list(reader)
+                fields = reader.fieldnames or []
+        except FileNotFoundError:
+            raise
+        except (csv.Error, UnicodeDecodeError, LookupError, OSError) as exc:
+            hint = "; name the encoding with --encoding" \
+                if isinstance(exc, UnicodeDecodeError) else ""
+            msg = f"{path}: cannot read as CSV: {exc}{hint}"
+            raise GeocodeError(msg) from exc
         if column not in fields:
             msg = f"{path}: no column {column!r}; columns are {', '.join(fields)}"
             raise GeocodeError(msg)
@@ -83,6 +92,8 @@ def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]]
               help="Batch mode: a CSV/TSV or any feature file with a column of names.")
 @click.option("--column", default="location", show_default=True,
               help="Column holding the place names in --input.")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a CSV/TSV --input (default: UTF-8).")
 @click.option("--table", is_flag=True, help="Print a human-readable table instead of GeoJSON.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any name is unresolved.")
 @click.option("--online", is_flag=True,
@@ -97,7 +108,8 @@ def _read_batch(path: str, column: str) -> tuple[list[str], list[dict[str, Any]]
               help="Nominatim base URL (default: $GEOCONFLICT_NOMINATIM_URL or the public "
                    "OSM instance).")
 @feature_output_options
-def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: bool,
+def geocode(names: tuple[str, ...], input_path: str | None, column: str,
+            encoding: str | None, table: bool,
             strict: bool, online: bool, countries: tuple[str, ...], kinds: tuple[str, ...],
             user_agent: str | None, nominatim_url: str | None, output: str, overwrite: bool,
             precision: int) -> None:
@@ -128,7 +140,7 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str, table: 
     kw: dict[str, Any] = {"country": list(countries) or None, "kinds": list(kinds) or None}
     extra: list[dict[str, Any]] | None = None
     if input_path:
-        queries, extra, _ = _read_batch(input_path, column)
+        queries, extra, _ = _read_batch(input_path, column, encoding)
         with click.progressbar(length=len(queries), label="geocoding", file=sys.stderr,
                                show_pos=True) as bar:
             records = coder.records(queries, progress=bar.update, **kw)

@@ -8,10 +8,27 @@ from pathlib import Path
 import click
 
 from .._atomic import atomic_path
+from ..errors import ArgumentError
 from ..geoparse import parse_text
 from ..webmap import conflict_map
 from .options import feature_format_options, feature_output_options, write_output
 from .verbosity import info
+
+
+def _report_text(data: bytes | str, name: str) -> str:
+    """The report as text: UTF-8 (with or without BOM); anything else is an error."""
+    if isinstance(data, str):
+        return data
+    if not data:
+        msg = "standard input is empty (0 bytes): did the command before it in the pipe " \
+            "fail?" if name == "<stdin>" else "the report is empty (0 bytes)"
+        raise ArgumentError(f"{name}: {msg}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = (f"{name}: not UTF-8 text (byte {exc.start}); re-encode the report "
+               "(iconv -f cp1256 -t utf-8)")
+        raise ArgumentError(msg) from exc
 
 
 @click.command()
@@ -38,12 +55,13 @@ def parse(report: str, published: str | None, source: str | None,
     import datetime as dt
 
     if report == "-":
-        text = sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
         path = Path(report)
         if not path.exists():
             raise click.BadParameter(f"no such file: {path}", param_hint="REPORT")
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+    text = _report_text(data, "<stdin>" if report == "-" else report)
     when = None
     if published:
         try:

@@ -51,8 +51,12 @@ def density_command(events: str, output: str, cell: str, bandwidth: str, weight:
             msg = f"--bounds {bounds!r} must be four numbers W,S,E,N"
             raise RasterError(msg) from None
         box = (w, s, e, n)
-    result = density(read_input(events), cell=cell, bandwidth=bandwidth, weight=weight,
-                     bounds=box, path=output, overwrite=overwrite)
+    incidents = read_input(events)
+    try:
+        result = density(incidents, cell=cell, bandwidth=bandwidth, weight=weight,
+                         bounds=box, path=output, overwrite=overwrite)
+    except RasterError as exc:  # name the input the surface could not be made from
+        raise RasterError(f"{'<stdin>' if events == '-' else events}: {exc}") from exc
     rows, cols = result.data.shape
     info(f"wrote {rows}x{cols} density surface ({result.tags['incidents']} incidents, "
          f"peak {float(result.data.max()):.4g} {result.units}) to {output}")

@@ -338,7 +338,9 @@ def _read_feature_file(name: str, path: Path | None, data: bytes | None, fmt: st
     if path is not None:
         gdf = read_features(path)
     elif fmt in ("geojson", "geojsonseq"):
-        gdf = read_features(io.BytesIO(data or b""))
+        stream = io.BytesIO(data or b"")
+        stream.name = name  # messages name <stdin>, not <stream>
+        gdf = read_features(stream)
     else:  # binary formats need a file for GDAL/parquet
         suffix = ".gpkg" if fmt == "gpkg" else ".parquet"
         with tempfile.TemporaryDirectory() as tmp:

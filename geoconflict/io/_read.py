@@ -45,7 +45,7 @@ def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>
             geoms.append(shapely.geometry.shape(feature["geometry"])
                          if feature.get("geometry") else None)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError,
-                shapely.errors.GEOSException) as exc:
+                shapely.errors.ShapelyError) as exc:
             raise SchemaError(f"invalid geometry: {exc}", file=source, row=i,
                               field="geometry") from exc
         properties = feature.get("properties") or {}
@@ -228,6 +228,10 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
         # not a file GDAL or Arrow can read (damaged, truncated, another format)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SchemaError(f"cannot read features: {first}", file=str(path)) from exc
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+        msg = ("no geometry column (longitude/latitude or wkt): for a table of incidents, "
+               "use 'geoconflict events convert' first")
+        raise SchemaError(msg, file=str(path))
     gdf = to_wgs84(gdf, str(path))
     if gdf.crs is None:
         gdf.set_crs(CRS, inplace=True)  # a frame we just read: no copy needed
