@@ -37,7 +37,8 @@ def _report_text(data: bytes | str, name: str) -> str:
               help="The report's date; relative dates ('on Wednesday') resolve against it.")
 @click.option("--source", help="Source name written into each incident (default: file name).")
 @click.option("--mentions", "mentions_path", metavar="FILE.csv",
-              help="Also write every place mention (span, place, role) as CSV.")
+              help="Also write every mention (span, place, role, is_place, longitude, "
+                   "latitude) as CSV.")
 @click.option("--map", "map_path", metavar="FILE.html",
               help="Also render the incidents on a self-contained HTML map.")
 @feature_output_options
@@ -78,7 +79,9 @@ def parse(report: str, published: str | None, source: str | None,
              f"fatalities={row.fatalities}")
     if mentions_path:
         with atomic_path(mentions_path, overwrite=overwrite) as tmp:
-            result.mentions.drop(columns="geometry").to_csv(tmp, index=False)
+            # The project's CSV convention names the point columns longitude/latitude.
+            result.mentions.drop(columns="geometry").rename(
+                columns={"lon": "longitude", "lat": "latitude"}).to_csv(tmp, index=False)
         info(f"wrote {len(result.mentions)} mentions to {mentions_path}")
     if map_path:
         conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(

@@ -24,14 +24,12 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..datasets import load_dataset, load_features
-from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
+from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
     casualties,
     classify_event,
@@ -47,31 +45,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
 
-#: How specific a kind of place is: lower wins when choosing an event's location.
-SPECIFICITY: dict[str, int] = {
-    "air base": 0, "outpost": 0, "garrison": 0, "naval base": 0, "logistics base": 0,
-    "headquarters": 0, "embassy compound": 0, "landmark": 0, "camp": 0,
-    "street": 1, "neighbourhood": 1, "district": 2,
-    "village": 3, "town": 3, "city": 3, "locality": 3, "populated place": 3,
-    "strait": 4, "chokepoint": 4, "canal": 4, "shipping lane": 5,
-    "admin2": 5, "admin1": 6, "region": 6, "gulf": 6, "sea": 7, "country": 8,
-}
-_DEFAULT_SPECIFICITY = 3
-#: Kinds that name a whole country or province: context for an event, rarely its site.
-#: Words after a place that make it an attribute, not a location ("Iran-backed").
-_ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
-                          r"sponsored|supported|funded|owned)\b", re.IGNORECASE)
-#: Words before a place that make it an origin or a seat, not the event's site.
-_ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
-                            r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
-                            r"(?:the\s+)?$", re.IGNORECASE)
 #: Words before a place that mark an approximate location ("near X") -> precision 2.
 _NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
                           r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
-#: "the city's Zubair district": the text itself says how specific the place is.
-_PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
-#: A capitalised word right before a mention ("Maersk Hangzhou").
-_CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
 #: What may stand between places listed together ("X province and near Y").
 _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
                         r"(?:near\s+|in\s+|around\s+)?")
@@ -79,9 +55,9 @@ _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*a
 _COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
                          r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
                          re.IGNORECASE)
-#: "killed in the attack", "during the protest": the clause is about an event already told.
+#: "killed in the attack", "said the strike": the clause is about an event already told.
 _DEFINITE_EVENT = re.compile(
-    r"\b(?:in|during|by|from|of|after)\s+(?:the|that|this|yesterday's|(?:\w+day|last\s+\w+)'s)\s+"
+    r"\b(?:the|that|this|yesterday's|(?:\w+day|last\s+\w+)'s)\s+"
     r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|drone\s+attack|blasts?|bombings?|explosions?|raids?|"
     r"ambush|clash(?:es)?|fighting|protests?|demonstrations?|riots?|assault)\b", re.IGNORECASE)
 #: A clause that says it is another event ("a separate roadside bomb", "another strike").
@@ -94,33 +70,6 @@ _ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|n
 _ESCALATION = {"Peaceful protest": 0, "Protest with intervention": 1,
                "Excessive force against protesters": 2, "Violent demonstration": 0,
                "Mob violence": 0}
-
-
-@dataclass
-class Mention:
-    """One place named in the text, resolved against the gazetteer."""
-
-    start: int
-    end: int
-    surface: str
-    name: str
-    kind: str
-    country: str | None
-    geometry: Any
-    score: float
-    source_id: str | None
-    geo_precision: int
-    uncertainty_m: float
-    sentence: int = 0
-    role: str = "mention"  # mention | event location | origin | attribute | actor name
-
-    #: Set when the text itself calls the place a district or neighbourhood.
-    text_kind: str | None = None
-
-    @property
-    def specificity(self) -> int:
-        """Lower is more specific (a base beats a town beats a country)."""
-        return SPECIFICITY.get(self.text_kind or self.kind, _DEFAULT_SPECIFICITY)
 
 
 @dataclass
@@ -150,11 +99,18 @@ class ParseResult:
     Attributes
     ----------
     mentions
-        Every place mention: ``start``, ``end``, ``surface``, ``name``, ``kind``,
-        ``country``, ``score``, ``source_id``, ``sentence`` (index), ``role``
-        (``event location``, ``mention``, ``origin``, ``attribute``, ``actor name``),
-        ``lon``/``lat`` (a representative point) and ``geometry`` (the gazetteer entry's
-        full geometry: a sea stays a polygon, a lane a line).
+        Every span that names a place, or looks like one and is not: ``start``, ``end``
+        (``text[start:end] == surface``), ``surface``, ``name``, ``kind``, ``country``,
+        ``score``, ``source_id``, ``sentence`` (index), ``role``, ``is_place``, ``lon``,
+        ``lat`` and ``geometry``. ``is_place`` says whether the span refers to a place
+        at all (the toponym evaluation contract); ``role`` whether it can be an
+        incident's site: only ``mention`` (and the chosen ``event location``) can;
+        ``origin``, ``attribute`` ("Iran-backed"), ``metonym`` ("Washington said", "the
+        White House"), ``demonym`` ("Syrian") and ``actor name`` are places that never
+        are; ``person``, ``organisation`` ("New York Times", "SANA"), ``name part``,
+        ``common word`` and ``out of context`` are not places (``is_place`` False).
+        ``lon``/``lat`` are the gazetteer's point for the place (a country's label
+        point), ``geometry`` its full geometry (a sea stays a polygon, a lane a line).
     incidents
         Candidate incidents in the canonical schema (EPSG:4326) plus ``injuries``,
         ``time_evidence`` and ``mention_start``; ``notes`` holds the evidence sentence.
@@ -167,215 +123,6 @@ class ParseResult:
     mentions: pd.DataFrame
     incidents: gpd.GeoDataFrame
     actors: pd.DataFrame
-
-
-# ------------------------------------------------------------------------------ actors
-
-
-@cache
-def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
-    """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
-    text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
-    import ahocorasick
-
-    table = load_dataset("actors")
-    lookup: dict[str, str] = {}
-    automaton = ahocorasick.Automaton()
-    exact: list[str] = []
-    for row in table.itertuples():
-        for alias in str(row.aliases).split("|"):
-            alias = alias.strip()
-            if not alias:
-                continue
-            # Acronyms (IS, PMF, SDF) match only in capitals, so "is" stays a verb.
-            if alias.isupper() and len(alias) <= 5:
-                exact.append(alias)
-                lookup[alias] = str(row.name)
-            else:
-                key = alias.lower()
-                lookup[key] = str(row.name)
-                automaton.add_word(key, key)
-    automaton.make_automaton()
-    ordered = sorted(set(exact), key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
-                         + r")(?![\w-])")
-    return automaton, pattern, lookup
-
-
-def _is_boundary(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before in "'_") and not (after.isalnum() or after in "-_")
-
-
-def _find_actors(text: str) -> list[tuple[int, int, str, str]]:
-    automaton, exact, lookup = _actor_index()
-    low = text.lower()
-    found = []
-    for end, key in automaton.iter(low):
-        start = end - len(key) + 1
-        if _is_boundary(low, start, end + 1):
-            found.append((start, end + 1, text[start:end + 1], lookup[key]))
-    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
-    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
-    kept: list[tuple[int, int, str, str]] = []
-    for item in found:
-        if kept and item[0] < kept[-1][1]:
-            if item[1] - item[0] > kept[-1][1] - kept[-1][0]:
-                kept[-1] = item
-            continue
-        kept.append(item)
-    return kept
-
-
-# ---------------------------------------------------------------------------- mentions
-
-
-#: Common English words that are also (far-away) place names in GeoNames.
-_COMMON_WORDS = frozenset({
-    "police", "mobile", "nice", "air", "reading", "split", "marine", "deal", "bath", "buffalo",
-    "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
-    "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
-})
-#: Vessel names follow these words: "the tanker Marlin Luanda".
-_VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
-                     r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
-
-
-@cache
-def _country_shapes() -> dict[str, Any]:
-    """Country outlines of the offline basemap by ISO3: a country named in the text is
-    an area, not its centroid."""
-    import shapely
-
-    try:
-        features = load_features("basemap")
-    except LookupError:
-        return {}
-    return {f["properties"].get("iso_a3"): shapely.geometry.shape(f["geometry"])
-            for f in features if f.get("geometry")}
-
-
-@cache
-def _actor_countries() -> dict[str, str]:
-
-    table = load_dataset("actors")
-    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
-                                                        strict=True) if isinstance(code, str)}
-
-
-def _context_countries(found: list[dict[str, Any]],
-                       actors: Sequence[tuple[int, int, str, str]]) -> list[str]:
-    """Countries the text is about: curated places and countries it names, its actors'."""
-    home = _actor_countries()
-    votes: dict[str, int] = {}
-    for _, _, _, actor in actors:
-        code = home.get(actor)
-        if code:
-            votes[code] = votes.get(code, 0) + 1
-    for rec in found:
-        if rec.get("country") and (rec.get("score", 0) >= 100 or rec.get("kind") in
-                                   ("country", "admin1", "city")):
-            votes[rec["country"]] = votes.get(rec["country"], 0) + 1
-    return sorted(votes, key=lambda c: -votes[c])
-
-
-_SHAPES: dict[str, Any] = {}
-
-
-def _shape(geometry: Any, key: str | None) -> Any:
-    """Shapely geometry of a gazetteer entry, converted once per entry."""
-    import shapely
-
-    if not isinstance(geometry, dict):
-        return geometry
-    if key is None:
-        return shapely.geometry.shape(geometry)
-    if key not in _SHAPES:
-        _SHAPES[key] = shapely.geometry.shape(geometry)
-    return _SHAPES[key]
-
-
-def _mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Mention]:
-    """Gazetteer mentions, without those inside actor names, with a role each."""
-    import shapely
-
-    vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
-    actor_starts = [a[0] for a in actors]
-    actor_ends = [a[1] for a in actors]
-    geocoder = default_geocoder()
-    found = geocoder.find_places(text)  # possessives ("Mosul's") are handled there
-    context = _context_countries(found, actors)
-    if context:
-        # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
-        found = geocoder.prefer_countries(found, context)
-    mentions: list[Mention] = []
-    for rec in found:
-        start, end = int(rec["start"]), int(rec["end"])
-        geom = _shape(rec.get("geometry"), rec.get("source_id"))
-        if geom is None and rec.get("lon") is not None:
-            geom = shapely.Point(float(rec["lon"]), float(rec["lat"]))
-        precision = rec.get("geo_precision")
-        uncertainty = rec.get("uncertainty_m")
-        mention = Mention(
-            start=start, end=end, surface=str(rec.get("surface", text[start:end])),
-            name=str(rec.get("name")), kind=str(rec.get("kind") or "populated place"),
-            country=rec.get("country"), geometry=geom, score=float(rec.get("score") or 1.0),
-            source_id=rec.get("source_id"),
-            geo_precision=int(precision) if precision is not None and precision == precision
-            else 1,
-            uncertainty_m=float(uncertainty) if uncertainty is not None
-            and uncertainty == uncertainty else 2_000.0,
-        )
-        # "the city's Zubair district": the text says how specific the place is.
-        qualifier = _PART_OF_TOWN.match(text, end, end + 16)
-        if qualifier and mention.kind in ("city", "town", "village", "populated place"):
-            mention.text_kind = "district"
-        if mention.kind == "country" and mention.country in _country_shapes():
-            mention.geometry = _country_shapes()[mention.country]
-        if _overlaps(actor_starts, actor_ends, start, end):
-            mention.role = "actor name"
-        elif any(v_start <= start < v_end for v_start, v_end in vessels) or \
-                _inside_proper_name(text, start, end):
-            mention.role = "name part"
-        elif mention.surface.lower() in _COMMON_WORDS and mention.score < 100:
-            mention.role = "common word"
-        elif context and mention.score < 100 and mention.country not in context and \
-                mention.kind in ("town", "village", "locality", "populated place"):
-            # A small GeoNames town in a country nothing else in the text points to is
-            # far more often a partial or foreign word than the event's site.
-            mention.role = "out of context"
-        elif _ATTRIBUTIVE.match(text[end:end + 12]) or (
-                text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
-            # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
-            mention.role = "attribute"
-        elif _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
-            mention.role = "origin"
-        mentions.append(mention)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
-
-
-def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
-    """Whether [start, end) overlaps one of the sorted, disjoint spans."""
-    i = bisect.bisect_right(starts, start) - 1
-    if i >= 0 and ends[i] > start:
-        return True
-    return i + 1 < len(starts) and starts[i + 1] < end
-
-
-def _inside_proper_name(text: str, start: int, end: int) -> bool:
-    """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
-    start, runs into the mention, so the mention is part of a longer name."""
-    before = text[max(0, start - 30):start]
-    match = _CAPITALISED_BEFORE.search(before)
-    if not match:
-        return False
-    word = match.group(1)
-    return word not in ("In", "At", "Near", "From", "Of", "The", "On", "To", "And", "By",
-                        "Eastern", "Western", "Northern", "Southern", "Central", "Greater",
-                        "North", "South", "East", "West", "Old", "New") and \
-        not text[start - len(word) - 1:start].startswith(("Al ", "El "))
 
 
 # ------------------------------------------------------------------------- the parser
@@ -452,7 +199,7 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
     pub = _to_date(published)
     mentions, incidents, actors = _parse(text, pub)
     return ParseResult(
-        text=text, published=pub, mentions=_mentions_frame(mentions),
+        text=text, published=pub, mentions=mentions_frame(mentions),
         incidents=_incidents_frame([(0, inc) for inc in incidents], [source], event_id_prefix),
         actors=pd.DataFrame(actors, columns=["start", "end", "surface", "actor"]),
     )
@@ -526,8 +273,8 @@ def _parse_chunk(args: tuple[list[tuple[int, str, dt.date | None, str | None]], 
 def _parse(text: str, pub: dt.date | None
            ) -> tuple[list[Mention], list[_Incident], list[tuple[int, int, str, str]]]:
     """The parser proper: mentions, incidents and actor spans of one text."""
-    actors = _find_actors(text)
-    mentions = _mentions(text, actors)
+    actors = find_actors(text)
+    mentions = find_mentions(text, actors)
     sentence_spans = sentences(text)
     starts = [a for a, _ in sentence_spans]
     mention_starts = [m.start for m in mentions]
@@ -670,24 +417,6 @@ def _fill_missing_places(incidents: list[_Incident], mentions: list[Mention]) ->
         if inc.place is None:
             inc.place = fallback
             inc.near = True
-
-
-def _mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
-    import pandas as pd
-    import shapely
-
-    rows = []
-    for m in mentions:
-        point = m.geometry.representative_point() if m.geometry is not None else None
-        rows.append({"start": m.start, "end": m.end, "surface": m.surface, "name": m.name,
-                     "kind": m.kind, "country": m.country, "score": m.score,
-                     "source_id": m.source_id, "sentence": m.sentence, "role": m.role,
-                     "longitude": shapely.get_x(point) if point is not None else None,
-                     "latitude": shapely.get_y(point) if point is not None else None,
-                     "geometry": m.geometry})
-    return pd.DataFrame(rows, columns=["start", "end", "surface", "name", "kind", "country",
-                                       "score", "source_id", "sentence", "role", "longitude",
-                                       "latitude", "geometry"])
 
 
 #: What the canonical ``event_date`` (datetime64[ns]) can hold: pandas' Timestamp.min

@@ -1,8 +1,9 @@
 """Scoring the geoparser against gold-annotated reports (tests and bench share it).
 
-Toponyms: a predicted mention matches a gold one when their character spans overlap
-(one-to-one). Resolution: accuracy@161 km, the distance from the gold point to the
-nearest point of the resolved geometry (so a point inside a resolved sea scores 0).
+Toponyms: a predicted mention (one with ``is_place``) matches a gold one when their
+character spans overlap (one-to-one). Resolution: accuracy@161 km, the distance from
+the gold point to the nearest point of the resolved geometry (so a point inside a
+resolved sea scores 0).
 Incidents: each gold incident is paired with the nearest unpaired predicted incident
 of the same report; its location is correct within 10 km of the chosen place's geometry.
 """
@@ -121,8 +122,7 @@ def score_reports(reports: list[dict[str, Any]]) -> Scores:
         if isinstance(published, str):
             published = dt.date.fromisoformat(published)
         result = parse_text(report["text"], published=published)
-        predicted = result.mentions[result.mentions["role"].isin(
-            ["mention", "event location", "origin"])]
+        predicted = result.mentions[result.mentions["is_place"]]
         gold = _gold_spans(report["text"], report["mentions"])
         used: set[Any] = set()
         for g_start, g_end, lon, lat in gold:

@@ -133,8 +133,10 @@ def test_cli_parse_to_geojson_and_mentions(run_cli, tmp_path: Path) -> None:  # 
     assert feature["properties"]["source"] == "report.txt"
     mentions = pd.read_csv(tmp_path / "mentions.csv")
     assert {"Mashtal", "Baghdad"} <= set(mentions["surface"])
-    # The same coordinate columns as every CSV the project writes.
-    assert {"longitude", "latitude"} <= set(mentions.columns)
+    # The mention contract, with the coordinate columns every CSV the project writes has.
+    assert {"start", "end", "role", "is_place", "longitude", "latitude"} <= set(mentions.columns)
+    assert mentions["is_place"].dtype == bool
+    assert dict(zip(mentions["surface"], mentions["is_place"], strict=True))["Iraqi"]
     assert not {"lon", "lat"} & set(mentions.columns)
     baghdad = mentions[mentions["surface"] == "Baghdad"].iloc[0]
     assert baghdad["longitude"] == pytest.approx(44.4, abs=0.3)
@@ -251,3 +253,59 @@ def test_every_acled_event_type(text: str, event_type: str, sub_event_type: str)
     assert (inc.event_type, inc.sub_event_type) == (event_type, sub_event_type)
     assert sub_event_type in ACLED_SUB_EVENT_TYPES[event_type]
     assert inc.event_date == pd.Timestamp("2024-02-09")
+
+
+CONTRACT = ("Washington said the White House would respond. Moscow denied any role. "
+            "Syrian and Iraqi officials met in Amman, SANA and Reuters reported, after "
+            "President Assad spoke to Ali. US troops are in Iraq, according to the New York "
+            "Times. The Islamic Resistance in Iraq fired rockets from Syria.")
+
+
+def test_mentions_contract_columns() -> None:
+    mentions = parse_text(CONTRACT, published="2024-02-01").mentions
+    assert {"start", "end", "lon", "lat", "role", "is_place"} <= set(mentions.columns)
+    assert mentions["is_place"].dtype == bool
+    for row in mentions.itertuples():
+        assert CONTRACT[row.start:row.end] == row.surface
+
+
+def test_places_and_roles_are_kept_apart() -> None:
+    mentions = parse_text(CONTRACT, published="2024-02-01").mentions
+    by = {(row.surface, row.start): row for row in mentions.itertuples()}
+    first = {surface: row for (surface, _), row in sorted(by.items(), key=lambda i: i[0][1],
+                                                          reverse=True)}
+    # Places that are never an incident's site.
+    for surface, role in [("Washington", "metonym"), ("White House", "metonym"),
+                          ("Moscow", "metonym"), ("Syrian", "demonym"), ("Iraqi", "demonym"),
+                          ("US", "demonym"), ("Syria", "origin")]:
+        assert (first[surface].role, first[surface].is_place) == (role, True), surface
+    assert first["Syrian"].name == "Syria"
+    assert first["Syrian"].lon == pytest.approx(38.3, abs=1.5)
+    assert first["White House"].lon == pytest.approx(-77.04, abs=0.01)
+    # "Iraq" inside an actor's name is a place, but no site.
+    actor_iraq = [r for r in mentions.itertuples() if r.surface == "Iraq"
+                  and r.role == "actor name"]
+    assert actor_iraq
+    assert actor_iraq[0].is_place
+    # Not places at all.
+    for surface in ("SANA", "Assad", "Ali", "New York"):
+        if surface in first:
+            assert not first[surface].is_place, surface
+            assert first[surface].role in ("person", "organisation"), surface
+    assert "Reuters" not in set(mentions.loc[mentions["is_place"], "surface"])
+    # The only literal places: Amman and Iraq (in "US troops are in Iraq").
+    literal = set(mentions.loc[mentions["role"].isin(["mention", "event location"]), "surface"])
+    assert literal == {"Amman", "Iraq"}
+
+
+@pytest.mark.parametrize("transform", [str.lower, str.upper])
+def test_toponyms_without_letter_case(transform) -> None:  # type: ignore[no-untyped-def]
+    text = transform("A drone strike hit a base near Mosul in northern Iraq on Sunday, "
+                     "killing two soldiers, officials in Baghdad and Damascus said.")
+    result = parse_text(text, published="2024-02-12")
+    places = set(result.mentions.loc[result.mentions["is_place"], "surface"].str.lower())
+    assert {"mosul", "iraq", "baghdad", "damascus"} <= places
+    assert not {"said", "base", "drone"} & places
+    (inc,) = result.incidents.itertuples()
+    assert text[int(inc.mention_start):].lower().startswith("mosul")
+    assert inc.fatalities == 2

@@ -1,0 +1,653 @@
+"""Place mentions of a report: which spans name a place, where, and in what role.
+
+Two questions are kept apart for every span the gazetteer (``find_places``) or the rules
+here find. ``is_place``: does the span refer to a place at all? Literal names, metonyms
+("Washington said", "the White House"), demonyms and adjectives ("Syrian", "Iraqi", with
+their country's point) and names inside actor names ("Islamic Resistance in Iraq") do;
+person names ("Assad", "Ali"), organisations and outlets ("New York Times", "SANA",
+"Reuters"), common words and parts of vessel names do not. ``role``: can the span be an
+incident's location? Only a plain ``mention`` can (the parser turns the chosen one into
+``event location``); ``origin``, ``attribute``, ``metonym``, ``demonym`` and ``actor name``
+are places that never are.
+
+Used by the geoparse stage only (``_parser``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..datasets import load_dataset, load_features
+from ..geocoder import default_geocoder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MENTION_COLUMNS", "SPECIFICITY", "Mention", "find_actors", "find_mentions",
+           "mentions_frame"]
+
+#: How specific a kind of place is: lower wins when choosing an event's location.
+SPECIFICITY: dict[str, int] = {
+    "air base": 0, "outpost": 0, "garrison": 0, "naval base": 0, "logistics base": 0,
+    "headquarters": 0, "embassy compound": 0, "landmark": 0, "camp": 0, "airport": 0,
+    "street": 1, "neighbourhood": 1, "district": 2,
+    "village": 3, "town": 3, "city": 3, "locality": 3, "populated place": 3,
+    "strait": 4, "chokepoint": 4, "canal": 4, "shipping lane": 5,
+    "admin2": 5, "admin1": 6, "region": 6, "gulf": 6, "sea": 7, "country": 8, "continent": 9,
+}
+_DEFAULT_SPECIFICITY = 3
+#: Kinds that name a country-sized or province-sized area, or a big city: places a
+#: reader recognises even inside an actor's name or in text without letter case.
+_WIDE_KINDS = frozenset({"country", "continent", "region", "admin1", "admin2", "city",
+                         "gulf", "sea", "strait", "chokepoint", "canal"})
+#: Roles whose spans refer to a place (``is_place``); the other roles do not.
+PLACE_ROLES = frozenset({"mention", "event location", "origin", "attribute", "metonym",
+                         "demonym", "actor name"})
+#: Words after a place that make it an attribute, not a location ("Iran-backed").
+_ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
+                          r"sponsored|supported|funded|owned)\b", re.IGNORECASE)
+#: Words before a place that make it an origin or a seat, not the event's site.
+_ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
+                            r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+#: "the city's Zubair district": the text itself says how specific the place is.
+_PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
+#: A capitalised word right before a mention ("Maersk Hangzhou").
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
+
+
+@dataclass
+class Mention:
+    """One span of the text that names a place, or looks like one and is not."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    country: str | None
+    geometry: Any
+    score: float
+    source_id: str | None
+    geo_precision: int
+    uncertainty_m: float
+    lon: float | None = None
+    lat: float | None = None
+    sentence: int = 0
+    #: mention | event location | origin | attribute | metonym | demonym | actor name
+    #: (places), or person | organisation | name part | common word | out of context.
+    role: str = "mention"
+
+    #: Set when the text itself calls the place a district or neighbourhood.
+    text_kind: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        """Lower is more specific (a base beats a town beats a country)."""
+        return SPECIFICITY.get(self.text_kind or self.kind, _DEFAULT_SPECIFICITY)
+
+    @property
+    def is_place(self) -> bool:
+        """Whether the span refers to a place (whatever its role in the event)."""
+        if self.role == "actor name":
+            # "Iraq" in "Islamic Resistance in Iraq" is a place; a village that shares an
+            # armed group's name is not.
+            return self.kind in _WIDE_KINDS or self.score >= 100
+        return self.role in PLACE_ROLES
+
+
+# ------------------------------------------------------------------------------ actors
+
+
+@cache
+def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
+    """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
+    text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
+    import ahocorasick
+
+    table = load_dataset("actors")
+    lookup: dict[str, str] = {}
+    automaton = ahocorasick.Automaton()
+    exact: list[str] = []
+    for row in table.itertuples():
+        for alias in str(row.aliases).split("|"):
+            alias = alias.strip()
+            if not alias:
+                continue
+            # Acronyms (IS, PMF, SDF) match only in capitals, so "is" stays a verb.
+            if alias.isupper() and len(alias) <= 5:
+                exact.append(alias)
+                lookup[alias] = str(row.name)
+            else:
+                key = alias.lower()
+                lookup[key] = str(row.name)
+                automaton.add_word(key, key)
+    automaton.make_automaton()
+    ordered = sorted(set(exact), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
+                         + r")(?![\w-])")
+    return automaton, pattern, lookup
+
+
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "'_") and not (after.isalnum() or after in "-_")
+
+
+def find_actors(text: str) -> list[tuple[int, int, str, str]]:
+    """Actor mentions (curated aliases of ``data/actors.csv``): (start, end, surface, actor)."""
+    automaton, exact, lookup = _actor_index()
+    low = text.lower()
+    found = []
+    for end, key in automaton.iter(low):
+        start = end - len(key) + 1
+        if _is_boundary(low, start, end + 1):
+            found.append((start, end + 1, text[start:end + 1], lookup[key]))
+    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            if item[1] - item[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
+
+
+# ------------------------------------------------------------- what is not a place
+
+
+#: Common English words that are also (far-away) place names in GeoNames.
+_COMMON_WORDS = frozenset({
+    "police", "mobile", "nice", "air", "reading", "split", "marine", "deal", "bath", "buffalo",
+    "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
+    "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
+})
+#: Words that, in text written without letter case, are English before they are places.
+_UNCASED_STOPWORDS = frozenset({
+    "and", "said", "says", "the", "more", "will", "can", "may", "march", "cook", "little",
+    "best", "most", "over", "under", "sale", "male", "man", "bar", "bay", "also", "early",
+    "late", "long", "home", "well", "post", "star", "sun", "moon", "gas", "oil", "war",
+    "peace", "dam", "mount", "lake", "river", "bank", "east", "west", "north", "south",
+    "central", "city", "town", "village", "port", "island", "islands", "life", "time",
+})
+#: Vessel names follow these words: "the tanker Marlin Luanda".
+_VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
+                     r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
+#: News outlets and agencies, some of which contain or look like place names ("New York
+#: Times", "SANA" -> Sanaa): never places.
+_OUTLETS = (
+    "New York Times", "Washington Post", "Wall Street Journal", "Los Angeles Times",
+    "Financial Times", "Jerusalem Post", "Times of Israel", "Tehran Times", "Baghdad Post",
+    "Arab News", "Gulf News", "Khaleej Times", "Kuwait Times", "Jordan Times", "Daily Star",
+    "Al Jazeera", "Al-Jazeera", "Al Arabiya", "Al-Arabiya", "Al Mayadeen", "Al-Mayadeen",
+    "Al-Monitor", "Middle East Eye", "Reuters", "Associated Press", "Agence France-Presse",
+    "AFP", "BBC", "CNN", "SANA", "IRNA", "ISNA", "Tasnim", "Fars News", "Mehr News",
+    "Anadolu", "Xinhua", "Kurdistan24", "Rudaw", "Shafaq News", "Press TV", "Sky News",
+    "Fox News", "NBC", "CBS", "ABC News", "NPR", "Bloomberg", "Politico", "The Guardian",
+    "The Telegraph", "The Independent", "Le Monde", "Der Spiegel", "Haaretz", "Ynet",
+    "WAM", "KUNA", "QNA", "Interfax", "TASS", "RIA Novosti",
+)
+_OUTLET_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
+    re.escape(o) for o in sorted(_OUTLETS, key=len, reverse=True)) + r")(?![\w-])")
+_OUTLET_RE_UNCASED = re.compile(_OUTLET_RE.pattern, re.IGNORECASE)
+#: A word after a place name that makes the whole an organisation's name.
+_ORG_AFTER = re.compile(
+    r"[ \t]+(?:Times|Post|Herald|Tribune|Journal|Gazette|Chronicle|Daily|Observer|Standard|"
+    r"Star|News|Press|Review|Independent|Mail|Telegraph|Examiner|Sun|Bulletin|Courier|"
+    r"University|College|Institute|Airlines|Airways|FC|United|Rangers|Stock\s+Exchange|"
+    r"Company|Corporation|Corp|Inc|Ltd|Bank|Agency|Club|Symphony|Orchestra|Cardinals|"
+    r"Giants|Yankees|Lakers|Bulls|Warriors|Declaration|Convention|Accords?|Protocol|"
+    r"Treaty|Group|Media|TV|Radio|Broadcasting)\b")
+#: Titles before a person's name ("President Assad", "Sheikh Ali").
+_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:President|Mr|Mrs|Ms|Dr|Sheikh|Shaikh|Gen|General|King|Queen|Prince|Princess|"
+    r"Emir|Ayatollah|Imam|Minister|Premier|Chancellor|leader|spokesman|spokeswoman|"
+    r"spokesperson|commander|Sayyed|Sayyid|Mullah|Colonel|Col|Maj|Major|Lt|Sgt|Sen|Senator|"
+    r"Rep|Governor|Gov|Mayor|Judge|Justice|Pope|Secretary|Ambassador|envoy|Brig|Captain|"
+    r"Capt|Admiral|Adm|Rabbi|Father|Sir|Lord|Lady|Crown\s+Prince|Mohammed|Muhammad|"
+    r"Bashar|Hafez|Saddam|Hassan|Hosni|Abu|Umm|bin|ibn)\.?\s+(?:[A-Z][\w'\u2019]*[\s-]+){0,2}"
+    r"(?:al[\s-]|el[\s-])?$)")
+#: Given names and surnames of people in the news that are also GeoNames places: a
+#: single-word mention among them is a person unless the text puts it after a place
+#: preposition ("in Ali", "near Hussein").
+_PERSON_NAMES = frozenset({
+    "assad", "ali", "hussein", "husayn", "abbas", "hamad", "salman", "hassan", "mohammed",
+    "muhammad", "ahmed", "ahmad", "omar", "umar", "khalid", "saddam", "bashar", "yasser",
+    "ismail", "ibrahim", "mahmoud", "mustafa", "youssef", "yusuf", "abdullah", "jamal",
+    "karim", "nasser", "faisal", "fahd", "zayed", "hamza", "saleh", "qassem", "soleimani",
+    "sadr", "maliki", "sudani", "barzani", "talabani", "erdogan", "putin", "biden",
+    "trump", "obama", "bush", "nasrallah", "sinwar", "haniyeh", "khamenei", "netanyahu",
+    "hadi", "haftar", "sisi", "morsi", "mubarak", "gaddafi", "qaddafi", "rouhani",
+    "raisi", "zarif", "hariri", "aoun", "berri", "jumblatt", "houthi", "khomeini",
+})
+# Not "to" or "of": "spoke to Ali", "the son of Hussein".
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|into|towards|outside|across|"
+                                r"around|via|through|throughout)\s+(?:the\s+)?$",
+                                re.IGNORECASE)
+#: A mention a speech or policy verb follows ("Washington said", "Moscow denied").
+_SPEECH_AFTER = re.compile(
+    r"(?:\s+(?:has|have|had|is|was|would|will|also|then|later|quickly|has\s+since|"
+    r"on\s+\w+day|had\s+earlier))?\s+(?:said|says|denied|denies|warned|warns|accused|"
+    r"accuses|announced|announces|condemned|condemns|insisted|rejected|rejects|urged|urges|"
+    r"responded|blamed|blames|threatened|threatens|vowed|vows|demanded|demands|stated|"
+    r"confirmed|refused|agreed|welcomed|criticised|criticized|imposed|sanctioned|summoned|"
+    r"recalled|expelled|promised|pledged|believes|wants|hopes|fears|argued|asked|told|"
+    r"declined|approved|signed|supports|backs|opposed|opposes|retaliated|protested|"
+    r"pressed|pushed|sought|seeks|claims|claimed)\b", re.IGNORECASE)
+#: A lower-case noun right after a country name makes the name a modifier ("Iraq war").
+_MODIFIER_AFTER = re.compile(
+    r"[ \t]+(?!(?:and|or|but|nor|on|in|at|to|of|for|with|from|near|as|is|was|has|had|have|"
+    r"were|are|will|would|could|should|can|may|might|must|which|that|who|where|when|since|"
+    r"after|before|during|over|under|into|onto|by|via|last|this|late|early|earlier|later|"
+    r"on|off|up|down|out|about|against|alone|again|also|too|itself|if|than|then|so|yet|"
+    r"because|while|until|amid|across|along|around|between|through|toward|towards|said|"
+    r"says|say|did|does|do|not|its|their|his|her|a|an|the|had|been|being)\b)[a-z][a-z\-]+\b")
+#: Seats of government named for a building or street: metonyms for their country.
+#: (name, lon, lat, ISO3): coordinates of the buildings' Wikipedia articles.
+_SEATS: tuple[tuple[str, float, float, str], ...] = (
+    ("White House", -77.0365, 38.8977, "USA"),    # en.wikipedia.org/wiki/White_House
+    ("Kremlin", 37.6176, 55.7520, "RUS"),         # en.wikipedia.org/wiki/Moscow_Kremlin
+    ("Pentagon", -77.0558, 38.8719, "USA"),       # en.wikipedia.org/wiki/The_Pentagon
+    ("Downing Street", -0.1276, 51.5034, "GBR"),  # en.wikipedia.org/wiki/Downing_Street
+    ("Elysee", 2.3167, 48.8704, "FRA"),           # en.wikipedia.org/wiki/Élysée_Palace
+    ("Élysée", 2.3167, 48.8704, "FRA"),
+    ("Capitol Hill", -77.0091, 38.8899, "USA"),   # en.wikipedia.org/wiki/United_States_Capitol
+)
+_SEAT_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s[0]) for s in _SEATS)
+                      + r")(?![\w-])")
+_SEAT_RE_UNCASED = re.compile(_SEAT_RE.pattern, re.IGNORECASE)
+_SEAT_BY_NAME = {s[0].lower(): s for s in _SEATS}
+#: Demonyms and country adjectives -> the country (or continent) they name, as in
+#: Wikipedia's "List of adjectival and demonymic forms for countries and nations"
+#: (https://en.wikipedia.org/wiki/List_of_adjectival_and_demonymic_forms_for_countries_and_nations).
+#: Plurals ("Iraqis") are matched too. The point is the country's own (the gazetteer's).
+DEMONYMS: dict[str, str] = {
+    "Iraqi": "Iraq", "Syrian": "Syria", "Iranian": "Iran", "Israeli": "Israel",
+    "Palestinian": "Palestine", "Lebanese": "Lebanon", "Jordanian": "Jordan",
+    "Yemeni": "Yemen", "Saudi": "Saudi Arabia", "Egyptian": "Egypt", "Turkish": "Turkey",
+    "Turk": "Turkey", "American": "United States", "British": "United Kingdom",
+    "Briton": "United Kingdom", "French": "France", "German": "Germany",
+    "Russian": "Russia", "Chinese": "China", "Ukrainian": "Ukraine", "Afghan": "Afghanistan",
+    "Pakistani": "Pakistan", "Indian": "India", "Qatari": "Qatar",
+    "Emirati": "United Arab Emirates",
+    "Kuwaiti": "Kuwait", "Bahraini": "Bahrain", "Omani": "Oman", "Libyan": "Libya",
+    "Sudanese": "Sudan", "Somali": "Somalia", "Ethiopian": "Ethiopia", "Eritrean": "Eritrea",
+    "Nigerian": "Nigeria", "Malian": "Mali", "Tunisian": "Tunisia", "Algerian": "Algeria",
+    "Moroccan": "Morocco", "Kenyan": "Kenya", "Japanese": "Japan", "Canadian": "Canada",
+    "Australian": "Australia", "Mexican": "Mexico", "Brazilian": "Brazil",
+    "Italian": "Italy", "Spanish": "Spain", "Dutch": "Netherlands", "Belgian": "Belgium",
+    "Swiss": "Switzerland", "Swedish": "Sweden", "Norwegian": "Norway", "Danish": "Denmark",
+    "Polish": "Poland", "Greek": "Greece", "Cypriot": "Cyprus", "Armenian": "Armenia",
+    "Azerbaijani": "Azerbaijan", "Bangladeshi": "Bangladesh", "Indonesian": "Indonesia",
+    "Filipino": "Philippines", "Vietnamese": "Vietnam", "Venezuelan": "Venezuela",
+    "Colombian": "Colombia", "Cuban": "Cuba", "Haitian": "Haiti", "Chadian": "Chad",
+    "Djiboutian": "Djibouti", "Ugandan": "Uganda", "Rwandan": "Rwanda",
+    "Congolese": "Democratic Republic of the Congo", "Nigerien": "Niger",
+    "Mauritanian": "Mauritania", "Serbian": "Serbia", "Croatian": "Croatia",
+    "Hungarian": "Hungary", "Romanian": "Romania", "Bulgarian": "Bulgaria",
+    "Austrian": "Austria", "Irish": "Ireland", "Portuguese": "Portugal", "Finnish": "Finland",
+    "Kazakh": "Kazakhstan", "Uzbek": "Uzbekistan", "Tajik": "Tajikistan",
+    "Malaysian": "Malaysia", "Thai": "Thailand", "Burmese": "Myanmar",
+    "North Korean": "North Korea", "South Korean": "South Korea", "Taiwanese": "Taiwan",
+    "European": "Europe", "African": "Africa", "Asian": "Asia",
+}
+_PLURAL_SAME = ("ese", "ish", "ch", "ss", "Swiss", "Thai", "Kazakh", "Uzbek", "Tajik")
+_DEMONYM_FORMS = {**DEMONYMS,
+                  **{d + "s": c for d, c in DEMONYMS.items() if not d.endswith(_PLURAL_SAME)},
+                  "Britons": "United Kingdom", "Turks": "Turkey",
+                  "Thais": "Thailand", "Kazakhs": "Kazakhstan", "Uzbeks": "Uzbekistan"}
+_DEMONYM_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
+    re.escape(d) for d in sorted(_DEMONYM_FORMS, key=len, reverse=True)) + r")(?![\w])")
+_DEMONYM_RE_UNCASED = re.compile(_DEMONYM_RE.pattern, re.IGNORECASE)
+#: Country abbreviations as writers use them, mostly as adjectives ("US troops", "UK
+#: warships"): written in capitals, so matched only in text with letter case ("us").
+ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
+                                 "UK": "United Kingdom", "U.K.": "United Kingdom"}
+_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK)(?![\w])")
+_DEMONYM_LOOKUP = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}
+#: A lower-case English preposition the gazetteer's folding reads as an assimilated Arabic
+#: article before a name with that consonant ("at Tikrit" -> "Tikrit" with a span from
+#: "at", so its capital check fails): blanked (same length) before scanning.
+_PREPOSITION_AS_ARTICLE = re.compile(r"\b(?:at(?=\s+[Tt])|as(?=\s+[Ss])|an(?=\s+[Nn]))\b")
+_PREPOSITION_AS_ARTICLE_UNCASED = re.compile(_PREPOSITION_AS_ARTICLE.pattern, re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def case_mode(text: str) -> str:
+    """``"lower"`` or ``"upper"`` for text written without letter case (all lower or all
+    capitals), where capitals cannot tell names from words; else ``"mixed"``."""
+    words = _WORD.findall(text[:20_000])
+    if len(words) < 4:
+        return "mixed"
+    upper = sum(w.isupper() for w in words)
+    capitalised = sum(w[0].isupper() for w in words)
+    if upper >= 0.7 * len(words):
+        return "upper"
+    if capitalised <= 0.02 * len(words):
+        return "lower"
+    return "mixed"
+
+
+
+@cache
+def _country_shapes() -> dict[str, Any]:
+    """Country outlines of the offline basemap by ISO3: a country named in the text is
+    an area, not its centroid."""
+    import shapely
+
+    try:
+        features = load_features("basemap")
+    except LookupError:
+        return {}
+    return {f["properties"].get("iso_a3"): shapely.geometry.shape(f["geometry"])
+            for f in features if f.get("geometry")}
+
+
+@cache
+def _actor_countries() -> dict[str, str]:
+
+    table = load_dataset("actors")
+    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
+                                                        strict=True) if isinstance(code, str)}
+
+
+def _context_countries(found: list[dict[str, Any]],
+                       actors: Sequence[tuple[int, int, str, str]]) -> list[str]:
+    """Countries the text is about: curated places and countries it names, its actors'."""
+    home = _actor_countries()
+    votes: dict[str, int] = {}
+    for _, _, _, actor in actors:
+        code = home.get(actor)
+        if code:
+            votes[code] = votes.get(code, 0) + 1
+    for rec in found:
+        if rec.get("country") and (rec.get("score", 0) >= 100 or rec.get("kind") in
+                                   ("country", "admin1", "city")):
+            votes[rec["country"]] = votes.get(rec["country"], 0) + 1
+    return sorted(votes, key=lambda c: -votes[c])
+
+
+_SHAPES: dict[str, Any] = {}
+
+
+def _shape(geometry: Any, key: str | None) -> Any:
+    """Shapely geometry of a gazetteer entry, converted once per entry."""
+    import shapely
+
+    if not isinstance(geometry, dict):
+        return geometry
+    if key is None:
+        return shapely.geometry.shape(geometry)
+    if key not in _SHAPES:
+        _SHAPES[key] = shapely.geometry.shape(geometry)
+    return _SHAPES[key]
+
+
+
+# ----------------------------------------------------------------------- mentions
+
+
+def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> list[Mention]:
+    """Every span that names a place or looks like one, each with its role and
+    ``is_place``, sorted by position."""
+    mode = case_mode(text)
+    geocoder = default_geocoder()
+    scanned = (_PREPOSITION_AS_ARTICLE if mode == "mixed" else _PREPOSITION_AS_ARTICLE_UNCASED
+               ).sub(lambda m: " " * len(m.group(0)), text)
+    # Without letter case, capitals cannot pick names out: scan every word, then keep
+    # only the places a reader would recognise without capitals.
+    if mode == "mixed":
+        found = geocoder.find_places(scanned)
+    else:
+        # Every candidate span, so a plausible "jordan" survives an implausible
+        # "east jordan" (a US town); the longest plausible one wins.
+        found = _longest([rec for rec in geocoder.find_places(
+            scanned, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
+    context = _context_countries(found, actors)
+    if context:
+        # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
+        found = geocoder.prefer_countries(found, context)
+    specials = _seats(text, mode) + _demonyms(text, mode)
+    taken = sorted((m.start, m.end) for m in specials)
+    taken_starts = [a for a, _ in taken]
+    taken_ends = [b for _, b in taken]
+    outlets = [(m.start(), m.end()) for m in (
+        _OUTLET_RE_UNCASED if mode != "mixed" else _OUTLET_RE).finditer(text)]
+    vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
+    actor_starts = [a[0] for a in actors]
+    actor_ends = [a[1] for a in actors]
+    mentions: list[Mention] = list(specials)
+    for rec in found:
+        start, end = int(rec["start"]), int(rec["end"])
+        if _overlaps(taken_starts, taken_ends, start, end):
+            continue  # "White House" is the seat, not Casablanca ("the white house")
+        mention = _from_record(rec, text)
+        mention.role = _role(text, mention, mode, context, outlets, vessels,
+                             (actor_starts, actor_ends))
+        mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _from_record(rec: dict[str, Any], text: str) -> Mention:
+    """A :class:`Mention` from a ``find_places`` record."""
+    import shapely
+
+    start, end = int(rec["start"]), int(rec["end"])
+    geom = _shape(rec.get("geometry"), rec.get("source_id"))
+    lon, lat = rec.get("lon"), rec.get("lat")
+    if geom is None and lon is not None and lat is not None:
+        geom = shapely.Point(float(lon), float(lat))
+    precision = rec.get("geo_precision")
+    uncertainty = rec.get("uncertainty_m")
+    mention = Mention(
+        start=start, end=end, surface=str(rec.get("surface", text[start:end])),
+        name=str(rec.get("name")), kind=str(rec.get("kind") or "populated place"),
+        country=rec.get("country"), geometry=geom, score=float(rec.get("score") or 1.0),
+        source_id=rec.get("source_id"),
+        geo_precision=int(precision) if precision is not None and precision == precision
+        else 1,
+        uncertainty_m=float(uncertainty) if uncertainty is not None
+        and uncertainty == uncertainty else 2_000.0,
+        # The gazetteer's point for the place (a country's label point), else the
+        # geometry's representative point.
+        lon=float(lon) if lon is not None and lon == lon else None,
+        lat=float(lat) if lat is not None and lat == lat else None,
+    )
+    if mention.lon is None and geom is not None:
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        mention.lon, mention.lat = float(point.x), float(point.y)
+    # "the city's Zubair district": the text says how specific the place is.
+    if _PART_OF_TOWN.match(text, end, end + 16) and \
+            mention.kind in ("city", "town", "village", "populated place"):
+        mention.text_kind = "district"
+    if mention.kind == "country" and mention.country in _country_shapes() and \
+            (geom is None or geom.geom_type == "Point"):
+        mention.geometry = _country_shapes()[mention.country]
+    return mention
+
+
+def _role(text: str, mention: Mention, mode: str, context: list[str],
+          outlets: list[tuple[int, int]], vessels: list[tuple[int, int]],
+          actor_spans: tuple[list[int], list[int]]) -> str:
+    """What a gazetteer match is in this text (see the module docstring)."""
+    start, end = mention.start, mention.end
+    surface = mention.surface
+    if any(o_start <= start and end <= o_end for o_start, o_end in outlets) or \
+            (mode == "mixed" and _ORG_AFTER.match(text, end, end + 40)):
+        return "organisation"
+    if _overlaps(actor_spans[0], actor_spans[1], start, end):
+        return "actor name"
+    if mode == "mixed" and surface.isupper() and len(surface) >= 3 and \
+            mention.kind not in _WIDE_KINDS - {"city"}:
+        return "organisation"  # an acronym ("SANA"), not the place it spells
+    if _is_person(text, mention, mode):
+        return "person"
+    if any(v_start <= start < v_end for v_start, v_end in vessels) or \
+            (mode == "mixed" and _inside_proper_name(text, start, end)):
+        return "name part"
+    if surface.lower() in _COMMON_WORDS and mention.score < 100:
+        return "common word"
+    if context and mention.score < 100 and mention.country not in context and \
+            mention.kind in ("town", "village", "locality", "populated place"):
+        # A small GeoNames town in a country nothing else in the text points to is
+        # far more often a partial or foreign word than the event's site.
+        return "out of context"
+    if mention.kind in ("country", "city", "admin1") and _SPEECH_AFTER.match(text, end,
+                                                                            end + 40):
+        return "metonym"  # "Washington said", "Moscow denied"
+    if _ATTRIBUTIVE.match(text[end:end + 12]) or (
+            text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
+        # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
+        return "attribute"
+    if _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
+        return "origin"
+    if mention.kind == "country" and mode == "mixed" and _MODIFIER_AFTER.match(text, end) and \
+            not _PLACE_PREPOSITION.search(text[max(0, start - 30):start]):
+        return "attribute"  # "the Iraq war", "Syria policy": the country qualifies a noun
+    return "mention"
+
+
+def _is_person(text: str, mention: Mention, mode: str) -> bool:
+    """"President Assad", "Assad's forces", "Ali said": a person's name, not a place."""
+    before = text[max(0, mention.start - 60):mention.start]
+    if mode == "mixed" and _TITLE_BEFORE.search(before):
+        return True
+    if mention.kind in _WIDE_KINDS - {"city"}:
+        return False
+    word = mention.surface.lower().removeprefix("al-").removeprefix("al ")
+    if word in _PERSON_NAMES and not _PLACE_PREPOSITION.search(before):
+        return True
+    # A village's name a speech verb follows is a person speaking ("Hadi said").
+    return mention.kind not in _WIDE_KINDS and mention.score < 100 and \
+        bool(_SPEECH_AFTER.match(text, mention.end, mention.end + 40)) and \
+        not _PLACE_PREPOSITION.search(before)
+
+
+def _longest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop records lying inside a longer one (``find_places``' ``longest_only`` rule)."""
+    records = sorted(records, key=lambda r: (r["start"], -(r["end"] - r["start"])))
+    kept: list[dict[str, Any]] = []
+    reach = -1
+    for rec in records:
+        if rec["end"] <= reach:
+            continue
+        kept.append(rec)
+        reach = max(reach, rec["end"])
+    return kept
+
+
+def _plausible_uncased(rec: dict[str, Any]) -> bool:
+    """In text without letter case, only names a reader would recognise as places:
+    countries, regions, provinces, big cities and the curated layers."""
+    surface = str(rec.get("surface", "")).lower()
+    if len(surface) < 4 or surface in _UNCASED_STOPWORDS or surface in _COMMON_WORDS or \
+            surface in _PERSON_NAMES:
+        return False
+    return rec.get("kind") in _WIDE_KINDS or float(rec.get("score") or 0) >= 100
+
+
+def _seats(text: str, mode: str) -> list[Mention]:
+    """"the White House", "the Kremlin": seats of government, metonyms for a country."""
+    import shapely
+
+    pattern = _SEAT_RE if mode == "mixed" else _SEAT_RE_UNCASED
+    out = []
+    for m in pattern.finditer(text):
+        name, lon, lat, iso3 = _SEAT_BY_NAME[m.group(0).lower()]
+        out.append(Mention(start=m.start(), end=m.end(), surface=m.group(0), name=name,
+                           kind="landmark", country=iso3, geometry=shapely.Point(lon, lat),
+                           score=100.0, source_id=f"seat:{name}", geo_precision=1,
+                           uncertainty_m=500.0, lon=lon, lat=lat, role="metonym"))
+    return out
+
+
+def _demonyms(text: str, mode: str) -> list[Mention]:
+    """"Syrian", "Iraqis", "US troops": places by the country they name, never an
+    event's site (unless the abbreviation follows a place preposition: "in the US")."""
+    pattern = _DEMONYM_RE if mode == "mixed" else _DEMONYM_RE_UNCASED
+    found = [(m, _DEMONYM_LOOKUP[m.group(0).lower()], "demonym") for m in pattern.finditer(text)]
+    if mode == "mixed":
+        found += [(m, ABBREVIATIONS[m.group(0)], _abbreviation_role(text, m))
+                  for m in _ABBREVIATION_RE.finditer(text)]
+    out = []
+    for m, name, role in found:
+        country = _demonym_country(name)
+        if country is None:
+            continue
+        out.append(Mention(
+            start=m.start(), end=m.end(), surface=m.group(0), name=country.name,
+            kind=country.kind, country=country.country, geometry=country.geometry,
+            score=country.score, source_id=country.source_id,
+            geo_precision=country.geo_precision, uncertainty_m=country.uncertainty_m,
+            lon=country.lon, lat=country.lat, role=role))
+    return out
+
+
+def _abbreviation_role(text: str, match: re.Match[str]) -> str:
+    """"US troops": an adjective; "the US said": a metonym; "in the US": a place."""
+    if _SPEECH_AFTER.match(text, match.end(), match.end() + 40):
+        return "metonym"
+    if _PLACE_PREPOSITION.search(text[max(0, match.start() - 30):match.start()]):
+        return "mention"
+    return "demonym"
+
+
+@cache
+def _demonym_country(name: str) -> Mention | None:
+    """The gazetteer's entry for a demonym's country (looked up once per country)."""
+    for rec in default_geocoder().find_places(name):
+        if rec["start"] == 0 and rec["end"] == len(name):
+            return _from_record(rec, name)
+    return None
+
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint spans."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and ends[i] > start:
+        return True
+    return i + 1 < len(starts) and starts[i + 1] < end
+
+
+def _inside_proper_name(text: str, start: int, end: int) -> bool:
+    """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
+    start, runs into the mention, so the mention is part of a longer name."""
+    before = text[max(0, start - 30):start]
+    match = _CAPITALISED_BEFORE.search(before)
+    if not match:
+        return False
+    word = match.group(1)
+    return word not in ("In", "At", "Near", "From", "Of", "The", "On", "To", "And", "By",
+                        "Eastern", "Western", "Northern", "Southern", "Central", "Greater",
+                        "North", "South", "East", "West", "Old", "New") and \
+        not text[start - len(word) - 1:start].startswith(("Al ", "El "))
+
+
+
+#: Columns of ``ParseResult.mentions``, in order.
+MENTION_COLUMNS = ("start", "end", "surface", "name", "kind", "country", "score",
+                   "source_id", "sentence", "role", "is_place", "lon", "lat", "geometry")
+
+
+def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
+    """The mentions as a DataFrame of :data:`MENTION_COLUMNS`."""
+    import pandas as pd
+
+    rows = [(m.start, m.end, m.surface, m.name, m.kind, m.country, m.score, m.source_id,
+             m.sentence, m.role, m.is_place, m.lon, m.lat, m.geometry) for m in mentions]
+    frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
+    frame["is_place"] = frame["is_place"].astype(bool)
+    frame["lon"] = frame["lon"].astype("float64")
+    frame["lat"] = frame["lat"].astype("float64")
+    return frame
