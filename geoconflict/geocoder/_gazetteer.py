@@ -32,7 +32,8 @@ from ..errors import CacheWarning, DataChangedWarning, DataError, SchemaError
 from ..schema import DEPLOYMENT_FIELDS, SITE_FIELDS, validate_record
 from ._build import build_base, geonames_stamp
 from ._index import Gazetteer
-from ._normalize import NORMALIZER_VERSION
+from ._normalize import NORMALIZER_VERSION, is_arabic
+from ._qualifiers import arabic_bare
 
 __all__ = ["SCAN_STOPWORDS", "Gazetteer", "build_base", "cache_dir", "country_outline",
            "load_gazetteer"]
@@ -164,6 +165,8 @@ def _add_curated(gaz: Gazetteer) -> list[str]:
             names = list(props.get("aliases") or [])
             if props.get("name_ar"):
                 names.append(props["name_ar"])
+            # "قاعدة عين الأسد الجوية" is also written "عين الأسد": file the bare form.
+            names += [bare for n in names if is_arabic(n) and (bare := arabic_bare(n))]
             gaz.add(name=props["name"], kind=props["kind"], country=props.get("country"),
                     lon=lon, lat=lat, geo_precision=props["geo_precision"],
                     uncertainty_m=props["uncertainty_m"], parent=props.get("parent"),

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._geodesic import geod
 from ..errors import GeocodeError, ProviderError, ProviderWarning
-from ..schema import DEFAULT_UNCERTAINTY_M, DEPLOYMENT_KINDS
+from ..schema import DEFAULT_UNCERTAINTY_M
 from ._airports import code_key
 from ._gazetteer import (
     SCAN_STOPWORDS,
@@ -43,6 +43,22 @@ from ._gazetteer import (
 )
 from ._nominatim import Nominatim
 from ._normalize import fold, fold_with_offsets, is_arabic, skeleton
+from ._qualifiers import (
+    ANY_QUALIFIER,
+    ARABIC_PREFIXES,
+    DIRECTION,
+    FEATURE_ALIASES,
+    IN,
+    KIND_ALIASES,
+    NEAR,
+    NEAR_SUFFIX,
+    PREFIXES,
+    SUFFIXES,
+    THE,
+    arabic_bare,
+    city_part_splits,
+    plain,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -57,19 +73,16 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "provider", "source_id", "status", "match", "notes", "candidates", "suggestions",
 )
 
-#: Kind words users type -> gazetteer kinds they mean.
-KIND_ALIASES: dict[str, frozenset[str]] = {
-    "base": frozenset((*DEPLOYMENT_KINDS, "camp")),
-    "airport": frozenset(("airport", "air base")),
-    "city": frozenset(("city", "town")),
-    "town": frozenset(("town", "city")),
-    "neighbourhood": frozenset(("neighbourhood", "district", "street")),
-    "province": frozenset(("admin1", "region")),
-    "sea": frozenset(("sea", "gulf", "strait", "canal", "chokepoint")),
-    "lane": frozenset(("shipping lane",)),
-}
-
 _TRANSLIT_MIN_RATIO = 75.0
+_ARABIC_PATTERNS = frozenset(p for p, _ in ARABIC_PREFIXES)
+_SETTLEMENTS = frozenset(("city", "town", "admin1"))
+# The English words features are filed under, by qualifier (see _named_feature).
+_FEATURE_WORDS: dict[str, tuple[str, ...]] = {
+    "airport": ("airport", "international airport"), "base": ("air base", "base"),
+    "camp": ("camp", "refugee camp"), "port": ("port",), "crossing": ("crossing",
+                                                                    "border crossing"),
+    "hospital": ("hospital",), "plant": ("power plant", "dam"),
+}
 _AMBIGUOUS_KM = 25.0
 # Continents and macro-regions have no population: they rank above any city of the
 # same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
@@ -78,35 +91,6 @@ _CLASS_RANK = {"country": 4.0, "continent": 3.6, "region": 3.5, "city": 3.0, "ad
 # ICAO (4 letters) and IATA (3 letters) codes, as written: upper case.
 _ICAO = re.compile(r"^[A-Z]{4}$")
 _IATA = re.compile(r"^[A-Z]{3}$")
-
-# (regex, kind-alias key) tried on the query when it is not a name as a whole.
-_SUFFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\s+(?:shipping|sea|maritime)\s+(?:lanes?|routes?)$", re.I), "lane"),
-    (re.compile(r"\s+(?:international\s+)?(?:airport|aerodrome)$", re.I), "airport"),
-    (re.compile(r"\s+(?:air\s*base|air\s*field|airfield|military\s+base|base|garrison|"
-                r"outpost|camp)$", re.I), "base"),
-    (re.compile(r"\s+(?:neighbou?rhood|district|quarter)$", re.I), "neighbourhood"),
-    (re.compile(r"\s+(?:province|governorate|muhafazat?|region)$", re.I), "province"),
-    (re.compile(r"\s+(?:city|town|village)$", re.I), "city"),
-)
-_PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:the\s+)?(?:city|town)\s+of\s+", re.I), "city"),
-    (re.compile(r"^(?:the\s+)?(?:province|governorate)\s+of\s+", re.I), "province"),
-)
-_DIRECTION = re.compile(
-    r"^(?:the\s+)?((?:north|south)?-?(?:east|west)(?:ern)?|north(?:ern)?|south(?:ern)?|"
-    r"central|outer|greater|downtown)\s+", re.I)
-_NEAR = re.compile(r"^(?:near|around|outside|outskirts\s+of|the\s+outskirts\s+of|"
-                   r"close\s+to|north\s+of|south\s+of|east\s+of|west\s+of)\s+", re.I)
-_NEAR_SUFFIX = re.compile(r"\s+(?:area|outskirts|surroundings|environs)$", re.I)
-_IN = re.compile(r"^(.+?)\s+(?:in|near|outside)\s+(.+)$", re.I)
-_THE = re.compile(r"^the\s+", re.I)
-_ANY_QUALIFIER = re.compile(
-    "|".join(p.pattern for p in (
-        _THE, _IN, _DIRECTION, _NEAR, _NEAR_SUFFIX,
-        *(q for q, _ in _SUFFIXES), *(q for q, _ in _PREFIXES))) + "|,",
-    re.I)
-
 
 def _head(length: int) -> int:
     """Prefix length of the fuzzy block key for a name of ``length`` characters."""
@@ -436,43 +420,31 @@ class Geocoder:
         return _Result(hits, match, ctx=ctx)
 
     def _qualified(self, text: str, ctx: _Context, depth: int) -> _Result | None:
-        if _ANY_QUALIFIER.search(text) is None:
+        words = plain(text)
+        if ANY_QUALIFIER.search(words) is None:
             return None  # one cheap test spares a dozen patterns for plain names
-        stripped = _THE.sub("", text)
+        stripped = THE.sub("", text)
         if stripped != text:
             return self._resolve(stripped, ctx, depth + 1)
         # "X, Y" and "X in Y": resolve Y, then X inside it.
         parent_text = core = None
         if "," in text:
             core, parent_text = (p.strip() for p in text.rsplit(",", 1))
-        elif (m := _IN.match(text)) is not None:
+        elif (m := IN.match(text)) is not None:
             core, parent_text = m.group(1), m.group(2)
         if core and parent_text:
             return self._within(core, parent_text, ctx, depth)
-        for pattern, alias in (*_SUFFIXES, *_PREFIXES):
-            if pattern.search(text):
-                core = pattern.sub("", text).strip()
-                kinds = KIND_ALIASES[alias]
-                hinted = _Context(ctx.countries, ctx.kinds, kinds, ctx.hint_country,
-                                  ctx.near, ctx.parent)
-                result = self._resolve(core, hinted, depth + 1)
-                top = result.hits[0] if result.hits else None
-                if top is not None and top.layer == 1 and "admin1" in kinds \
-                        and self.base.kind[top.idx] != "admin1" \
-                        and (a1 := self._admin1_of(top.idx)) >= 0:
-                    # "Deir ez-Zor province": the province that contains the city.
-                    return _Result([_Hit(1, a1, top.tier, top.score)], "qualifier",
-                                   ctx=hinted)
-                if top is None or self._gaz(top).kind[top.idx] not in kinds:
-                    contained = self._contains(core, kinds, hinted)
-                    if contained:
-                        return _Result(contained, "qualifier", ctx=hinted)
-                    if top is not None:
-                        result.notes.append(
-                            f"no {alias} named {core!r} in the gazetteer; returned "
-                            f"{self._gaz(top).name[top.idx]!r} ({self._gaz(top).kind[top.idx]})")
+        for city, part in city_part_splits(text):
+            result = self._city_part(city, part, ctx, depth)
+            if result is not None:
                 return result
-        for pattern, what in ((_DIRECTION, "part"), (_NEAR, "near"), (_NEAR_SUFFIX, "near")):
+        for pattern, alias in (*SUFFIXES, *PREFIXES, *ARABIC_PREFIXES):
+            if pattern.search(words):
+                core = pattern.sub("", words).strip()
+                if pattern in _ARABIC_PATTERNS:
+                    core = arabic_bare(words) or core
+                return self._kind_qualified(core, alias, ctx, depth)
+        for pattern, what in ((DIRECTION, "part"), (NEAR, "near"), (NEAR_SUFFIX, "near")):
             m = pattern.search(text)
             if m is not None:
                 core = pattern.sub("", text).strip()
@@ -480,16 +452,71 @@ class Geocoder:
                 if result.hits:
                     top = result.hits[0]
                     name = self._gaz(top).name[top.idx]
-                    own = self._gaz(top).geo_precision[top.idx]
-                    result.precision = max(own, 2)
-                    result.min_uncertainty_m = max(result.min_uncertainty_m,
-                                                   DEFAULT_UNCERTAINTY_M[2])
                     label = (f"{m.group(1).lower()} part of" if what == "part"
                              else "near")
-                    result.notes.append(f"{label} {name}: position is {name}'s own, "
-                                        "precision lowered to 2")
+                    self._lower_precision(result, f"{label} {name}: position is {name}'s "
+                                          "own, precision lowered to 2")
                 return result
         return None
+
+    def _lower_precision(self, result: _Result, note: str) -> None:
+        top = result.hits[0]
+        result.precision = max(self._gaz(top).geo_precision[top.idx], 2)
+        result.min_uncertainty_m = max(result.min_uncertainty_m, DEFAULT_UNCERTAINTY_M[2])
+        result.notes.append(note)
+
+    def _kind_qualified(self, core: str, alias: str, ctx: _Context, depth: int) -> _Result:
+        """"X camp", "مخيم X", "X province"...: X of that kind when one exists; else X
+        itself, at precision 2 with a note when the qualifier named a feature."""
+        kinds = KIND_ALIASES[alias]
+        hinted = _Context(ctx.countries, ctx.kinds, kinds, ctx.hint_country, ctx.near,
+                          ctx.parent)
+        result = self._resolve(core, hinted, depth + 1)
+        top = result.hits[0] if result.hits else None
+        if top is not None and top.layer == 1 and "admin1" in kinds \
+                and self.base.kind[top.idx] != "admin1" \
+                and (a1 := self._admin1_of(top.idx)) >= 0:
+            # "Deir ez-Zor province": the province that contains the city.
+            return _Result([_Hit(1, a1, top.tier, top.score)], "qualifier", ctx=hinted)
+        if top is not None and self._gaz(top).kind[top.idx] not in kinds:
+            named = self._named_feature(core, top, alias, kinds, hinted)
+            if named:
+                return _Result(named, "qualifier", ctx=hinted)
+        if top is None or self._gaz(top).kind[top.idx] not in kinds:
+            contained = self._contains(core, kinds, hinted)
+            if contained:
+                return _Result(contained, "qualifier", ctx=hinted)
+            if top is not None:
+                note = (f"no {alias} named {core!r} in the gazetteer; returned "
+                        f"{self._gaz(top).name[top.idx]!r} ({self._gaz(top).kind[top.idx]})")
+                if alias in FEATURE_ALIASES:
+                    self._lower_precision(result, note + ": its own position, precision 2")
+                else:
+                    result.notes.append(note)
+        return result
+
+    def _named_feature(self, core: str, top: _Hit, alias: str, kinds: frozenset[str],
+                       ctx: _Context) -> list[_Hit]:
+        """A feature filed under its town's name and the qualifier's English word:
+        "مطار بغداد" -> "Baghdad airport" (airports and curated sites are named in
+        English)."""
+        hits: list[_Hit] = []
+        for name in dict.fromkeys((core, self._gaz(top).name[top.idx])):
+            for word in _FEATURE_WORDS.get(alias, ()):
+                hits += [h for h in self._exact(fold(f"{name} {word}"))
+                         if self._gaz(h).kind[h.idx] in kinds]
+        return self._rank(hits, ctx) if hits else []
+
+    def _city_part(self, city: str, part: str, ctx: _Context, depth: int) -> _Result | None:
+        """ACLED's ``City-Part`` ("Taizz-Ath Thawrah"): the part inside the city when
+        the gazetteer knows it, else the city at precision 2 with a note. Only when the
+        text before the hyphen is a town and the whole is no respelt name."""
+        head = self._match(city, ctx, translit=False, fuzzy=False)
+        if not head or self._gaz(head[0]).kind[head[0].idx] not in _SETTLEMENTS:
+            return None
+        if self._match(f"{city}-{part}", ctx, fuzzy=False):
+            return None  # a hyphenated name known under another spelling ("Dayr az-Zawr")
+        return self._within(part, city, ctx, depth)
 
     def _within(self, core: str, parent_text: str, ctx: _Context, depth: int) -> _Result:
         parent = self._resolve(parent_text, ctx, depth + 1)

@@ -1,0 +1,77 @@
+"""Feature qualifiers in English and Arabic, ACLED's City-Part and UCDP's suffixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoconflict.geocoder import default_geocoder
+from geoconflict.geocoder._qualifiers import arabic_bare, city_part_splits
+
+
+def lookup(query: str) -> dict:
+    return default_geocoder().lookup(query)
+
+
+@pytest.mark.parametrize(("query", "source_id"), [
+    ("عين الأسد", "deployments:ain-al-asad-air-base"),  # alias "قاعدة عين الأسد الجوية"
+    ("مخيم الركبان", "sites:rukban-camp"),
+    ("Rukban refugee camp", "sites:rukban-camp"),
+    ("مطار بغداد الدولي", "airportsdata:ORBI"),  # Arabic qualifier, English-named airport
+    ("مطار الموصل", "airportsdata:ORBM"),
+])
+def test_qualified_names_resolve_to_the_typed_feature(query: str, source_id: str) -> None:
+    assert lookup(query)["source_id"] == source_id
+
+
+@pytest.mark.parametrize("query", ["Kirkuk camp", "Mosul hospital", "Basra crossing",
+                                   "مستشفى الموصل"])
+def test_an_unknown_feature_falls_back_to_the_place_at_precision_2(query: str) -> None:
+    rec = lookup(query)
+    assert rec["kind"] in ("city", "town")
+    assert rec["geo_precision"] == 2
+    assert rec["uncertainty_m"] >= 15_000
+    assert "in the gazetteer" in rec["notes"]
+
+
+@pytest.mark.parametrize(("query", "city"), [
+    ("Al Hudaydah-Kilu 16", "Al Ḩudaydah"), ("Aden-Hayy al Qati", "Aden"),
+    ("Jerusalem-Mea Shearim", "Jerusalem"),
+])
+def test_acled_city_part_falls_back_to_the_city(query: str, city: str) -> None:
+    rec = lookup(query)
+    assert rec["name"] == city
+    assert rec["match"] == "parent-fallback"
+    assert rec["geo_precision"] == 2
+    assert rec["notes"]
+
+
+def test_acled_city_part_finds_a_known_part() -> None:
+    rec = lookup("Baghdad-Karrada")
+    assert rec["kind"] == "neighbourhood"
+    assert rec["name"] == "Karrada"
+
+
+@pytest.mark.parametrize("query", ["Deir ez-Zor", "Dayr az-Zawr", "Al-Qaim", "Abu-Ghraib"])
+def test_hyphenated_names_are_not_split(query: str) -> None:
+    assert lookup(query)["match"] in ("exact", "transliteration")
+
+
+@pytest.mark.parametrize(("query", "kind"), [
+    ("Al Fallūjah town", "city"), ("Al Anbār province", "admin1"), ("Tall ‘Afar town", "town"),
+])
+def test_ucdp_suffixes(query: str, kind: str) -> None:
+    rec = lookup(query)
+    assert rec["kind"] == kind
+    assert rec["country"] == "IRQ"
+
+
+def test_ucdp_district_prefix_gives_the_town_at_precision_2() -> None:
+    rec = lookup("Qaḑā’ al Fallūjah")
+    assert rec["name"] == "Al Fallūjah"
+    assert rec["geo_precision"] == 2
+
+
+def test_helpers() -> None:
+    assert arabic_bare("قاعدة عين الأسد الجوية") == "عين الأسد"
+    assert arabic_bare("بغداد") is None
+    assert list(city_part_splits("Taizz-Ath Thawrah")) == [("Taizz", "Ath Thawrah")]
