@@ -225,7 +225,7 @@ def _file_graph(path: Path, polygon: Polygon | MultiPolygon | None, network_type
         msg = f"{path}: no OSM nodes or ways in the file"
         raise RoadsError(msg) from exc
     except Exception as exc:  # xml.sax, bz2, encoding errors: name the file
-        if isinstance(exc, RoadsError | OSError) and not isinstance(exc, UnicodeError):
+        if isinstance(exc, RoadsError):  # a damaged .gz is an OSError: it is named too
             raise
         msg = f"{path}: not a readable OSM XML file ({type(exc).__name__}: {exc})"
         raise RoadsError(msg) from exc
@@ -476,9 +476,7 @@ def _file_features(path: Path, lon: float, lat: float, metres: float,
         return ox.features_from_xml(path, polygon=_circle(lon, lat, metres), tags=tags)
     except InsufficientResponseError:
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    except Exception as exc:
-        if isinstance(exc, OSError) and not isinstance(exc, UnicodeError):
-            raise
+    except Exception as exc:  # xml, gzip, bz2, encoding, access errors: name the file
         msg = f"{path}: not a readable OSM XML file ({type(exc).__name__}: {exc})"
         raise RoadsError(msg) from exc
 
