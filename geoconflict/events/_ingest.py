@@ -419,13 +419,19 @@ def _geocode_rows(mapped: Mapped, geometry: Any) -> Any:
     prec: list[Any] = [None] * len(frame)
     unc = np.full(len(frame), np.nan)
     todo = np.flatnonzero(need)
+    # The row's admin1 is context for its place name (a name shared by two provinces).
+    admin1 = (frame["admin1"].astype("string") if "admin1" in frame else
+              pd.Series(pd.NA, index=frame.index, dtype="string")).to_numpy(
+        dtype=object, na_value="")
     for code in dict.fromkeys(countries[todo].tolist()):
         rows = todo[countries[todo] == code]
-        queries = list(dict.fromkeys(texts[rows].tolist()))
-        hits = geocoder.geocode(queries, country=code or None)
-        by_query = {str(r["query"]): r for r in hits.to_dict(orient="records")}
+        pairs = list(dict.fromkeys(zip(texts[rows].tolist(), admin1[rows].tolist(),
+                                       strict=True)))
+        hits = geocoder.geocode([q for q, _ in pairs], country=code or None,
+                                context=[[a] if a else None for _, a in pairs])
+        by_query = dict(zip(pairs, hits.to_dict(orient="records"), strict=True))
         for i in rows:
-            hit = by_query.get(str(texts[i]))
+            hit = by_query.get((texts[i], admin1[i]))
             if hit is None:
                 status[i] = "no result"
                 continue

@@ -29,20 +29,26 @@ import math
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .._geodesic import geod
 from ..errors import GeocodeError, ProviderError, ProviderWarning
 from ..schema import DEFAULT_UNCERTAINTY_M
-from ._airports import code_key
+from ._context import dominant_country, near_context
 from ._gazetteer import (
     SCAN_STOPWORDS,
-    country_outline,
     load_gazetteer,
 )
+from ._matching import (
+    _Context,
+    _country_codes,
+    _Hit,
+    _kind_set,
+    _Matcher,
+    _Result,
+)
 from ._nominatim import Nominatim
-from ._normalize import fold, fold_with_offsets, is_arabic, skeleton
+from ._normalize import fold, fold_with_offsets, is_arabic
 from ._qualifiers import (
     ANY_QUALIFIER,
     ARABIC_PREFIXES,
@@ -73,7 +79,6 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "provider", "source_id", "status", "match", "notes", "candidates", "suggestions",
 )
 
-_TRANSLIT_MIN_RATIO = 75.0
 _ARABIC_PATTERNS = frozenset(p for p, _ in ARABIC_PREFIXES)
 _SETTLEMENTS = frozenset(("city", "town", "admin1"))
 # The English words features are filed under, by qualifier (see _named_feature).
@@ -83,87 +88,9 @@ _FEATURE_WORDS: dict[str, tuple[str, ...]] = {
                                                                     "border crossing"),
     "hospital": ("hospital",), "plant": ("power plant", "dam"),
 }
-_AMBIGUOUS_KM = 25.0
-# Continents and macro-regions have no population: they rank above any city of the
-# same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
-_CLASS_RANK = {"country": 4.0, "continent": 3.6, "region": 3.5, "city": 3.0, "admin1": 2.5,
-               "town": 2.0, "airport": 1.5, "air base": 1.5}
-# ICAO (4 letters) and IATA (3 letters) codes, as written: upper case.
-_ICAO = re.compile(r"^[A-Z]{4}$")
-_IATA = re.compile(r"^[A-Z]{3}$")
-
-def _head(length: int) -> int:
-    """Prefix length of the fuzzy block key for a name of ``length`` characters."""
-    return 2 if length < 6 else 3
 
 
-@dataclass
-class _Context:
-    countries: frozenset[str] | None = None  # hard filter (user's ``country=``)
-    kinds: frozenset[str] | None = None  # hard filter (user's ``kinds=``)
-    hint_kinds: frozenset[str] | None = None  # soft: from a qualifier
-    hint_country: str | None = None  # soft: from a parent place
-    near: tuple[float, float, float] | None = None  # lon, lat, radius_m of a parent
-    parent: str | None = None  # fold of the parent's name
-    parent_country: str | None = None  # set when the parent is a country
-
-
-@dataclass
-class _Hit:
-    layer: int  # 0 curated, 1 GeoNames/ISO base
-    idx: int
-    tier: int  # 1 exact/normalised, 2 transliteration, 3 fuzzy
-    score: float
-    alias: bool = False  # curated entry matched through an alias only
-
-
-@dataclass
-class _Result:
-    hits: list[_Hit]
-    match: str
-    precision: int | None = None  # overrides the entry's own (qualifiers)
-    min_uncertainty_m: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    score_factor: float = 1.0
-    ctx: _Context | None = None  # the context the hits were ranked in
-
-
-def _geod_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Geodesic distance on the WGS84 ellipsoid, in km."""
-    # imported here: pyproj loads only when two candidates must be compared by distance
-
-    return float(abs(geod().inv(lon1, lat1, lon2, lat2)[2])) / 1000.0
-
-
-def _country_codes(country: str | Iterable[str] | None) -> frozenset[str] | None:
-    """ISO alpha-3 codes for names/alpha-2/alpha-3 given by the user."""
-    if country is None:
-        return None
-    items = [country] if isinstance(country, str) else list(country)
-    out = set()
-    for item in items:
-        import pycountry
-
-        try:
-            found = pycountry.countries.lookup(item.strip())
-        except LookupError:
-            msg = f"unknown country {item!r}: give an ISO code (IRQ, IQ) or a name"
-            raise GeocodeError(msg) from None
-        out.add(found.alpha_3)
-    return frozenset(out)
-
-
-def _kind_set(kinds: str | Iterable[str] | None) -> frozenset[str] | None:
-    if kinds is None:
-        return None
-    items = [kinds] if isinstance(kinds, str) else list(kinds)
-    out: set[str] = set()
-    for kind in items:
-        out |= KIND_ALIASES.get(kind.strip().lower(), frozenset((kind.strip().lower(),)))
-    return frozenset(out)
-
-
-class Geocoder:
+class Geocoder(_Matcher):
     """Resolve place names against the offline gazetteer and, opt-in, Nominatim.
 
     Parameters
@@ -202,202 +129,7 @@ class Geocoder:
         self._max_words: int | None = None
         self._nominatim_options = nominatim or {}
         self._nominatim: Any = None
-        self._memo: dict[tuple[str, Any, Any], dict[str, Any]] = {}
-
-    # ----------------------------------------------------------------- matching tiers
-    def _exact(self, key: str) -> list[_Hit]:
-        hits = []
-        for layer, gaz in enumerate(self._layers):
-            for idx in gaz.by_fold.get(key):
-                alias = layer == 0 and gaz.primary.get(idx) != key
-                hits.append(_Hit(layer, idx, 1, 100.0, alias))
-        return hits
-
-    def _translit(self, key: str, min_ratio: float = _TRANSLIT_MIN_RATIO) -> list[_Hit]:
-        """Names with the query's consonant skeleton, kept only when also close as
-        strings (skeletons collide: "Akashat" ~ "Kushtia") and scored by closeness."""
-        from rapidfuzz import fuzz, process
-
-        skel = skeleton(key)
-        if len(skel) < 3:  # two consonants collide with too many places
-            return []
-        hits = []
-        for layer, gaz in enumerate(self._layers):
-            spellings = gaz.by_skel.get(skel)
-            if not spellings:
-                continue
-            for name, similarity, _ in process.extract(
-                    key, spellings, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=8):
-                hits += [_Hit(layer, idx, 2, 80.0 + 0.2 * similarity, layer == 0)
-                         for idx in gaz.by_fold.get(name)]
-        return hits
-
-    def _fuzzy_blocks(self) -> dict[tuple[str, int], list[str]]:
-        """Folded names by (first 2-3 letters, length) and (last three, length).
-
-        Built on the first fuzzy query (~0.3 s for 110,000 names) and kept.
-        """
-        if self._blocks is None:
-            blocks: dict[tuple[str, int], list[str]] = {}
-            for gaz in self._layers:
-                for key, _ids in gaz.by_fold.items():
-                    n = len(key)
-                    blocks.setdefault(("<" + key[:_head(n)], n), []).append(key)
-                    blocks.setdefault((">" + key[-3:], n), []).append(key)
-            self._blocks = blocks
-        return self._blocks
-
-    def _candidates(self, key: str, edits: int) -> list[str]:
-        """Blocked candidates for a fuzzy match: names sharing the query's first three
-        (two for names under 6 letters) or last three letters, whose length is within
-        ``edits`` of the query's (more edits could not bridge the gap). One typo cannot
-        break both keys of a name of 6 letters or more.
-        """
-        blocks = self._fuzzy_blocks()
-        n = len(key)
-        out: list[str] = []
-        tail = ">" + key[-3:]
-        for m in range(max(1, n - edits), n + edits + 1):
-            out += blocks.get(("<" + key[:_head(m)], m), ())
-            out += blocks.get((tail, m), ())
-        return out
-
-    def _edits(self, key: str) -> int:
-        if self.max_edits is not None:
-            return self.max_edits
-        return 1 if len(key) < 8 else 2
-
-    def _fuzzy(self, key: str, edits: int, limit: int = 5) -> list[_Hit]:
-        """Names within ``edits`` typos (optimal string alignment: a swap of two
-        neighbouring letters is one edit), scored 100·(1 - edits/length)."""
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
-        if len(key) < 4:
-            return []
-        hits = []
-        seen: set[str] = set()
-        for name, dist, _ in process.extract(key, self._candidates(key, edits),
-                                             scorer=OSA.distance, score_cutoff=edits,
-                                             limit=2 * limit):
-            if name in seen:
-                continue
-            seen.add(name)
-            score = round(100.0 * (1.0 - dist / max(len(key), len(name))), 1)
-            for layer, gaz in enumerate(self._layers):
-                for idx in gaz.by_fold.get(name):
-                    hits.append(_Hit(layer, idx, 3, score, layer == 0))
-        return hits
-
-    # ------------------------------------------------------------------- ranking
-    def _gaz(self, hit: _Hit) -> Gazetteer:
-        return self._layers[hit.layer]
-
-    def _allowed(self, hit: _Hit, ctx: _Context) -> bool:
-        gaz = self._gaz(hit)
-        if ctx.countries is not None:
-            country = gaz.country[hit.idx]
-            if country is not None and country not in ctx.countries:
-                return False
-        return ctx.kinds is None or gaz.kind[hit.idx] in ctx.kinds
-
-    def _in_context(self, hit: _Hit, ctx: _Context) -> bool:
-        gaz = self._gaz(hit)
-        if ctx.parent_country is not None:
-            return gaz.country[hit.idx] == ctx.parent_country
-        if ctx.parent is not None and gaz.parent[hit.idx] is not None \
-                and fold(gaz.parent[hit.idx] or "") == ctx.parent:
-            return True
-        if ctx.near is not None:
-            lon, lat, radius = ctx.near
-            km = _geod_km(lon, lat, gaz.lon[hit.idx], gaz.lat[hit.idx])
-            return km <= max(50.0, 2 * radius / 1000.0)
-        return False
-
-    def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
-                  towns: set[str | None] | None = None) -> tuple[float, ...]:
-        gaz = self._gaz(hit)
-        kind = gaz.kind[hit.idx]
-        curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
-                                           and kind not in ("neighbourhood", "district"))
-        class_rank = _CLASS_RANK.get(kind, 2.0)
-        if kind == "admin1" and towns and gaz.country[hit.idx] in towns:
-            class_rank = 1.0  # "Mafraq" the town before the governorate named after it
-        return (
-            float(ctx.hint_kinds is not None and kind in ctx.hint_kinds),
-            -hit.tier,
-            float(self._in_context(hit, ctx))
-            if (ctx.near or ctx.parent or ctx.parent_country) else 0.0,
-            float(ctx.hint_country is not None and gaz.country[hit.idx] == ctx.hint_country),
-            float(curated),
-            hit.score,
-            class_rank,
-            float(gaz.population[hit.idx]),
-        )
-
-    def _rank(self, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
-        if ctx.countries is not None or ctx.kinds is not None:
-            hits = [h for h in hits if self._allowed(h, ctx)]
-        if len(hits) < 2:
-            return hits
-        # A curated *alias* ("Arbil" on Erbil Air Base) does not beat a big city of the
-        # same name in the same country: the base still appears among the candidates.
-        big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
-                    and self.base.kind[h.idx] == "city"}
-        towns = {self.base.country[h.idx] for h in hits if h.layer == 1
-                 and self.base.kind[h.idx] in ("city", "town")}
-        seen: set[tuple[int, int]] = set()
-        unique = []
-        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns),
-                        reverse=True):
-            if (h.layer, h.idx) not in seen:
-                seen.add((h.layer, h.idx))
-                unique.append(h)
-        return unique
-
-    def _match(self, text: str, ctx: _Context, *, translit: bool = True,
-               fuzzy: bool = True) -> list[_Hit]:
-        key = fold(text)
-        if not key:
-            return []
-        if ctx.hint_kinds and translit:
-            # With a kind hint ("Deir ez-Zor province") a transliteration of the right
-            # kind beats an exact name of another kind.
-            hits = self._rank(self._exact(key) + self._translit(key, 50.0), ctx)
-            if hits and self._gaz(hits[0]).kind[hits[0].idx] in ctx.hint_kinds:
-                return hits
-        tiers = (self._exact, self._translit) if translit else (self._exact,)
-        for tier in tiers:
-            hits = self._rank(tier(key), ctx)
-            if hits:
-                return hits
-        if fuzzy:
-            return self._rank(self._fuzzy(key, self._edits(key)), ctx)
-        return []
-
-    def _code(self, text: str, ctx: _Context) -> list[_Hit]:
-        """An airport by its ICAO code ("ORBI"), or its IATA code ("BGW") when the query
-        says airport: codes are indexed under their own keys, never as names."""
-        if _ICAO.match(text):
-            key = code_key("icao", text)
-        elif _IATA.match(text) and ctx.hint_kinds and "airport" in ctx.hint_kinds:
-            key = code_key("iata", text)
-        else:
-            return []
-        return self._rank(self._exact(key), ctx)
-
-    def _contains(self, text: str, kinds: frozenset[str], ctx: _Context) -> list[_Hit]:
-        """Curated entries of ``kinds`` one of whose names contains ``text``'s words."""
-        words = f" {fold(text)} "
-        hits = []
-        for key, ids in self.curated.by_fold.items():
-            if words in f" {key} ":
-                hits += [_Hit(0, i, 1, 95.0) for i in ids if self.curated.kind[i] in kinds]
-        return self._rank(hits, ctx)
-
-    def _admin1_of(self, idx: int) -> int:
-        table = self.base.admin1_of
-        return table[idx] if idx < len(table) else -1
+        self._memo: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ resolving
     def _resolve(self, text: str, ctx: _Context, depth: int = 0) -> _Result:
@@ -555,47 +287,6 @@ class Geocoder:
         fallback.hits = [ptop, *outside]
         return fallback
 
-    # ------------------------------------------------------------------- records
-    def _entry(self, hit: _Hit) -> dict[str, Any]:
-        gaz = self._gaz(hit)
-        i = hit.idx
-        geometry = gaz.geometry.get(i)
-        if geometry is None and gaz.kind[i] == "country":
-            geometry = country_outline(gaz.country[i])
-        if geometry is None:
-            geometry = {"type": "Point", "coordinates": [gaz.lon[i], gaz.lat[i]]}
-        return {"name": gaz.name[i], "kind": gaz.kind[i], "country": gaz.country[i],
-                "geometry": geometry, "geo_precision": int(gaz.geo_precision[i]),
-                "uncertainty_m": float(gaz.uncertainty_m[i]), "source_id": gaz.source_id[i],
-                "lon": gaz.lon[i], "lat": gaz.lat[i], "population": int(gaz.population[i])}
-
-    def _ambiguous(self, hits: list[_Hit], ctx: _Context) -> bool:
-        if len(hits) < 2:
-            return False
-        a, b = hits[0], hits[1]
-        big: set[str | None] = set()
-        ka, kb = self._rank_key(a, ctx, big), self._rank_key(b, ctx, big)
-        if ka[:5] != kb[:5] or a.layer == 0:
-            return False  # decided by tier, kind, context, country or curation
-        ga, gb = self._gaz(a), self._gaz(b)
-        pa, pb = ga.population[a.idx], gb.population[b.idx]
-        if pa >= 5 * max(pb, 1) or ga.kind[a.idx] in ("country", "continent", "region"):
-            return False
-        if ga.kind[a.idx] == "city" and gb.kind[b.idx] == "admin1" \
-                and ga.country[a.idx] == gb.country[b.idx]:
-            return False  # the city and its own province
-        return _geod_km(ga.lon[a.idx], ga.lat[a.idx], gb.lon[b.idx], gb.lat[b.idx]) \
-            > _AMBIGUOUS_KM
-
-    def _suggest(self, text: str) -> list[str]:
-        key = fold(text)
-        out: list[str] = []
-        for hit in self._fuzzy(key, self._edits(key) + 1, limit=8):
-            name = self._gaz(hit).name[hit.idx]
-            if name not in out:
-                out.append(name)
-        return out[:5]
-
     def _offline(self, query: str, ctx: _Context) -> dict[str, Any]:
         result = self._resolve(query, ctx)
         record: dict[str, Any] = {"query": query, "provider": "gazetteer", "candidates": [],
@@ -641,7 +332,8 @@ class Geocoder:
 
     def _lookup(self, query: str, ctx: _Context) -> dict[str, Any]:
         # Case and spacing never change the answer: "BAGHDAD" reuses "Baghdad".
-        memo_key = (" ".join(query.casefold().split()), ctx.countries, ctx.kinds)
+        memo_key = (" ".join(query.casefold().split()), ctx.countries, ctx.kinds, ctx.near,
+                    ctx.hint_country)
         if memo_key in self._memo:
             return {**self._memo[memo_key], "query": query}
         offline = self._offline(query, ctx)
@@ -665,18 +357,37 @@ class Geocoder:
         return dict(chosen)
 
     def records(self, queries: str | Iterable[str], *, country: str | Iterable[str] | None = None,
-                kinds: str | Iterable[str] | None = None, strict: bool = False,
+                kinds: str | Iterable[str] | None = None,
+                near: Sequence[float] | None = None,
+                context: Sequence[str | Sequence[str | None] | None] | None = None,
+                pull: bool = True, strict: bool = False,
                 progress: Any = None) -> list[dict[str, Any]]:
-        """Resolve queries to plain dicts, one per query, in order (see :func:`geocode`)."""
+        """Resolve queries to plain dicts, one per query, in order (see :func:`geocode`).
+
+        Context, strongest first (the rule in full: :mod:`geoconflict.geocoder._context`):
+        ``country`` filters; ``near`` (``(lon, lat)``, ``(lon, lat, radius_m)`` or a
+        bbox) and ``context`` (one entry per query: the admin names of its row, most
+        general first, e.g. ``[admin1, admin2]``) favour candidates inside that area;
+        ``pull`` lets the batch's dominant country pull the names that have a
+        candidate there of the same tier. Then importance (kind, curation, class,
+        population).
+        """
         items = [queries] if isinstance(queries, str) else list(queries)
-        ctx = _Context(_country_codes(country), _kind_set(kinds))
+        ctx = _Context(_country_codes(country), _kind_set(kinds), near=near_context(near))
+        if context is not None and len(context) != len(items):
+            msg = f"context has {len(context)} entries for {len(items)} queries"
+            raise GeocodeError(msg)
+        texts = ["" if q is None or (isinstance(q, float) and math.isnan(q)) else str(q)
+                 for q in items]
+        ctxs = [ctx if context is None else self._row_context(ctx, context[i])
+                for i in range(len(items))]
         out = []
-        for query in items:
-            text = "" if query is None or (isinstance(query, float) and math.isnan(query)) \
-                else str(query)
-            out.append(self._lookup(text, ctx))
+        for text, row_ctx in zip(texts, ctxs, strict=True):
+            out.append(self._lookup(text, row_ctx))
             if progress is not None:
                 progress(1)
+        if pull and len(out) > 2:
+            self._pull(texts, ctxs, out)
         if strict:
             missing = [r["query"] for r in out if r["status"] == "unresolved"]
             if missing:
@@ -690,13 +401,47 @@ class Geocoder:
                 raise GeocodeError(msg)
         return out
 
+    def _row_context(self, ctx: _Context, admins: str | Sequence[str | None] | None
+                     ) -> _Context:
+        """``ctx`` narrowed to the most specific of a row's admin names that resolves
+        (each resolved once: rows repeat them)."""
+        names = [admins] if isinstance(admins, str) else list(admins or ())
+        for name in reversed(names):
+            if not name or (isinstance(name, float) and math.isnan(name)):
+                continue
+            rec = self._lookup(str(name), ctx)
+            if rec["status"] == "unresolved" or rec.get("_ref") is None:
+                continue
+            lon, lat = rec["_ref"]
+            return replace(ctx, near=(lon, lat, float(rec["uncertainty_m"] or 50_000.0)),
+                           hint_country=rec["country"] or ctx.hint_country)
+        return ctx
+
+    def _pull(self, texts: list[str], ctxs: list[_Context], out: list[dict[str, Any]]
+              ) -> None:
+        """Move names towards the batch's dominant country (rule 3 of ``_context``)."""
+        country = dominant_country(out)
+        if country is None:
+            return
+        for i, rec in enumerate(out):
+            if rec["status"] == "unresolved" or rec["country"] == country \
+                    or ctxs[i].hint_country is not None:
+                continue
+            moved = self._lookup(texts[i], replace(ctxs[i], hint_country=country))
+            if moved["country"] == country and moved["status"] != "unresolved":
+                note = f"pulled to {country} by the other names of the batch"
+                moved["notes"] = f"{moved['notes']}; {note}" if moved["notes"] else note
+                out[i] = moved
+
     def geocode(self, queries: str | Iterable[str], *,
                 country: str | Iterable[str] | None = None,
                 kinds: str | Iterable[str] | None = None,
-                strict: bool = False) -> gpd.GeoDataFrame:
+                near: Sequence[float] | None = None,
+                context: Sequence[str | Sequence[str | None] | None] | None = None,
+                pull: bool = True, strict: bool = False) -> gpd.GeoDataFrame:
         """Resolve queries to a GeoDataFrame (see :func:`geocode`)."""
-        return records_to_frame(self.records(queries, country=country, kinds=kinds,
-                                             strict=strict))
+        return records_to_frame(self.records(queries, country=country, kinds=kinds, near=near,
+                                             context=context, pull=pull, strict=strict))
 
     # ------------------------------------------------------------------ scanning
     def find_places(self, text: str, *, country: str | Iterable[str] | None = None,
@@ -825,8 +570,10 @@ def default_geocoder(providers: Sequence[str] = ("gazetteer",)) -> Geocoder:
 
 def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None = None,
             kinds: str | Iterable[str] | None = None,
-            providers: Sequence[str] = ("gazetteer",), strict: bool = False
-            ) -> gpd.GeoDataFrame:
+            providers: Sequence[str] = ("gazetteer",),
+            near: Sequence[float] | None = None,
+            context: Sequence[str | Sequence[str | None] | None] | None = None,
+            pull: bool = True, strict: bool = False) -> gpd.GeoDataFrame:
     """Resolve place names to locations with precision and uncertainty.
 
     Parameters
@@ -842,6 +589,16 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
         ``"sea"``, ``"shipping lane"``, ``"admin1"``, ``"country"``...).
     providers
         ``("gazetteer",)`` (offline, default) or with ``"nominatim"`` (online, opt-in).
+    near
+        Favour places in this area: ``(lon, lat)`` (50 km), ``(lon, lat, radius_m)`` or
+        a bounding box ``(min_lon, min_lat, max_lon, max_lat)``.
+    context
+        One entry per query: the admin names of its row (ACLED ``admin1``..``admin3``,
+        UCDP ``adm_1``/``adm_2``), most general first; the most specific that resolves
+        favours places inside it.
+    pull
+        Let the batch's dominant country pull the names that also exist there ("Bari"
+        among Somali names); see :mod:`geoconflict.geocoder._context` for the rule.
     strict
         Raise :class:`~geoconflict.errors.GeocodeError` listing unresolved names.
 
@@ -864,7 +621,8 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
     ['Tower 22', 'outpost', 1]
     ['Red Sea shipping lane', 'shipping lane', 2]
     """
-    return default_geocoder(providers).geocode(queries, country=country, kinds=kinds, strict=strict)
+    return default_geocoder(providers).geocode(queries, country=country, kinds=kinds, near=near,
+                                               context=context, pull=pull, strict=strict)
 
 
 def find_places(text: str, *, country: str | Iterable[str] | None = None,

@@ -281,7 +281,8 @@ def test_geocoding_place_names(events_dir: Path, monkeypatch: pytest.MonkeyPatch
 
     class FakeGeocoder:
         @staticmethod
-        def geocode(queries: list[str], *, country: str | None = None) -> gpd.GeoDataFrame:
+        def geocode(queries: list[str], *, country: str | None = None,
+                    context: list | None = None) -> gpd.GeoDataFrame:
             calls.append((list(queries), country))
             rows = []
             for q in queries:

@@ -1,0 +1,364 @@
+"""The matching tiers and the ranking of candidates, under :class:`~._geocoder.Geocoder`.
+
+Tiers (each returns :class:`_Hit` candidates from every layer of the gazetteer):
+
+1. **exact/normalised**: the query's :func:`~._normalize.fold` equals an indexed name or
+   alias (case, diacritics, punctuation, Arabic article and letter variants ignored);
+2. **transliteration**: the consonant :func:`~._normalize.skeleton` matches
+   ("Machtal" = "Mashtal", "Dayr az Zawr" = "Deir ez-Zor");
+3. **fuzzy**: ``rapidfuzz.process.extract`` over a *blocked* candidate set (names that
+   share the query's first two or last three letters and have a similar length), so a
+   typo costs a few hundred comparisons, not 800,000;
+4. **codes**: ICAO/IATA airport codes, under their own keys.
+
+Ranking (:meth:`_Matcher._rank_key`), most important first: the kind a qualifier asked
+for, the tier, being inside the context place (``near``, a parent, a country), the
+hinted country (the batch's or the text's own, see :mod:`._context`), curated before
+the rest, the match score, the class (country, region, city, admin1, town...) and the
+population.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .._geodesic import geod
+from ..errors import GeocodeError
+from ._airports import code_key
+from ._gazetteer import country_outline
+from ._normalize import fold, skeleton
+from ._qualifiers import KIND_ALIASES
+
+if TYPE_CHECKING:
+    from ._index import Gazetteer
+
+__all__ = ["_Context", "_Hit", "_Matcher", "_Result"]
+
+_TRANSLIT_MIN_RATIO = 75.0
+_AMBIGUOUS_KM = 25.0
+# Continents and macro-regions have no population: they rank above any city of the
+# same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
+_CLASS_RANK = {"country": 4.0, "continent": 3.6, "region": 3.5, "city": 3.0, "admin1": 2.5,
+               "town": 2.0, "airport": 1.5, "air base": 1.5}
+# ICAO (4 letters) and IATA (3 letters) codes, as written: upper case.
+_ICAO = re.compile(r"^[A-Z]{4}$")
+_IATA = re.compile(r"^[A-Z]{3}$")
+
+def _head(length: int) -> int:
+    """Prefix length of the fuzzy block key for a name of ``length`` characters."""
+    return 2 if length < 6 else 3
+
+
+@dataclass
+class _Context:
+    countries: frozenset[str] | None = None  # hard filter (user's ``country=``)
+    kinds: frozenset[str] | None = None  # hard filter (user's ``kinds=``)
+    hint_kinds: frozenset[str] | None = None  # soft: from a qualifier
+    hint_country: str | None = None  # soft: from a parent place
+    near: tuple[float, float, float] | None = None  # lon, lat, radius_m of a parent
+    parent: str | None = None  # fold of the parent's name
+    parent_country: str | None = None  # set when the parent is a country
+
+
+@dataclass
+class _Hit:
+    layer: int  # 0 curated, 1 GeoNames/ISO base
+    idx: int
+    tier: int  # 1 exact/normalised, 2 transliteration, 3 fuzzy
+    score: float
+    alias: bool = False  # curated entry matched through an alias only
+
+
+@dataclass
+class _Result:
+    hits: list[_Hit]
+    match: str
+    precision: int | None = None  # overrides the entry's own (qualifiers)
+    min_uncertainty_m: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    score_factor: float = 1.0
+    ctx: _Context | None = None  # the context the hits were ranked in
+
+
+def _geod_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic distance on the WGS84 ellipsoid, in km."""
+    # imported here: pyproj loads only when two candidates must be compared by distance
+
+    return float(abs(geod().inv(lon1, lat1, lon2, lat2)[2])) / 1000.0
+
+
+def _country_codes(country: str | Iterable[str] | None) -> frozenset[str] | None:
+    """ISO alpha-3 codes for names/alpha-2/alpha-3 given by the user."""
+    if country is None:
+        return None
+    items = [country] if isinstance(country, str) else list(country)
+    out = set()
+    for item in items:
+        import pycountry
+
+        try:
+            found = pycountry.countries.lookup(item.strip())
+        except LookupError:
+            msg = f"unknown country {item!r}: give an ISO code (IRQ, IQ) or a name"
+            raise GeocodeError(msg) from None
+        out.add(found.alpha_3)
+    return frozenset(out)
+
+
+def _kind_set(kinds: str | Iterable[str] | None) -> frozenset[str] | None:
+    if kinds is None:
+        return None
+    items = [kinds] if isinstance(kinds, str) else list(kinds)
+    out: set[str] = set()
+    for kind in items:
+        out |= KIND_ALIASES.get(kind.strip().lower(), frozenset((kind.strip().lower(),)))
+    return frozenset(out)
+
+
+class _Matcher:
+    """Candidate lookup and ranking over ``self._layers`` (set by the subclass)."""
+
+    _layers: tuple[Gazetteer, ...]
+    curated: Gazetteer
+    base: Gazetteer
+    max_edits: int | None
+    _blocks: dict[tuple[str, int], list[str]] | None
+
+    # ----------------------------------------------------------------- matching tiers
+    def _exact(self, key: str) -> list[_Hit]:
+        hits = []
+        for layer, gaz in enumerate(self._layers):
+            for idx in gaz.by_fold.get(key):
+                alias = layer == 0 and gaz.primary.get(idx) != key
+                hits.append(_Hit(layer, idx, 1, 100.0, alias))
+        return hits
+
+    def _translit(self, key: str, min_ratio: float = _TRANSLIT_MIN_RATIO) -> list[_Hit]:
+        """Names with the query's consonant skeleton, kept only when also close as
+        strings (skeletons collide: "Akashat" ~ "Kushtia") and scored by closeness."""
+        from rapidfuzz import fuzz, process
+
+        skel = skeleton(key)
+        if len(skel) < 3:  # two consonants collide with too many places
+            return []
+        hits = []
+        for layer, gaz in enumerate(self._layers):
+            spellings = gaz.by_skel.get(skel)
+            if not spellings:
+                continue
+            for name, similarity, _ in process.extract(
+                    key, spellings, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=8):
+                hits += [_Hit(layer, idx, 2, 80.0 + 0.2 * similarity, layer == 0)
+                         for idx in gaz.by_fold.get(name)]
+        return hits
+
+    def _fuzzy_blocks(self) -> dict[tuple[str, int], list[str]]:
+        """Folded names by (first 2-3 letters, length) and (last three, length).
+
+        Built on the first fuzzy query (~0.3 s for 110,000 names) and kept.
+        """
+        if self._blocks is None:
+            blocks: dict[tuple[str, int], list[str]] = {}
+            for gaz in self._layers:
+                for key, _ids in gaz.by_fold.items():
+                    n = len(key)
+                    blocks.setdefault(("<" + key[:_head(n)], n), []).append(key)
+                    blocks.setdefault((">" + key[-3:], n), []).append(key)
+            self._blocks = blocks
+        return self._blocks
+
+    def _candidates(self, key: str, edits: int) -> list[str]:
+        """Blocked candidates for a fuzzy match: names sharing the query's first three
+        (two for names under 6 letters) or last three letters, whose length is within
+        ``edits`` of the query's (more edits could not bridge the gap). One typo cannot
+        break both keys of a name of 6 letters or more.
+        """
+        blocks = self._fuzzy_blocks()
+        n = len(key)
+        out: list[str] = []
+        tail = ">" + key[-3:]
+        for m in range(max(1, n - edits), n + edits + 1):
+            out += blocks.get(("<" + key[:_head(m)], m), ())
+            out += blocks.get((tail, m), ())
+        return out
+
+    def _edits(self, key: str) -> int:
+        if self.max_edits is not None:
+            return self.max_edits
+        return 1 if len(key) < 8 else 2
+
+    def _fuzzy(self, key: str, edits: int, limit: int = 5) -> list[_Hit]:
+        """Names within ``edits`` typos (optimal string alignment: a swap of two
+        neighbouring letters is one edit), scored 100·(1 - edits/length)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(key) < 4:
+            return []
+        hits = []
+        seen: set[str] = set()
+        for name, dist, _ in process.extract(key, self._candidates(key, edits),
+                                             scorer=OSA.distance, score_cutoff=edits,
+                                             limit=2 * limit):
+            if name in seen:
+                continue
+            seen.add(name)
+            score = round(100.0 * (1.0 - dist / max(len(key), len(name))), 1)
+            for layer, gaz in enumerate(self._layers):
+                for idx in gaz.by_fold.get(name):
+                    hits.append(_Hit(layer, idx, 3, score, layer == 0))
+        return hits
+
+    # ------------------------------------------------------------------- ranking
+    def _gaz(self, hit: _Hit) -> Gazetteer:
+        return self._layers[hit.layer]
+
+    def _allowed(self, hit: _Hit, ctx: _Context) -> bool:
+        gaz = self._gaz(hit)
+        if ctx.countries is not None:
+            country = gaz.country[hit.idx]
+            if country is not None and country not in ctx.countries:
+                return False
+        return ctx.kinds is None or gaz.kind[hit.idx] in ctx.kinds
+
+    def _in_context(self, hit: _Hit, ctx: _Context) -> bool:
+        gaz = self._gaz(hit)
+        if ctx.parent_country is not None:
+            return gaz.country[hit.idx] == ctx.parent_country
+        if ctx.parent is not None and gaz.parent[hit.idx] is not None \
+                and fold(gaz.parent[hit.idx] or "") == ctx.parent:
+            return True
+        if ctx.near is not None:
+            lon, lat, radius = ctx.near
+            km = _geod_km(lon, lat, gaz.lon[hit.idx], gaz.lat[hit.idx])
+            return km <= max(50.0, 2 * radius / 1000.0)
+        return False
+
+    def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
+                  towns: set[str | None] | None = None) -> tuple[float, ...]:
+        gaz = self._gaz(hit)
+        kind = gaz.kind[hit.idx]
+        curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
+                                           and kind not in ("neighbourhood", "district"))
+        class_rank = _CLASS_RANK.get(kind, 2.0)
+        if kind == "admin1" and towns and gaz.country[hit.idx] in towns:
+            class_rank = 1.0  # "Mafraq" the town before the governorate named after it
+        return (
+            float(ctx.hint_kinds is not None and kind in ctx.hint_kinds),
+            -hit.tier,
+            float(self._in_context(hit, ctx))
+            if (ctx.near or ctx.parent or ctx.parent_country) else 0.0,
+            float(ctx.hint_country is not None and gaz.country[hit.idx] == ctx.hint_country),
+            float(curated),
+            hit.score,
+            class_rank,
+            float(gaz.population[hit.idx]),
+        )
+
+    def _rank(self, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
+        if ctx.countries is not None or ctx.kinds is not None:
+            hits = [h for h in hits if self._allowed(h, ctx)]
+        if len(hits) < 2:
+            return hits
+        # A curated *alias* ("Arbil" on Erbil Air Base) does not beat a big city of the
+        # same name in the same country: the base still appears among the candidates.
+        big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
+                    and self.base.kind[h.idx] == "city"}
+        towns = {self.base.country[h.idx] for h in hits if h.layer == 1
+                 and self.base.kind[h.idx] in ("city", "town")}
+        seen: set[tuple[int, int]] = set()
+        unique = []
+        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns),
+                        reverse=True):
+            if (h.layer, h.idx) not in seen:
+                seen.add((h.layer, h.idx))
+                unique.append(h)
+        return unique
+
+    def _match(self, text: str, ctx: _Context, *, translit: bool = True,
+               fuzzy: bool = True) -> list[_Hit]:
+        key = fold(text)
+        if not key:
+            return []
+        if ctx.hint_kinds and translit:
+            # With a kind hint ("Deir ez-Zor province") a transliteration of the right
+            # kind beats an exact name of another kind.
+            hits = self._rank(self._exact(key) + self._translit(key, 50.0), ctx)
+            if hits and self._gaz(hits[0]).kind[hits[0].idx] in ctx.hint_kinds:
+                return hits
+        tiers = (self._exact, self._translit) if translit else (self._exact,)
+        for tier in tiers:
+            hits = self._rank(tier(key), ctx)
+            if hits:
+                return hits
+        if fuzzy:
+            return self._rank(self._fuzzy(key, self._edits(key)), ctx)
+        return []
+
+    def _code(self, text: str, ctx: _Context) -> list[_Hit]:
+        """An airport by its ICAO code ("ORBI"), or its IATA code ("BGW") when the query
+        says airport: codes are indexed under their own keys, never as names."""
+        if _ICAO.match(text):
+            key = code_key("icao", text)
+        elif _IATA.match(text) and ctx.hint_kinds and "airport" in ctx.hint_kinds:
+            key = code_key("iata", text)
+        else:
+            return []
+        return self._rank(self._exact(key), ctx)
+
+    def _contains(self, text: str, kinds: frozenset[str], ctx: _Context) -> list[_Hit]:
+        """Curated entries of ``kinds`` one of whose names contains ``text``'s words."""
+        words = f" {fold(text)} "
+        hits = []
+        for key, ids in self.curated.by_fold.items():
+            if words in f" {key} ":
+                hits += [_Hit(0, i, 1, 95.0) for i in ids if self.curated.kind[i] in kinds]
+        return self._rank(hits, ctx)
+
+    def _admin1_of(self, idx: int) -> int:
+        table = self.base.admin1_of
+        return table[idx] if idx < len(table) else -1
+
+    # ------------------------------------------------------------------- records
+    def _entry(self, hit: _Hit) -> dict[str, Any]:
+        gaz = self._gaz(hit)
+        i = hit.idx
+        geometry = gaz.geometry.get(i)
+        if geometry is None and gaz.kind[i] == "country":
+            geometry = country_outline(gaz.country[i])
+        if geometry is None:
+            geometry = {"type": "Point", "coordinates": [gaz.lon[i], gaz.lat[i]]}
+        return {"name": gaz.name[i], "kind": gaz.kind[i], "country": gaz.country[i],
+                "geometry": geometry, "geo_precision": int(gaz.geo_precision[i]),
+                "uncertainty_m": float(gaz.uncertainty_m[i]), "source_id": gaz.source_id[i],
+                "lon": gaz.lon[i], "lat": gaz.lat[i], "population": int(gaz.population[i])}
+
+    def _ambiguous(self, hits: list[_Hit], ctx: _Context) -> bool:
+        if len(hits) < 2:
+            return False
+        a, b = hits[0], hits[1]
+        big: set[str | None] = set()
+        ka, kb = self._rank_key(a, ctx, big), self._rank_key(b, ctx, big)
+        if ka[:5] != kb[:5] or a.layer == 0:
+            return False  # decided by tier, kind, context, country or curation
+        ga, gb = self._gaz(a), self._gaz(b)
+        pa, pb = ga.population[a.idx], gb.population[b.idx]
+        if pa >= 5 * max(pb, 1) or ga.kind[a.idx] in ("country", "continent", "region"):
+            return False
+        if ga.kind[a.idx] == "city" and gb.kind[b.idx] == "admin1" \
+                and ga.country[a.idx] == gb.country[b.idx]:
+            return False  # the city and its own province
+        return _geod_km(ga.lon[a.idx], ga.lat[a.idx], gb.lon[b.idx], gb.lat[b.idx]) \
+            > _AMBIGUOUS_KM
+
+    def _suggest(self, text: str) -> list[str]:
+        key = fold(text)
+        out: list[str] = []
+        for hit in self._fuzzy(key, self._edits(key) + 1, limit=8):
+            name = self._gaz(hit).name[hit.idx]
+            if name not in out:
+                out.append(name)
+        return out[:5]
