@@ -77,6 +77,11 @@ DATASETS: dict[str, Dataset] = {
                 "Every country's label point, names and UN region (Natural Earth 1:10m)"),
         Dataset("regions", "regions.csv",
                 "Continents and macro-regions with their cited member lists"),
+        Dataset("world_basemap", "basemap/world.csv",
+                "World country outlines at 3 levels of detail, encoded polylines "
+                "(Natural Earth 1:10m)"),
+        Dataset("labels", "labels.csv",
+                "Place labels: capitals and towns of 15,000+ people (GeoNames)"),
     )
 }
 

