@@ -8,9 +8,7 @@ part of the map spec that the runtime (``_webmap.js``) draws, plus its legend en
 from __future__ import annotations
 
 import base64
-import functools
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,8 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .._columns import clean_value
 from .._inputs import representative_points, to_wgs84, warn_missing
 from .._styles import EVENT_STYLES, LAYER_STYLES, style_for
-from ..datasets import load_dataset
-from ..errors import ArgumentTypeError, DataError, MapSpecError, MapWarning
+from ..errors import ArgumentTypeError, MapSpecError
 from ..schema import DEFAULT_UNCERTAINTY_M
 from ..units import format_distance
 from ._icons import deployment_svg
@@ -51,6 +48,7 @@ LAYER_NAMES = {
     "places": "Named sites",
     "rings": "Range rings",
     "basemap": "Country outlines (offline)",
+    "labels": "Place names (offline)",
 }
 
 
@@ -364,7 +362,7 @@ def vector_layers(sites: gpd.GeoDataFrame | None, lanes: gpd.GeoDataFrame | None
     return vectors, rows
 
 
-# -- rasters and the basemap ------------------------------------------------------------
+# -- raster overlays ------------------------------------------------------------------
 
 def overlay_layer(ov: RasterOverlay) -> tuple[dict[str, Any], dict[str, Any]]:
     """One raster overlay -> (overlay spec with the PNG as a data: URL, legend section)."""
@@ -380,15 +378,3 @@ def overlay_layer(ov: RasterOverlay) -> tuple[dict[str, Any], dict[str, Any]]:
             "bounds": [[float(south), float(west)], [float(north), float(east)]],
             "opacity": float(getattr(ov, "opacity", 0.7))}
     return spec, {"title": str(ov.name), "rows": legend_rows}
-
-
-@functools.cache
-def basemap_fc() -> dict[str, Any] | None:
-    """The offline country outlines as GeoJSON (built once per process; read-only)."""
-
-    try:
-        countries = load_dataset("basemap")
-    except DataError as exc:
-        warnings.warn(f"offline basemap unavailable: {exc}", MapWarning, stacklevel=3)
-        return None
-    return _feature_collection(countries[["geometry"]], lambda row: {})

@@ -14,6 +14,8 @@ from ._icons import shape_svg
 #: Always credited, after any attribution the caller gives.
 ATTRIBUTIONS = ("Country outlines: Natural Earth (public domain)",
                 "Incident and site sources: see popups", "Map: geoconflict, Leaflet")
+#: Credited when the map draws place labels (GeoNames asks for attribution, CC BY 4.0).
+LABEL_ATTRIBUTION = "Place names: GeoNames (CC BY 4.0)"
 
 
 def incident_section(types: list[dict[str, Any]], count: int, remarks: list[str], *,
@@ -46,9 +48,12 @@ def layer_row(colour: str, label: str, count: int, *,
     return row
 
 
-def attributions(attribution: str | Sequence[str] | None) -> list[str]:
-    """The caller's attribution line(s) first, then the ones every map carries."""
+def attributions(attribution: str | Sequence[str] | None, *, labels: bool = False) -> list[str]:
+    """The caller's attribution line(s) first, then the ones every map carries (and
+    GeoNames' when place labels are drawn)."""
     lines = list(ATTRIBUTIONS)
+    if labels:
+        lines.insert(1, LABEL_ATTRIBUTION)
     if isinstance(attribution, str):
         lines.insert(0, attribution)
     elif attribution:

@@ -32,14 +32,15 @@ from .._atomic import atomic_path, check_writable
 from ..errors import ArgumentError, MapSpecError, MapWarning
 from ..schema import GEO_PRECISION
 from ._assets import CDN_NAMES, asset_names, asset_tags, replacement_tag
+from ._basemap import basemap_payload, clip_box
 from ._escape import html_text, script_json
 from ._icons import SHAPES, deployment_svg
 from ._image import PictureOptions, page_size, picture_format, render_picture
+from ._labels import label_payload
 from ._layers import (
     LAYER_NAMES,
     NOTES_MAX_CHARS,
     RasterOverlay,
-    basemap_fc,
     deployment_layer,
     incident_layer,
     overlay_layer,
@@ -344,12 +345,14 @@ def conflict_map(
         if ov_legend["rows"]:
             legend.append(ov_legend)
     spec["legend"] = legend
-    spec["basemap"] = basemap_fc()
-    spec["attribution"] = attributions(attribution)
-
     focus = [incidents, rings] if n_inc else [deployments, rings, sites, lanes,
                                               *(layers or {}).values()]
     spec["bounds"] = initial_bounds(bounds, focus)
+    # the world basemap at the detail the view needs, clipped to it plus a margin; place
+    # labels only offline (online tiles carry their own)
+    spec["basemap"] = basemap_payload(spec["bounds"])
+    spec["labels"] = None if tiles else label_payload(clip_box(spec["bounds"]), incidents)
+    spec["attribution"] = attributions(attribution, labels=bool(spec["labels"]))
     fmap = folium_map(spec["bounds"], tiles)
     fmap.add_child(_runtime_element(spec))
     return ConflictMap(fmap, spec, title=title, cluster=spec["options"]["cluster"],

@@ -242,6 +242,182 @@ window.GeoconflictMap = (function () {
     }
   });
 
+  /* Encoded polyline (geoconflict/_polyline.py: lon/lat pairs, delta-coded, 10^-digits)
+   * -> [[lat, lon], ...] for Leaflet. */
+  function decodeLine(str, digits) {
+    var f = Math.pow(10, -digits), out = [], i = 0, n = str.length, x = 0, y = 0;
+    while (i < n) {
+      var v = [0, 0];
+      for (var c = 0; c < 2; c++) {
+        var shift = 0, result = 0, b;
+        do {
+          b = str.charCodeAt(i++) - 63;
+          result |= (b & 31) << shift;
+          shift += 5;
+        } while (b >= 32 && i < n);
+        v[c] = (result & 1) ? ~(result >> 1) : (result >> 1);
+      }
+      x += v[0];
+      y += v[1];
+      out.push([y * f, x * f]);
+    }
+    return out;
+  }
+
+  /* The offline basemap: per level (the coarse backdrop first), unstroked country fills
+   * and one outline path (coasts and borders, each shared border once), so the clip box
+   * of the detailed level never shows as a line. */
+  function basemapLayer(bm, tiles) {
+    var group = L.featureGroup();
+    for (var l = 0; l < bm.layers.length; l++) {
+      var lay = bm.layers[l], d = lay.digits;
+      for (var f = 0; f < lay.features.length; f++) {
+        var polys = lay.features[f].p, ll = [];
+        for (var p = 0; p < polys.length; p++) {
+          var rings = [];
+          for (var r = 0; r < polys[p].length; r++) { rings.push(decodeLine(polys[p][r], d)); }
+          ll.push(rings);
+        }
+        group.addLayer(L.polygon(ll, { pane: 'gcBasemap', interactive: false, noClip: true,
+          stroke: false, fillColor: '#f4f1ea', fillOpacity: tiles ? 0 : 1,
+          className: 'gc-country' }));
+      }
+      var lines = [];
+      for (var k = 0; k < lay.lines.length; k++) { lines.push(decodeLine(lay.lines[k], d)); }
+      if (lines.length) {
+        group.addLayer(L.polyline(lines, { pane: 'gcBasemap', interactive: false,
+          noClip: true, color: '#8a8a8a', weight: 0.8, className: 'gc-border' }));
+      }
+    }
+    return group;
+  }
+
+  /* Place labels (capitals, towns, countries; spec.labels, in the order they win) placed
+   * greedily at each zoom: first the curated labels shown (sites, deployments: a curated
+   * label touching an earlier one is hidden), then each place label whose box (dot and
+   * text, plus a gap) touches no label placed before it. So no two labels overlap. */
+  var LABEL_FONTS = ['bold 12px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
+    '600 11px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
+    'italic 12px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
+    '11px "DejaVu Sans", "Noto Sans", Verdana, sans-serif'];
+  var LABEL_H = 14, LABEL_GAP = 3, COUNTRY_MAX_ZOOM = 6;
+
+  function BoxGrid() { this.cells = {}; }
+  BoxGrid.prototype.each = function (b, fn) {
+    var c = 64;
+    for (var gx = Math.floor(b[0] / c); gx <= Math.floor(b[2] / c); gx++) {
+      for (var gy = Math.floor(b[1] / c); gy <= Math.floor(b[3] / c); gy++) {
+        if (fn(gx + ',' + gy)) { return true; }
+      }
+    }
+    return false;
+  };
+  BoxGrid.prototype.hits = function (b) {
+    var cells = this.cells;
+    return this.each(b, function (key) {
+      var list = cells[key];
+      if (!list) { return false; }
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
+      }
+      return false;
+    });
+  };
+  BoxGrid.prototype.add = function (b) {
+    var cells = this.cells;
+    this.each(b, function (key) { (cells[key] || (cells[key] = [])).push(b); return false; });
+  };
+
+  var LabelLayer = L.Layer.extend({
+    options: { pane: 'gcLabels' },
+    initialize: function (spec, state) {
+      var lab = spec.labels, n = lab.name.length;
+      this._lab = lab;
+      this._state = state;
+      this._px = new Float64Array(n);
+      this._py = new Float64Array(n);
+      this._w = new Float32Array(n);
+      this._text = [];
+      var ctx = document.createElement('canvas').getContext('2d'), maxLat = 85.0511287798;
+      for (var i = 0; i < n; i++) {
+        var phi = Math.max(Math.min(lab.lat[i], maxLat), -maxLat) * Math.PI / 180;
+        this._px[i] = (lab.lon[i] + 180) / 360 * 256;
+        this._py[i] = (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) * 256;
+        var t = lab.kind[i] === 2 ? String(lab.name[i]).toUpperCase() : String(lab.name[i]);
+        this._text.push(t);
+        ctx.font = LABEL_FONTS[lab.kind[i]];
+        this._w[i] = Math.ceil(ctx.measureText(t).width) + 2;
+      }
+      this.placed = [];
+    },
+    onAdd: function (map) {
+      this._box = L.DomUtil.create('div', 'gc-labels leaflet-zoom-hide', this.getPane());
+      map.on('zoomend viewreset', this.layout, this);
+      map.on('overlayadd overlayremove', this.relayout, this);
+      this.relayout();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._box);
+      map.off('zoomend viewreset', this.layout, this);
+      map.off('overlayadd overlayremove', this.relayout, this);
+      this.placed = [];
+      this._key = null;
+    },
+    relayout: function () { this._key = null; this.layout(); },
+    /* The curated labels on show, in page order; those touching an earlier one hidden. */
+    _curated: function (grid, origin) {
+      var map = this._map, c = map.getContainer(), cr = c.getBoundingClientRect();
+      var els = c.querySelectorAll('.leaflet-tooltip.gc-label');
+      for (var i = 0; i < els.length; i++) { L.DomUtil.removeClass(els[i], 'gc-label-hidden'); }
+      for (i = 0; i < els.length; i++) {
+        var r = els[i].getBoundingClientRect();
+        if (!r.width || !r.height) { continue; }
+        var p = map.containerPointToLayerPoint([r.left - cr.left, r.top - cr.top]).add(origin);
+        var b = [p.x - LABEL_GAP, p.y - LABEL_GAP, p.x + r.width + LABEL_GAP,
+          p.y + r.height + LABEL_GAP];
+        if (grid.hits(b)) { L.DomUtil.addClass(els[i], 'gc-label-hidden'); } else { grid.add(b); }
+      }
+    },
+    layout: function () {
+      var map = this._map;
+      if (!map || !this._box) { return; }
+      var z = map.getZoom(), origin = map.getPixelOrigin(), key = z + ':' + origin.x + ':' + origin.y;
+      if (key === this._key) { return; }
+      this._key = key;
+      var lab = this._lab, n = lab.name.length, k = Math.pow(2, z), grid = new BoxGrid();
+      this._curated(grid, origin);
+      var placed = [], box = this._box;
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      for (var i = 0; i < n; i++) {
+        var kind = lab.kind[i];
+        if (z < lab.zoom[i] || (kind === 2 && z > COUNTRY_MAX_ZOOM)) { continue; }
+        var x = this._px[i] * k, y = this._py[i] * k, w = this._w[i], b;
+        if (kind === 2) {
+          b = [x - w / 2 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP,
+            y + LABEL_H / 2 + LABEL_GAP];
+        } else {
+          b = [x - 3 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP, x + 5 + w + LABEL_GAP,
+            y + LABEL_H / 2 + LABEL_GAP];
+        }
+        if (grid.hits(b)) { continue; }
+        grid.add(b);
+        placed.push(i);
+        var node = el('div', 'gc-place gc-place-' + kind);
+        var text = el('span', 'gc-place-text', this._text[i]);
+        text.style.font = LABEL_FONTS[kind];
+        text.style.lineHeight = LABEL_H + 'px';
+        if (kind !== 2) { node.appendChild(el('span', 'gc-place-dot')); }
+        node.appendChild(text);
+        var left = kind === 2 ? x - w / 2 : x - 3;
+        L.DomUtil.setPosition(node, L.point(Math.round(left - origin.x),
+          Math.round(y - LABEL_H / 2 - origin.y)));
+        box.appendChild(node);
+      }
+      this.placed = placed;
+    }
+  });
+
   function incidentLayer(map, spec, control, state) {
     var inc = spec.incidents, opts = spec.options, n = inc.lat.length;
     var cols = inc.text, types = spec.types;
@@ -512,11 +688,7 @@ window.GeoconflictMap = (function () {
     control.addTo(map);
     if (spec.basemap) {
       // noClip: clipping 20,000 outline vertices to the view costs more than drawing them.
-      var land = L.geoJSON(spec.basemap, {
-        pane: 'gcBasemap', interactive: false, noClip: true,
-        style: { color: '#8a8a8a', weight: 0.8, fillColor: '#f4f1ea',
-          fillOpacity: spec.tiles ? 0 : 1, className: 'gc-country' }
-      }).addTo(map);
+      var land = basemapLayer(spec.basemap, spec.tiles).addTo(map);
       control.addOverlay(land, escHtml(spec.names.basemap));
       if (!spec.tiles) { L.DomUtil.addClass(map.getContainer(), 'gc-offline'); }
     }
@@ -560,7 +732,16 @@ window.GeoconflictMap = (function () {
     state.measure = U.addMeasure(map);
     U.addTitle(map, spec);
     state.legend = U.addLegend(map, spec);
+    if (spec.labels) {
+      // Place labels: above the outlines and areas, under the incidents and deployments.
+      var lp = map.createPane('gcLabels');
+      lp.style.zIndex = 450;
+      lp.style.pointerEvents = 'none';
+      state.labels = new LabelLayer(spec, state).addTo(map);
+      control.addOverlay(state.labels, escHtml(spec.names.labels));
+    }
     fitView(map, spec, state);
+    if (state.labels) { state.labels.relayout(); }
     if (!state.countDrawn) { state.countDrawn = function () { return 0; }; }
     state.ready = true;
     // Two animation frames after everything is drawn (clustering loads in chunks), the
@@ -575,5 +756,6 @@ window.GeoconflictMap = (function () {
     return state;
   }
 
-  return { draw: draw, maps: maps, vincenty: U.vincenty, escHtml: escHtml };
+  return { draw: draw, maps: maps, vincenty: U.vincenty, escHtml: escHtml,
+    decodeLine: decodeLine };
 }());

@@ -32,6 +32,8 @@ SCENARIO = ROOT / "maps" / "scenario.yml"
 LAND = (0xF4, 0xF1, 0xEA)      # offline country fill (_webmap.js)
 SEA = (0xCF, 0xE0, 0xEC)       # .gc-offline background (_webmap.css)
 BATTLES = (0x00, 0x72, 0xB2)   # _styles.EVENT_STYLES["Battles"]
+#: Place-label dots (capital, town; _webmap.css), drawn under the incidents at their towns.
+LABEL_DOTS = ((0x11, 0x11, 0x11), (0x55, 0x55, 0x55))
 
 browser = pytest.mark.browser
 
@@ -227,7 +229,7 @@ def test_png_size_content_and_incident_pixels(chromium: str, tmp_path: Path,
     assert share_near(rgb, LAND) > 0.2                          # the embedded land ...
     assert share_near(rgb, SEA) > 0.01                          # ... and sea
     # where the page puts each incident (same page, same window, picture mode), the
-    # picture shows the Battles blue (fill at 0.85 over land or sea)
+    # picture shows the Battles blue (fill at 0.85 over land, sea or a town's label dot)
     html = tmp_path / "b.html"
     m.save(html)
     with _ready_page(chromium, html, 900, 600, picture=True) as (page, external):
@@ -244,7 +246,8 @@ def test_png_size_content_and_incident_pixels(chromium: str, tmp_path: Path,
                        ".gc-measure-control", ".gc-legend-toggle"):
             assert not page.locator(hidden).first.is_visible(), hidden
     assert len(spots) == len(POINTS)
-    expected = [0.85 * np.array(BATTLES) + 0.15 * np.array(under) for under in (LAND, SEA)]
+    expected = [0.85 * np.array(BATTLES) + 0.15 * np.array(under)
+                for under in (LAND, SEA, *LABEL_DOTS)]
     for x, y in spots:
         assert 0 <= x < 900
         assert 0 <= y < 600

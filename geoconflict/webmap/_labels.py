@@ -1,0 +1,158 @@
+"""Place labels of a map: capitals, towns and country names, in the order they win.
+
+Labels come from ``load_dataset("labels")`` (GeoNames via ``scripts/build_labels.py``:
+every place of 15,000 people or more, English map names) and, for country names, the
+label points of ``load_dataset("countries")`` (Natural Earth). A map sends the labels
+inside its basemap's clip box, ranked: national capitals first, then the places its
+incidents name, then country names, then every other town by population. The runtime
+(``_webmap.js``) places them greedily in that order at each zoom, after the curated
+sites' and deployments' labels, and drops any label whose box would touch one already
+placed: no two labels ever overlap, and the ones that matter are placed first.
+
+Each label also has the lowest zoom it may show at, by population (a capital from zoom
+2, a town of 15,000 from zoom 9; a place the incidents name from zoom 0), so a
+continent is not covered in small towns even where they would fit.
+
+A place counts as named by the incidents when an incident within 50 km gives it as its
+``location`` (compared without case, accents, hyphens, apostrophes and an ``al-``/``el-``
+article), or when it is the nearest label within 3 km of an incident that has a
+location (ACLED and UCDP place an incident at its town's coordinates).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from ..datasets import DATASETS, load_dataset
+from ..errors import DataError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["MAX_LABELS", "label_payload", "place_key"]
+
+#: At most this many town labels per map (the runtime places them at every zoom).
+MAX_LABELS = 4000
+#: (population at least, lowest zoom) for towns that are neither capitals nor named.
+_ZOOM_BY_POPULATION = ((3_000_000, 3), (1_000_000, 4), (300_000, 5), (100_000, 6),
+                       (50_000, 7), (25_000, 8), (0, 9))
+_ARTICLE = re.compile(r"^(?:a[dlnrstz]|ash|el)[\s\-']+")
+
+
+def place_key(name: object) -> str:
+    """A place name for matching: ASCII, lower case, no article, no separators.
+
+    Examples
+    --------
+    >>> place_key("Al-Ḩudaydah"), place_key("Khan Yūnis"), place_key("Deir ez-Zor")
+    ('hudaydah', 'khanyunis', 'deirezzor')
+    """
+    text = "".join(c for c in unicodedata.normalize("NFKD", str(name))
+                   if not unicodedata.combining(c)).casefold().strip()
+    text = _ARTICLE.sub("", text)
+    return re.sub(r"[^0-9a-z]+", "", text)
+
+
+@functools.cache
+def _places() -> pd.DataFrame:
+    table = load_dataset("labels")
+    table["key"] = [place_key(n) for n in table["name"]]
+    return table
+
+
+@functools.cache
+def _countries() -> pd.DataFrame | None:
+    if "countries" not in DATASETS:
+        return None
+    try:
+        return load_dataset("countries")
+    except DataError:
+        return None
+
+
+def _named(places: pd.DataFrame, incidents: gpd.GeoDataFrame | None) -> Any:
+    """Boolean array: the places the incidents name (see the module docstring)."""
+    import numpy as np
+    import shapely
+
+    named = np.zeros(len(places), dtype=bool)
+    if incidents is None or not len(incidents) or "location" not in incidents or not len(places):
+        return named
+    pts = incidents.geometry.values
+    ok = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+    loc = incidents["location"].astype("string").str.strip()
+    ok &= loc.notna().to_numpy() & (loc.fillna("") != "").to_numpy()
+    if not ok.any():
+        return named
+    pts = shapely.centroid(pts[ok])
+    lon = np.round(shapely.get_x(pts), 2)
+    lat = np.round(shapely.get_y(pts), 2)
+    keys = [place_key(v) for v in loc[ok]]
+    where: dict[str, set[tuple[float, float]]] = {}
+    for k, x, y in zip(keys, lon.tolist(), lat.tolist(), strict=True):
+        where.setdefault(k, set()).add((x, y))
+    px, py = places["lon"].to_numpy(), places["lat"].to_numpy()
+    for i, key in enumerate(places["key"]):
+        spots = where.get(key)
+        if spots and any(abs(x - px[i]) < 0.6 and abs(y - py[i]) < 0.45 for x, y in spots):
+            named[i] = True
+    # the nearest place within about 3 km of each distinct incident position
+    tree = shapely.STRtree(shapely.points(px, py))
+    uniq = np.unique(np.column_stack([lon, lat]), axis=0)
+    hit = tree.query_nearest(shapely.points(uniq), max_distance=0.03, all_matches=False)
+    named[np.asarray(hit[1], dtype=int)] = True
+    return named
+
+
+def _min_zoom(population: Any) -> Any:
+    import numpy as np
+
+    zoom = np.full(len(population), _ZOOM_BY_POPULATION[-1][1], dtype=np.int64)
+    for low, z in reversed(_ZOOM_BY_POPULATION):
+        zoom[population >= low] = z
+    return zoom
+
+
+def label_payload(box: tuple[float, float, float, float],
+                  incidents: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+    """The labels inside ``box`` (west, south, east, north) as column arrays in the order
+    they win: ``name``, ``lon``, ``lat``, ``kind`` (0 capital, 1 named by an incident,
+    2 country, 3 town) and ``zoom`` (the lowest zoom each may show at)."""
+    import numpy as np
+
+    try:
+        places = _places()
+    except DataError:
+        return None
+    west, south, east, north = box
+    inside = places[places["lon"].between(west, east) & places["lat"].between(south, north)]
+    named = _named(inside, incidents)
+    capital = inside["capital"].to_numpy() == 1
+    kind = np.where(capital, 0, np.where(named, 1, 3))
+    zoom = np.where(capital, 2, np.where(named, 0, _min_zoom(inside["population"].to_numpy())))
+    order = np.lexsort((inside["name"].to_numpy(), -inside["population"].to_numpy(), kind))
+    order = order[:MAX_LABELS]
+    names = inside["name"].to_numpy()[order].tolist()
+    lons = inside["lon"].to_numpy()[order].tolist()
+    lats = inside["lat"].to_numpy()[order].tolist()
+    kinds = kind[order].tolist()
+    zooms = zoom[order].tolist()
+    countries = _countries()
+    if countries is not None:
+        c = countries[countries["label_lon"].between(west, east)
+                      & countries["label_lat"].between(south, north)]
+        c = c.sort_values(["radius_m", "name"], ascending=[False, True])
+        # after the capitals and named places, before the towns
+        at = sum(1 for k in kinds if k < 2)
+        names[at:at] = c["name"].astype(str).tolist()
+        lons[at:at] = np.round(c["label_lon"].to_numpy(dtype=float), 3).tolist()
+        lats[at:at] = np.round(c["label_lat"].to_numpy(dtype=float), 3).tolist()
+        kinds[at:at] = [2] * len(c)
+        zooms[at:at] = [2] * len(c)
+    if not names:
+        return None
+    return {"name": names, "lon": lons, "lat": lats, "kind": kinds, "zoom": zooms}
