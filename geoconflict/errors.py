@@ -18,12 +18,14 @@ from __future__ import annotations
 __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
+    "CacheError",
     "CacheWarning",
     "DataChangedWarning",
     "DataError",
     "EmptyInputWarning",
     "EventsError",
     "ExportError",
+    "GazetteerError",
     "GeocodeError",
     "GeoconflictError",
     "GeoconflictWarning",
@@ -82,6 +84,14 @@ class SchemaError(GeoconflictError, ValueError):
 
 class DataError(GeoconflictError, LookupError):
     """An embedded dataset is unknown or missing from the installation."""
+
+
+class CacheError(GeoconflictError, OSError):
+    """A cached index is damaged, of another format or inconsistent (it is rebuilt)."""
+
+
+class GazetteerError(GeoconflictError, ValueError):
+    """A gazetteer file given to ``gazetteer add`` is of no known format or damaged."""
 
 
 class EventsError(SchemaError):

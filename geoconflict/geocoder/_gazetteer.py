@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import pickle
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import datasets
-from .._atomic import atomic_path
 from .._config import cache_dir
 from ..datasets import dataset_path
-from ..errors import CacheWarning, DataChangedWarning, DataError, SchemaError
+from ..errors import CacheError, CacheWarning, DataChangedWarning, DataError, SchemaError
 from ..schema import DEPLOYMENT_FIELDS, SITE_FIELDS, validate_record
 from ._build import build_base, geonames_stamp
 from ._index import Gazetteer
 from ._normalize import NORMALIZER_VERSION, is_arabic
 from ._qualifiers import arabic_bare
+from ._store import load_index, save_index
 
 __all__ = ["SCAN_STOPWORDS", "Gazetteer", "build_base", "cache_dir", "country_outline",
            "load_gazetteer"]
@@ -41,21 +40,21 @@ __all__ = ["SCAN_STOPWORDS", "Gazetteer", "build_base", "cache_dir", "country_ou
 logger = logging.getLogger(__name__)
 
 #: Bump when the layout or content rules of the cached base index change.
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 
 
 def _index_path() -> Path:
     import zlib
 
     digest = f"{zlib.crc32(geonames_stamp().encode()):08x}"
-    return cache_dir() / f"gazetteer-i{INDEX_VERSION}-n{NORMALIZER_VERSION}-{digest}.pickle"
+    return cache_dir() / f"gazetteer-i{INDEX_VERSION}-n{NORMALIZER_VERSION}-{digest}.npz"
 
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """Load the index without cyclic-GC passes, then freeze it out of later ones.
 
-    The index is ~300,000 long-lived strings and lists that hold no cycles; letting the
+    The index is ~1,000,000 long-lived strings and lists that hold no cycles; letting the
     collector traverse them again and again costs milliseconds per pass during loads and
     batch geocoding. ``gc.freeze`` moves them to the permanent generation.
     """
@@ -69,48 +68,27 @@ def _no_gc() -> Iterator[None]:
         gc.freeze()
 
 
-def _save(gaz: Gazetteer, path: Path) -> None:
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    gaz.by_fold.freeze()
-    skel = gaz.by_skel
-    state = {k: v for k, v in gaz.__dict__.items() if k not in ("_by_skel", "_skel_loader")}
-    state["primary"] = {}  # only the curated layers need it
-    with atomic_path(_skel_file(path), overwrite=True) as tmp, tmp.open("wb") as fh:
-        pickle.dump(skel, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    with atomic_path(path, overwrite=True) as tmp, tmp.open("wb") as fh:
-        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load_pickle(path: Path) -> Any:
-    with path.open("rb") as fh, _no_gc():
-        return pickle.load(fh)
-
-
-def _skel_file(path: Path) -> Path:
-    return path.with_name(path.stem + "-skeleton.pickle")
-
-
 @cache
 def _load_base() -> Gazetteer:
+    """The base index: from the cache when it is there and verifies, else built (and
+    cached; a damaged cache file is replaced)."""
     path = _index_path()
-    if path.exists() and _skel_file(path).exists():
+    if path.exists():
         try:
-            with path.open("rb") as fh, _no_gc():
-                state = pickle.load(fh)
-            gaz = Gazetteer()
-            gaz.__dict__.update(state)
-            gaz._by_skel, gaz._skel_loader = None, lambda: _load_pickle(_skel_file(path))
+            with _no_gc():
+                gaz, _meta = load_index(path)
             logger.debug("gazetteer index loaded from the cache: %s", path)
             return gaz
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
-                ImportError) as exc:  # ImportError: pickled by another layout
+        except CacheError as exc:
             warnings.warn(f"gazetteer cache {path} unreadable ({exc}); rebuilding", CacheWarning,
                           stacklevel=2)
-    logger.info("building the gazetteer index (GeoNames + ISO 3166; once, a few seconds)")
-    gaz = build_base()
+    logger.info("building the gazetteer index (GeoNames, Natural Earth, ISO 3166, "
+                "airportsdata; once, several seconds)")
+    with _no_gc():
+        gaz = build_base()
     try:
-        _save(gaz, path)
+        gaz.primary = {}  # only the curated layers need it
+        save_index(gaz, path, {"inputs": geonames_stamp()})
     except OSError as exc:  # a read-only home still geocodes, just slower
         warnings.warn(f"cannot write gazetteer cache {path}: {exc}", CacheWarning, stacklevel=2)
     else:

@@ -326,13 +326,13 @@ def test_index_is_built_cached_and_rebuilt_when_damaged(
         path = gazetteer._index_path()
         assert path.parent == tmp_path
         assert path.exists()
-        assert gazetteer._skel_file(path).exists()
+        assert path.suffix == ".npz"
         assert "baghdad" in built.by_fold
         gazetteer._load_base.cache_clear()
         loaded = gazetteer._load_base()  # from the cache this time
         assert loaded.by_fold.get("baghdad") == built.by_fold.get("baghdad")
         assert loaded.by_skel.get(skeleton(fold("Dayr az Zawr")))
-        path.write_bytes(b"not a pickle")
+        path.write_bytes(path.read_bytes()[:1000])  # truncated: a damaged cache
         gazetteer._load_base.cache_clear()
         with pytest.warns(UserWarning, match="unreadable"):
             rebuilt = gazetteer._load_base()

@@ -194,13 +194,12 @@ def test_geocoder_offline_first_asks_online_only_for_misses(fake: FakeNominatim,
 
 def test_cli_online(fake: FakeNominatim, tmp_path: Path, run_cli: Any) -> None:
     # A private cache folder (seeded with the built gazetteer) keeps the user's clean.
-    from geoconflict.geocoder._gazetteer import _index_path, _load_base, _skel_file
+    from geoconflict.geocoder._gazetteer import _index_path, _load_base
 
     _load_base()
     cache = tmp_path / "cache"
     cache.mkdir()
-    for path in (_index_path(), _skel_file(_index_path())):
-        shutil.copy(path, cache / path.name)
+    shutil.copy(_index_path(), cache / _index_path().name)
     proc = run_cli("geocode", "--online", "--nominatim-url", fake.url, "--user-agent",
                    "geoconflict-cli-test", "Akashat", "Tower 22",
                    env={"GEOCONFLICT_CACHE_DIR": str(cache)})

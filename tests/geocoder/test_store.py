@@ -1,0 +1,86 @@
+"""The index on disk is data (npz, no pickle), verified on load, and safe to rebuild
+from two processes at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geoconflict.errors import CacheError
+from geoconflict.geocoder._index import Gazetteer
+from geoconflict.geocoder._store import load_index, save_index
+
+
+def small() -> Gazetteer:
+    gaz = Gazetteer()
+    gaz.add(name="Mosul", kind="city", country="IRQ", lon=43.1, lat=36.3, source_id="t:1",
+            names=["Al Mawsil", "الموصل"], population=1_000_000)
+    gaz.add(name="Mashtal", kind="neighbourhood", country="IRQ", lon=44.5, lat=33.3,
+            source_id="t:2", names=["Machtal"], parent="Baghdad", geo_precision=2,
+            geometry={"type": "Polygon", "coordinates": [[[44, 33], [45, 33], [45, 34],
+                                                          [44, 33]]]})
+    gaz.add(name="Red Sea", kind="sea", country=None, lon=38.0, lat=20.0, source_id="t:3",
+            names=[])
+    gaz.admin1_of.extend([-1, -1, -1])
+    return gaz
+
+
+def test_round_trip_keeps_every_column(tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    gaz = small()
+    save_index(gaz, path, {"name": "test"})
+    loaded, meta = load_index(path)
+    assert meta == {"name": "test"}
+    for column in ("name", "kind", "country", "source_id", "parent"):
+        assert list(getattr(loaded, column)) == list(getattr(gaz, column)), column
+    for column in ("lon", "lat", "population", "geo_precision", "uncertainty_m"):
+        assert list(getattr(loaded, column)) == list(getattr(gaz, column)), column
+    assert loaded.geometry == gaz.geometry
+    assert loaded.by_fold.get("mawsil") == [0]
+    assert loaded.by_skel == {k: v for k, v in gaz.by_skel.items()}
+
+
+def test_the_file_holds_no_pickle(tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    save_index(small(), path)
+    with np.load(path, allow_pickle=False) as npz:  # raises on any object array
+        for name in npz.files:
+            assert npz[name].dtype != object
+    with zipfile.ZipFile(path) as zf:
+        assert all(name.endswith(".npy") for name in zf.namelist())
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_damage_is_detected(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "index.npz"
+    save_index(small(), path)
+    raw = bytearray(path.read_bytes())
+    if damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "flip":
+        middle = len(raw) // 2
+        raw[middle] ^= 0xFF
+    else:
+        raw = bytearray(b"\x80\x04not an index at all")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CacheError):
+        gaz, _ = load_index(path)
+        _ = gaz.by_skel  # the lazily read part is checked too
+
+
+def test_two_processes_rebuilding_at_once_leave_a_valid_index(tmp_path: Path) -> None:
+    code = ("import sys; sys.path.insert(0, {tests!r}); from test_store import small; "
+            "from geoconflict.geocoder._store import save_index; from pathlib import Path; "
+            "[save_index(small(), Path({path!r})) for _ in range(30)]")
+    path = tmp_path / "index.npz"
+    cmd = [sys.executable, "-c", code.format(tests=str(Path(__file__).parent), path=str(path))]
+    procs = [subprocess.Popen(cmd) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    loaded, _ = load_index(path)
+    assert len(loaded) == 3
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written files left behind
