@@ -55,6 +55,10 @@ _ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|al
 _ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
                             r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
                             r"(?:the\s+)?$", re.IGNORECASE)
+#: "withdrew from Manbij": the place a force leaves is where the event happens.
+_LEFT_FROM = re.compile(r"\b(?:withdr\w+|retreat\w*|pulled\s+out|expelled|driven\s+out|"
+                        r"ousted|evicted|pushed\s+out)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$",
+                        re.IGNORECASE)
 #: "the city's Zubair district": the text itself says how specific the place is.
 _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
 #: A capitalised word right before a mention ("Maersk Hangzhou").
@@ -509,7 +513,8 @@ def _role(text: str, mention: Mention, mode: str, context: list[str],
             text[end:end + 2] in ("'s", "’s") and mention.kind == "country"):
         # "Iran-backed", "Iran's": the country qualifies an actor, it is not a site.
         return "attribute"
-    if _ORIGIN_BEFORE.search(text[max(0, start - 40):start]):
+    before = text[max(0, start - 40):start]
+    if _ORIGIN_BEFORE.search(before) and not _LEFT_FROM.search(before):
         return "origin"
     if mention.kind == "country" and mode == "mixed" and _MODIFIER_AFTER.match(text, end) and \
             not _PLACE_PREPOSITION.search(text[max(0, start - 30):start]):

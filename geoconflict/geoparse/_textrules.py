@@ -167,7 +167,8 @@ _TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:(?:from|in|of)\s+(?:\w+\s+){{0,4}
                    rf"\s+{_QUAL}(?P<n>{_NUM})\b",
                    re.IGNORECASE)
 _NONE = re.compile(
-    r"\bno\s+(?:casualties|injuries|deaths|one|crew|ship|damage)\b|\bnobody\s+was\s+(?:hurt|injured|killed)"
+    r"\bno\s+(?:casualties|injuries|deaths|fatalities|one|crew|ship|damage)\b"
+    r"|\bnobody\s+was\s+(?:hurt|injured|killed)"
     r"|\bno\s+one\s+was\s+(?:hurt|injured|killed)|\bcaused\s+no\s+(?:damage|casualties)"
     r"|\bwithout\s+casualties|\bno\s+\w+\s+(?:were|was)\s+(?:hurt|injured|killed|damaged)",
     re.IGNORECASE,
@@ -198,7 +199,7 @@ def _count_list(phrase: str) -> int | None:
 
 #: Substrings without which a clause states no casualties (a cheap prefilter).
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
-                   "casualt", "nobody", "no ", "damag", "without")
+                   "casualt", "nobody", "no ", "damag", "without", "fatalit")
 _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt")
@@ -393,9 +394,16 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("rape", "sexual"),
      r"\brap(?:ed|e|es|ing)\b|\bsexual(?:ly)?\s+(?:violence|assault\w*|abuse\w*)",
      _VAC, "Sexual violence"),
-    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacre"),
-     r"\b(?:attack(?:ed|s)?|shot\s+dead|gunned\s+down|stormed|opened\s+fire|execut(?:ed|ion)|"
-     r"stabbed|massacred?)\b", _VAC, "Attack"),
+    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacre",
+      "assassinat", "murder", "behead"),
+     r"\b(?:attack(?:ed|s)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|stormed|"
+     r"opened\s+fire|execut(?:ed|ion)|stabbed|massacred?|assassinat(?:ed|ion)|murdered|"
+     r"beheaded)\b", _VAC, "Attack"),
+    # An armed agent who kills or shoots is an event even without an attack word.
+    (("killed", "shot"),
+     r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|soldiers|troops|"
+     r"police|militiamen|insurgents|rebels|members)\s+(?:\w+\s+){0,2}?(?:shot|killed)\b",
+     _VAC, "Attack"),
     (("strike", "struck"), r"\bstrikes?\b|\bstruck\b", _EXPLOSION, "Air/drone strike"),
     (("explo", "blast"), r"\bexplosions?\b|\bexploded\b|\bblasts?\b", _EXPLOSION,
      "Remote explosive/landmine/IED"),

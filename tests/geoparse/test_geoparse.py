@@ -245,12 +245,15 @@ def test_one_incident_per_reported_event(text: str, expected: list[tuple[str, st
      "Abduction/forced disappearance"),
     ("Air defences shot down a drone over Erbil on Friday.", "Strategic developments",
      "Disrupted weapons use"),
+    ("SDF fighters withdrew from Manbij on Friday.", "Strategic developments",
+     "Non-violent transfer of territory"),
 ])
 def test_every_acled_event_type(text: str, event_type: str, sub_event_type: str) -> None:
     from geoconflict.schema import ACLED_SUB_EVENT_TYPES
 
     (inc,) = parse_text(text, published="2024-02-13").incidents.itertuples()
     assert (inc.event_type, inc.sub_event_type) == (event_type, sub_event_type)
+    assert isinstance(inc.location, str)  # located: "withdrew from Manbij" is the site
     assert sub_event_type in ACLED_SUB_EVENT_TYPES[event_type]
     assert inc.event_date == pd.Timestamp("2024-02-09")
 

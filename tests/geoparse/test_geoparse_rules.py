@@ -73,6 +73,7 @@ def test_no_date() -> None:
         ("A war monitor put the toll at 23 fighters.", 23, None),
         ("killed 16 people", 16, None),
         ("There were no casualties", 0, None),
+        ("Three IS suspects were arrested. No fatalities.", 0, None),
         ("No crew were hurt.", 0, None),
         ("Nobody was hurt, officials said.", 0, None),
         ("wounding three policemen", 0, 3),
@@ -140,6 +141,8 @@ def test_casualties(clause: str, killed: int | None, injured: int | None) -> Non
         ("The militia set up a new base near the airport", "Headquarters or base established"),
         ("Government troops withdrew from the city", "Non-violent transfer of territory"),
         ("The two factions announced their merger", "Change to group/activity"),
+        ("Unidentified gunmen shot and killed a man", "Attack"),
+        ("The local mayor was assassinated", "Attack"),
     ],
 )
 def test_classify_event(clause: str, sub_event_type: str) -> None:
