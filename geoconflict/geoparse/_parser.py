@@ -408,15 +408,21 @@ def _enrich(incident: _Incident, killed: int | None, injured: int | None,
 
 
 def _fill_missing_places(incidents: list[_Incident], mentions: list[Mention]) -> None:
-    """An event clause that names no place happened at the text's most specific one."""
+    """An event clause that names no place happened at the most specific place of its
+    own sentence, else at the place of the incident told just before it, else at the
+    text's most specific place (marked approximate: ``near``)."""
     usable = [m for m in mentions if m.role == "mention"]
     if not usable:
         return
     fallback = min(usable, key=lambda m: (m.specificity, m.start))
+    previous: Mention | None = None
     for inc in incidents:
         if inc.place is None:
-            inc.place = fallback
+            same_sentence = [m for m in usable if m.sentence == inc.sentence]
+            inc.place = min(same_sentence, key=lambda m: (m.specificity, m.start)) \
+                if same_sentence else previous or fallback
             inc.near = True
+        previous = inc.place
 
 
 #: What the canonical ``event_date`` (datetime64[ns]) can hold: pandas' Timestamp.min

@@ -349,3 +349,11 @@ def test_find_places_tower_22_after_at() -> None:
     from geoconflict.geocoder import find_places
 
     assert "Tower 22" in [m["name"] for m in find_places("a drone attack at Tower 22, a US base")]
+
+
+def test_an_unplaced_event_takes_its_own_sentence_place() -> None:
+    text = ("Officials from Baghdad and Amman met on Monday. A drone struck a base near Erbil "
+            "on Monday; on Tuesday, rockets hit a convoy.")
+    incidents = parse_text(text, published="2024-02-14").incidents
+    assert list(incidents["location"]) == ["Erbil", "Erbil"]
+    assert list(incidents["event_date"].dt.day) == [12, 13]
