@@ -38,16 +38,16 @@ PNG_OPTIONS = ("--width", "--height", "--scale")
 PDF_OPTIONS = ("--page", "--landscape", "--dpi")
 
 
-def _incidents(source: str) -> gpd.GeoDataFrame:
+def _incidents(source: str, encoding: str | None = None) -> gpd.GeoDataFrame:
 
     if source in DATASETS and source != "-":
         return load_dataset(source)
 
-    gdf = read_events(source)
+    gdf = read_events(source, encoding=encoding)
     ingest = gdf.attrs.get("ingest")
-    rejects = getattr(ingest, "rejects", None)
-    if rejects is not None and len(rejects):
-        click.echo(f"geoconflict: warning: {len(rejects)} row(s) of {source} rejected "
+    rejected = getattr(ingest, "rejected", 0)  # rows, not problems (a row can have several)
+    if rejected:
+        click.echo(f"geoconflict: warning: {rejected} row(s) of {source} rejected "
                    "(run 'geoconflict events convert' to see why); they are not on the map",
                    err=True)
     return gdf
@@ -72,6 +72,9 @@ def _incidents(source: str) -> gpd.GeoDataFrame:
 @click.option("--timeline", is_flag=True, help="Add a date slider over event_date.")
 @click.option("--cluster", type=click.Choice(["auto", "on", "off"]), default="auto",
               show_default=True, help="Cluster incidents (auto: 500-20,000 incidents).")
+@click.option("--encoding", metavar="NAME",
+              help="Text encoding of a delimited incident file (default: UTF-8, else "
+              "detected).")
 @click.option("--title", default=None, help="Map title.")
 @click.option("--subtitle", default=None, help="Line under the title.")
 @click.option("--data-date", default=None, help="Data date shown under the title.")
@@ -96,7 +99,8 @@ def _incidents(source: str) -> gpd.GeoDataFrame:
 def map_command(source: str, output: str, overwrite: bool, deployments: str, sites: str,
                 rings: str | None, rings_around: str, heatmap: bool, timeline: bool,
                 cluster: str, title: str | None, subtitle: str | None, data_date: str | None,
-                fragment: bool, online_tiles: str | None, **picture: float | str | None
+                fragment: bool, online_tiles: str | None, encoding: str | None,
+                **picture: float | str | None
                 ) -> None:
     """Render a self-contained HTML map (no request leaves the page) or a PNG/PDF of it.
 
@@ -126,7 +130,7 @@ def map_command(source: str, output: str, overwrite: bool, deployments: str, sit
             spec.kwargs["basemap"] = online_tiles
         cmap = spec.build()
     else:
-        incidents = _incidents(source)
+        incidents = _incidents(source, encoding)
         deps = None if deployments == "none" else read_input(deployments, default="deployments")
         site_layer = None if sites == "none" else read_input(sites, default="sites")
         ring_layer = None
