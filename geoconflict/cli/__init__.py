@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "data": ("geoconflict.cli.data", "data", "List and export the embedded, cited datasets."),
     "geocode": ("geoconflict.cli.geocode", "geocode",
                 "Resolve place names offline (neighbourhoods, bases, seas)."),
+    "gazetteer": ("geoconflict.cli.gazetteer", "gazetteer", "Add, list, remove own gazetteers."),
     "events": ("geoconflict.cli.events", "events",
                "Validate and convert ACLED, UCDP GED, GDELT, CSV and GeoJSON incidents."),
     "parse": ("geoconflict.cli.parse", "parse", "Geoparse a news report into incidents."),

@@ -2,5 +2,7 @@
 
 from ._formats import FORMATS as INPUT_FORMATS
 from ._ingest import IngestReport, deduplicate, filter_events, read_events
+from ._places import PLACE_COLUMNS, places_from_events
 
-__all__ = ["INPUT_FORMATS", "IngestReport", "deduplicate", "filter_events", "read_events"]
+__all__ = ["INPUT_FORMATS", "PLACE_COLUMNS", "IngestReport", "deduplicate", "filter_events",
+           "places_from_events", "read_events"]

@@ -14,16 +14,21 @@ from ._geocoder import (
     geocode,
     records_to_frame,
 )
+from ._user import add_gazetteer, gazetteer_format, list_gazetteers, remove_gazetteer
 
 __all__ = [
     "OUTPUT_COLUMNS",
     "Geocoder",
     "ProviderWarning",
+    "add_gazetteer",
     "cache_dir",
     "country_outline",
     "default_geocoder",
     "find_places",
+    "gazetteer_format",
     "geocode",
+    "list_gazetteers",
     "load_gazetteer",
     "records_to_frame",
+    "remove_gazetteer",
 ]

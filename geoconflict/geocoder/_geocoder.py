@@ -65,6 +65,7 @@ from ._qualifiers import (
     city_part_splits,
     plain,
 )
+from ._user import generation, load_user_layers
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -124,7 +125,9 @@ class Geocoder(_Matcher):
         self.providers = tuple(providers)
         self.max_edits = max_edits
         self.curated, self.base = load_gazetteer()
-        self._layers: tuple[Gazetteer, Gazetteer] = (self.curated, self.base)
+        # Layers: 0 curated, 1 the embedded base, 2... the analyst's added gazetteers.
+        self._layers: tuple[Gazetteer, ...] = (self.curated, self.base, *load_user_layers())
+        self.generation = generation()
         self._blocks: dict[tuple[str, int], list[str]] | None = None
         self._max_words: int | None = None
         self._nominatim_options = nominatim or {}
@@ -463,7 +466,7 @@ class Geocoder(_Matcher):
                                         or surface[:1].isdigit()):
                 continue
             hits = self._rank(self._exact(key), ctx)
-            if not hits or (hits[0].layer == 1 and key in SCAN_STOPWORDS):
+            if not hits or (hits[0].layer >= 1 and key in SCAN_STOPWORDS):
                 continue
             e = self._entry(hits[0])
             mentions.append({
@@ -563,8 +566,8 @@ _DEFAULT: dict[tuple[str, ...], Geocoder] = {}
 def default_geocoder(providers: Sequence[str] = ("gazetteer",)) -> Geocoder:
     """Return the process-wide :class:`Geocoder` for ``providers`` (built once, then reused)."""
     key = tuple(providers)
-    if key not in _DEFAULT:
-        _DEFAULT[key] = Geocoder(providers)
+    if key not in _DEFAULT or _DEFAULT[key].generation != generation():
+        _DEFAULT[key] = Geocoder(providers)  # new, or gazetteers were added or removed
     return _DEFAULT[key]
 
 

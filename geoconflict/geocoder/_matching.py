@@ -243,6 +243,8 @@ class _Matcher:
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
                                            and kind not in ("neighbourhood", "district"))
+        # An added gazetteer's precise entries rank with the curated ones, above GeoNames.
+        curated = curated or (hit.layer >= 2 and gaz.geo_precision[hit.idx] == 1)
         class_rank = _CLASS_RANK.get(kind, 2.0)
         if kind == "admin1" and towns and gaz.country[hit.idx] in towns:
             class_rank = 1.0  # "Mafraq" the town before the governorate named after it

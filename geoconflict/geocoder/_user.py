@@ -1,0 +1,371 @@
+"""The analyst's own gazetteers: add, list and remove them; they persist in the cache.
+
+Accepted sources (:func:`add_gazetteer`):
+
+- **GeoNames dumps**: ``XX.txt``, ``XX.zip``, ``allCountries``, ``cities*.txt`` (the
+  19-column tab-separated format), every feature class; ``alternatenames`` indexed.
+  Feature codes map to kinds (:data:`GEONAMES_KINDS`: PPLX neighbourhood, CMPRF camp,
+  AIRP airport, AIRB air base, INSM military base, PRT port, HSP hospital, PS power
+  plant, DAM dam...; other codes keep their code in lower case). The file is read line
+  by line, so memory grows with the places kept, not with the file.
+- **a table of named places** (a pandas DataFrame): what
+  :func:`geoconflict.events.places_from_events` makes of an incident file, or any table
+  with ``name`` and ``lon``/``lat`` (optional ``aliases`` ``|``-separated, ``kind``,
+  ``country``, ``geo_precision``, ``uncertainty_m``, ``admin1``);
+- **a places file**: GeoJSON, GeoPackage or CSV of named points (same columns; points
+  from the geometry or from ``lon``/``lat``).
+
+Each gazetteer is one index file (:mod:`._store`, data only) in
+``<cache>/gazetteers/NAME.npz``, written atomically: a wrong-format or damaged source
+raises :class:`~geoconflict.errors.GazetteerError` before anything is written, and two
+processes adding at once each leave a whole file. Entries get ``source_id``
+``NAME@VERSION:ID`` (VERSION: the first 12 hex digits of the source's SHA-256), so
+results name the gazetteer and the version they came from. The geocoder looks added
+gazetteers up after the curated layers and ranks their precision-1 entries above
+GeoNames' (see :mod:`._matching`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+import time
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._config import cache_dir
+from ..errors import CacheError, CacheWarning, GazetteerError
+from ._index import Gazetteer
+from ._store import load_index, save_index
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["GEONAMES_KINDS", "add_gazetteer", "gazetteer_format", "gazetteers_dir",
+           "generation", "is_geonames_dump", "is_places_file", "list_gazetteers",
+           "load_user_layers", "remove_gazetteer"]
+
+#: GeoNames feature code -> gazetteer kind.
+GEONAMES_KINDS: dict[str, str] = {
+    "PPLX": "neighbourhood", "PPLQ": "town", "PPLC": "city", "PPLA": "city",
+    "CMPRF": "camp", "CMP": "camp", "AIRP": "airport", "AIRF": "airport", "AIRH": "airport",
+    "AIRB": "air base", "INSM": "military base", "MILB": "military base", "PRT": "port",
+    "PRN": "port", "HSP": "hospital", "HSPC": "hospital", "PS": "power plant",
+    "PSN": "power plant", "DAM": "dam", "PSTB": "crossing", "ADM1": "admin1",
+    "ADM2": "admin2", "ADM3": "admin3", "RGN": "region", "OILT": "oil terminal",
+}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_GEONAMES_COLUMNS = 19
+_generation = 0
+
+
+def gazetteers_dir() -> Path:
+    """Where added gazetteers live: ``<cache>/gazetteers``."""
+    return cache_dir() / "gazetteers"
+
+
+def generation() -> int:
+    """A counter bumped by every add and remove in this process (geocoders built
+    before it changed reload)."""
+    return _generation
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        msg = (f"gazetteer name {name!r}: use letters, digits, '.', '_' or '-' "
+               "(at most 64 characters)")
+        raise GazetteerError(msg)
+    return name
+
+
+# ------------------------------------------------------------------- GeoNames dumps
+def _geonames_lines(path: Path) -> Iterator[str]:
+    if path.suffix.lower() == ".zip":
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise GazetteerError(f"{path}: not a readable zip ({exc})") from exc
+        with zf:
+            members = [m for m in zf.namelist() if m.endswith(".txt")
+                       and not m.lower().startswith("readme")]
+            if len(members) != 1:
+                msg = f"{path}: expected one GeoNames .txt inside, found {members}"
+                raise GazetteerError(msg)
+            with zf.open(members[0]) as raw:
+                try:
+                    yield from io.TextIOWrapper(raw, encoding="utf-8")
+                except (zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
+                    raise GazetteerError(f"{path}: damaged ({exc})") from exc
+        return
+    with path.open(encoding="utf-8") as fh:
+        try:
+            yield from fh
+        except UnicodeDecodeError as exc:
+            raise GazetteerError(f"{path}: not UTF-8 ({exc})") from exc
+
+
+def is_geonames_dump(path: Path) -> bool:
+    """True if ``path``'s first line has the 19 tab-separated GeoNames columns."""
+    try:
+        first = next(iter(_geonames_lines(path)), "")
+    except (GazetteerError, OSError):
+        return False
+    parts = first.rstrip("\n").split("\t")
+    return len(parts) == _GEONAMES_COLUMNS and parts[0].isdigit()
+
+
+def _uncertainty_m(kind: str, feature_class: str, population: int) -> float:
+    if feature_class == "P" and kind != "neighbourhood":
+        area_km2 = max(population, 1) / 5_000.0
+        return float(round(min(25_000.0, max(1_000.0, 1_000.0 * math.sqrt(area_km2 / math.pi))),
+                           -2))
+    return {"A": 25_000.0, "S": 1_000.0, "P": 1_500.0}.get(feature_class, 5_000.0)
+
+
+def _from_geonames(path: Path, gaz: Gazetteer, name: str, version: str) -> int:
+    import pycountry
+
+    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    n = 0
+    for lineno, line in enumerate(_geonames_lines(path), start=1):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) != _GEONAMES_COLUMNS:
+            msg = (f"{path}, line {lineno}: {len(parts)} columns, a GeoNames dump has "
+                   f"{_GEONAMES_COLUMNS}")
+            raise GazetteerError(msg)
+        try:
+            gid, lat, lon = parts[0], float(parts[4]), float(parts[5])
+            population = int(parts[14] or 0)
+        except ValueError as exc:
+            raise GazetteerError(f"{path}, line {lineno}: {exc}") from exc
+        fclass, fcode = parts[6], parts[7]
+        kind = GEONAMES_KINDS.get(fcode) or ("town" if fclass == "P" else fcode.lower()
+                                             or "place")
+        if kind == "town" and population >= 100_000:
+            kind = "city"
+        alternates = [a for a in parts[3].split(",") if a] if parts[3] else []
+        gaz.add(name=parts[1], kind=kind, country=iso3.get(parts[8]), lon=lon, lat=lat,
+                population=population, geo_precision=3 if fclass == "A" else
+                (1 if fclass in ("P", "S") else 2),
+                uncertainty_m=_uncertainty_m(kind, fclass, population),
+                source_id=f"{name}@{version}:geonames:{gid}", names=[parts[2], *alternates])
+        n += 1
+    if n == 0:
+        raise GazetteerError(f"{path}: no GeoNames records")
+    return n
+
+
+# ------------------------------------------------------------------- tables of places
+#: Columns that make a table an incident file rather than a list of places.
+_EVENT_COLUMNS = frozenset(("event_date", "event_id_cnty", "date_start", "sqldate",
+                            "location", "where_coordinates"))
+
+
+def is_places_file(path: Path) -> bool:
+    """True if ``path`` is a CSV or feature file with a ``name`` column and no incident
+    columns (an incident file goes through :mod:`geoconflict.events` instead)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            with path.open(encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh, delimiter="\t" if suffix == ".tsv" else ","), [])
+        else:
+            import pyogrio
+
+            header = list(pyogrio.read_info(path)["fields"])
+    except Exception:  # unreadable here: let the events reader say why
+        return False
+    columns = {h.strip().lower() for h in header}
+    return "name" in columns and not columns & _EVENT_COLUMNS
+def _read_places_file(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv", ".txt"):
+            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str)
+        import geopandas as gpd
+
+        gdf = gpd.read_file(path)
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise GazetteerError(f"{path}: not a readable places file ({exc})") from exc
+    except Exception as exc:  # pyogrio's DataSourceError and friends
+        raise GazetteerError(f"{path}: not a readable places file ({exc})") from exc
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    points = gdf.geometry.representative_point()
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    frame["lon"], frame["lat"] = points.x, points.y
+    return frame
+
+
+def _from_table(table: pd.DataFrame, gaz: Gazetteer, name: str, version: str,
+                origin: str) -> tuple[int, dict[str, Any]]:
+    import pandas as pd
+
+    missing = [c for c in ("name", "lon", "lat") if c not in table.columns]
+    if missing:
+        msg = (f"{origin}: a table of places needs columns name, lon and lat "
+               f"(missing: {', '.join(missing)}); incident files go through "
+               "geoconflict.events.places_from_events")
+        raise GazetteerError(msg)
+    lon = pd.to_numeric(table["lon"], errors="coerce")
+    lat = pd.to_numeric(table["lat"], errors="coerce")
+    ok = lon.between(-180, 180) & lat.between(-90, 90) & table["name"].notna()
+    conflicts = int((pd.to_numeric(table["n_positions"], errors="coerce") > 1).sum()) \
+        if "n_positions" in table else 0
+
+    def col(row: dict[Any, Any], key: str, default: Any = None) -> Any:
+        value = row.get(key, default)
+        return default if value is None or (isinstance(value, float) and math.isnan(value)) \
+            or value is pd.NA else value
+
+    n = 0
+    for i, row in enumerate(table[ok].to_dict("records")):
+        aliases = str(col(row, "aliases", "") or "")
+        precision = int(float(col(row, "geo_precision", 1)))
+        extra = {"n_events": col(row, "n_events")}
+        gaz.add(name=str(row["name"]).strip(), kind=str(col(row, "kind", "place")),
+                country=col(row, "country"), lon=float(lon[ok].iloc[i]),
+                lat=float(lat[ok].iloc[i]), geo_precision=min(max(precision, 1), 3),
+                uncertainty_m=float(col(row, "uncertainty_m",
+                                        {1: 2_000.0, 2: 15_000.0}.get(precision, 75_000.0))),
+                parent=col(row, "admin1"),
+                source_id=f"{name}@{version}:{col(row, 'id', i)}"
+                + (f" ({extra['n_events']} events)" if extra["n_events"] else ""),
+                names=[a for a in aliases.split("|") if a])
+        n += 1
+    if n == 0:
+        raise GazetteerError(f"{origin}: no named places with a valid lon/lat")
+    return n, {"conflicting_names": conflicts, "skipped_rows": int((~ok).sum())}
+
+
+# ------------------------------------------------------------------- the public API
+def gazetteer_format(path: str | Path) -> str | None:
+    """``"geonames"`` or ``"places"`` when :func:`add_gazetteer` reads ``path`` itself;
+    None for anything else (an incident file: :mod:`geoconflict.events` reads it)."""
+    path = Path(path)
+    if is_geonames_dump(path):
+        return "geonames"
+    return "places" if is_places_file(path) else None
+
+
+def _version_of(source: Path | pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        import pandas as pd
+
+        digest.update(pd.util.hash_pandas_object(source.astype(str), index=False)
+                      .to_numpy().tobytes())
+    return digest.hexdigest()[:12]
+
+
+def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None
+                  ) -> dict[str, Any]:
+    """Index ``source`` as gazetteer ``name`` (default: the file's stem) and keep it in
+    the cache, replacing a gazetteer of that name. Returns a report (name, version,
+    format, entries, seconds, conflicting_names...).
+
+    Raises
+    ------
+    GazetteerError
+        Wrong format, damaged file, bad name: nothing is written then.
+    """
+    global _generation
+    import pandas as pd
+
+    start = time.perf_counter()
+    if isinstance(source, pd.DataFrame):
+        if name is None:
+            raise GazetteerError("a table of places needs a name= for its gazetteer")
+        path = None
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise GazetteerError(f"{path}: no such file")
+        name = name or path.name.split(".")[0]
+    name = _check_name(name)
+    version = _version_of(path if path is not None else source)  # type: ignore[arg-type]
+    gaz = Gazetteer()
+    report: dict[str, Any] = {}
+    if path is not None and is_geonames_dump(path):
+        fmt = "geonames"
+        entries = _from_geonames(path, gaz, name, version)
+    elif path is not None:
+        if path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):
+            raise GazetteerError(f"{path}: not a readable zip (damaged or not a zip)")
+        fmt = "places-file"
+        entries, report = _from_table(_read_places_file(path), gaz, name, version, str(path))
+    else:
+        fmt = "table"
+        entries, report = _from_table(source, gaz, name, version, f"table {name!r}")  # type: ignore[arg-type]
+    gaz.admin1_of.extend([-1] * len(gaz))
+    meta = {"name": name, "version": version, "format": fmt, "entries": entries,
+            "source": str(path) if path is not None else "table",
+            "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **report}
+    out = gazetteers_dir() / f"{name}.npz"
+    save_index(gaz, out, meta)
+    _generation += 1
+    return {**meta, "path": str(out), "seconds": round(time.perf_counter() - start, 2),
+            "bytes": out.stat().st_size}
+
+
+def list_gazetteers() -> list[dict[str, Any]]:
+    """The added gazetteers' metadata (name, version, format, entries, added...), by
+    name; a damaged one is listed with ``error`` set."""
+    import json
+
+    import numpy as np
+
+    out = []
+    for path in sorted(gazetteers_dir().glob("*.npz")):
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                meta = dict(json.loads(bytes(npz["manifest"]).decode()).get("meta") or {})
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            meta = {"name": path.stem, "error": str(exc)}
+        out.append({**meta, "path": str(path), "bytes": path.stat().st_size})
+    return out
+
+
+def remove_gazetteer(name: str) -> None:
+    """Remove added gazetteer ``name``.
+
+    Raises
+    ------
+    GazetteerError
+        If there is none of that name.
+    """
+    global _generation
+    path = gazetteers_dir() / f"{_check_name(name)}.npz"
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        known = ", ".join(g["name"] for g in list_gazetteers()) or "none"
+        raise GazetteerError(f"no gazetteer named {name!r} (added: {known})") from None
+    _generation += 1
+
+
+def load_user_layers() -> list[Gazetteer]:
+    """Every added gazetteer, loaded and verified; a damaged one is skipped with a
+    warning (re-add it)."""
+    layers = []
+    for path in sorted(gazetteers_dir().glob("*.npz")):
+        try:
+            gaz, _meta = load_index(path)
+        except CacheError as exc:
+            warnings.warn(f"added gazetteer {path.stem} skipped: {exc}; add it again",
+                          CacheWarning, stacklevel=2)
+            continue
+        layers.append(gaz)
+    return layers
