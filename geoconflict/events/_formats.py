@@ -164,6 +164,14 @@ def to_int(values: pd.Series, name: str, mapped: Mapped) -> pd.Series:
     out, bad = to_float(values)
     if bad.any():
         mapped.coerced.append((bad, name, f"{name} is not a number; set to null", values))
+    # beyond what the schema's column holds (Int8 codes would wrap: 1000 -> -24), or
+    # beyond the whole numbers a float can tell apart
+    limit = 127 if INCIDENT_COLUMNS.get(name) == "Int8" else 2.0**53
+    huge = out.notna() & (out.abs() > limit)
+    if huge.any():
+        mapped.coerced.append((np.asarray(huge), name, f"{name} is out of range; set to "
+                               "null", values))
+        out = out.mask(huge)
     frac = out.notna() & (out != np.round(out))
     if frac.any():
         mapped.coerced.append((np.asarray(frac), name, f"{name} is not a whole number; "

@@ -183,10 +183,16 @@ def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
         frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError) as exc:
-        raise SchemaError(f"cannot read as CSV: {exc}", file=str(path)) from exc
+        hint = ("; for a table of incidents in another encoding use 'geoconflict events "
+                "convert --encoding'") if isinstance(exc, UnicodeDecodeError) else ""
+        raise SchemaError(f"cannot read as CSV: {exc}{hint}", file=str(path)) from exc
     if "wkt" in frame.columns:
-        wkt = frame.pop("wkt").astype(object)
-        geoms = shapely.from_wkt(wkt.where(wkt.notna(), None).to_numpy())
+        wkt = frame.pop("wkt")
+        text = wkt.astype(str).where(wkt.notna(), None).to_numpy(dtype=object)
+        try:
+            geoms = shapely.from_wkt(text)
+        except (shapely.errors.ShapelyError, TypeError, ValueError) as exc:
+            raise SchemaError(f"not WKT: {exc}", file=str(path), field="wkt") from exc
     elif {"longitude", "latitude"} <= set(frame.columns):
         lon = pd.to_numeric(frame.pop("longitude"), errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(frame.pop("latitude"), errors="coerce").to_numpy(dtype=float)
