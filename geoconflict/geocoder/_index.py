@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate, chain
 from typing import Any
 
-from ._normalize import fold, skeleton
+from ._normalize import fold, is_arabic, latin, skeleton
 
 __all__ = ["TRANSLIT", "Gazetteer", "NameIndex"]
 
@@ -170,11 +170,15 @@ class Gazetteer:
             by_fold.add(key, idx)
         if transliterate:
             by_skel = self.by_skel
+            # An entry known only by Arabic names is also filed under their Latin
+            # transliteration's skeleton, so Latin queries find it; one with a Latin
+            # name is found through that (its Arabic aliases would only add namesakes).
+            latin_too = all(map(is_arabic, keys))
             for key in keys:
-                skel = skeleton(key)
-                if len(skel) >= 2:
-                    spellings = by_skel.setdefault(skel, [])
-                    if key not in spellings:
-                        spellings.append(key)
+                for skel in {skeleton(key), skeleton(latin(key)) if latin_too else ""}:
+                    if len(skel) >= 2:
+                        spellings = by_skel.setdefault(skel, [])
+                        if key not in spellings:
+                            spellings.append(key)
         self.primary[idx] = fold(name)
         return idx

@@ -29,7 +29,7 @@ from .._geodesic import geod
 from ..errors import GeocodeError
 from ._airports import code_key
 from ._gazetteer import country_outline
-from ._normalize import fold, skeleton
+from ._normalize import fold, is_arabic, latin, skeleton
 from ._qualifiers import KIND_ALIASES
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = ["_Context", "_Hit", "_Matcher", "_Result"]
 
 _TRANSLIT_MIN_RATIO = 75.0
 _AMBIGUOUS_KM = 25.0
+_ARABIC_MIN_RATIO = 55.0  # latinised Arabic lacks short vowels: "musal" vs "mosul" 60
 # Continents and macro-regions have no population: they rank above any city of the
 # same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
 _CLASS_RANK = {"country": 4.0, "continent": 3.6, "region": 3.5, "city": 3.0, "admin1": 2.5,
@@ -141,18 +142,30 @@ class _Matcher:
         strings (skeletons collide: "Akashat" ~ "Kushtia") and scored by closeness."""
         from rapidfuzz import fuzz, process
 
-        skel = skeleton(key)
-        if len(skel) < 3:  # two consonants collide with too many places
-            return []
+        # Arabic <-> Latin: an Arabic query is also looked up by its transliteration's
+        # skeleton, and every spelling is compared in Latin letters; Arabic has no
+        # short vowels, so its closeness threshold is lower.
+        queries = {skeleton(key): key}
+        arabic = is_arabic(key)
+        if arabic:
+            queries.setdefault(skeleton(latin(key)), key)
         hits = []
-        for layer, gaz in enumerate(self._layers):
-            spellings = gaz.by_skel.get(skel)
-            if not spellings:
+        for skel in queries:
+            if len(skel) < 3:  # two consonants collide with too many places
                 continue
-            for name, similarity, _ in process.extract(
-                    key, spellings, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=8):
-                hits += [_Hit(layer, idx, 2, 80.0 + 0.2 * similarity, layer == 0)
-                         for idx in gaz.by_fold.get(name)]
+            for layer, gaz in enumerate(self._layers):
+                spellings = gaz.by_skel.get(skel)
+                if not spellings:
+                    continue
+                latin_spellings = [latin(s) for s in spellings]
+                for _, similarity, i in process.extract(
+                        latin(key), latin_spellings, scorer=fuzz.ratio,
+                        score_cutoff=min(min_ratio, _ARABIC_MIN_RATIO), limit=8):
+                    either = arabic or is_arabic(spellings[i])
+                    if similarity < (_ARABIC_MIN_RATIO if either else min_ratio):
+                        continue
+                    hits += [_Hit(layer, idx, 2, 80.0 + 0.2 * similarity, layer == 0)
+                             for idx in gaz.by_fold.get(spellings[i])]
         return hits
 
     def _fuzzy_blocks(self) -> dict[tuple[str, int], list[str]]:

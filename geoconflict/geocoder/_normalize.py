@@ -26,11 +26,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
-__all__ = ["NORMALIZER_VERSION", "fold", "fold_with_offsets", "is_arabic", "skeleton"]
+__all__ = ["NORMALIZER_VERSION", "fold", "fold_with_offsets", "is_arabic", "latin",
+           "skeleton"]
 
 #: Bump when fold/skeleton change: cached gazetteer indexes carry it in their key.
-NORMALIZER_VERSION = "3"
+NORMALIZER_VERSION = "4"
 
 # Arabic-script letter variants -> one form. Alef with hamza/madda/wasla -> bare alef;
 # taa marbuta -> haa; alef maqsura and the yaa/waw hamza seats -> yaa/waw; Persian and
@@ -141,8 +143,50 @@ def skeleton(text: str) -> str:
             text = text.replace(pair, repl)
     text = _TAA_MARBUTA.sub("a", text).translate(_VELARS)
     text = _DOUBLE.sub(_first_letter, text)
-    # A word that is all vowels ("Ur", "Ayn") keeps its first letter.
-    return "".join(w.translate(_VOWELS) or w[:1] for w in text.split())
+    # A word that is all vowels ("Ur", "Ayn") keeps its first letter. Letters doubled
+    # once the vowels are gone merge too ("Baghdad" bkd, as Arabic بغداد written
+    # without its short vowels).
+    return _DOUBLE.sub(_first_letter,
+                       "".join(w.translate(_VOWELS) or w[:1] for w in text.split()))
+
+
+_LONG_VOWELS = {"w": "u", "y": "i"}
+
+
+@lru_cache(maxsize=50_000)
+def latin(text: str) -> str:
+    """An Arabic-script name (already folded) in Latin letters, folded: the Arabic <->
+    Latin transliteration key's first step (``anyascii``, ISC licence).
+
+    Letter by letter, waw and yaa inside a word as u and i, and an ``a`` between two
+    consonants: Arabic writes no short vowels, and without one "دجيل" would read as the
+    digraph ``dj`` (skeletons drop vowels again, so the ``a`` only keeps letters apart
+    and string similarity fair). A
+    word-final ``h`` is dropped: after :func:`fold` it stands for the taa marbuta that
+    Latin spellings write ``-a``/``-ah`` ("الفلوجة" ~ "Fallujah"). Latin text comes back
+    unchanged.
+
+    >>> skeleton(latin(fold("الموصل"))) == skeleton(fold("Mosul"))
+    True
+    """
+    if not is_arabic(text):
+        return text
+    from anyascii import anyascii
+
+    words = []
+    for word in text.split():
+        units = [u for u in (anyascii(ch).lower() for ch in word) if u.isalnum()]
+        if len(units) > 1 and units[-1] == "h":
+            units.pop()
+        # Waw and yaa inside a word are mostly the long vowels u/o and i/e.
+        units = [units[0], *(_LONG_VOWELS.get(u, u) for u in units[1:])] if units else []
+        out = units[:1]
+        for prev, unit in pairwise(units):
+            if prev not in "aiu" and unit not in "aiu":
+                out.append("a")
+            out.append(unit)
+        words.append("".join(out))
+    return fold(" ".join(words))
 
 
 @lru_cache(maxsize=8)

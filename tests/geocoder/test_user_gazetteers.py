@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from geoconflict.geocoder import (
     list_gazetteers,
     remove_gazetteer,
 )
-from geoconflict.geocoder._gazetteer import _index_path, _load_base
 
 EVENTS = Path(__file__).resolve().parents[1] / "data" / "events"
 
@@ -39,20 +37,6 @@ GEONAMES_ROWS = [
 
 def geonames_text() -> str:
     return "".join("\t".join(row) + "\n" for row in GEONAMES_ROWS)
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private cache folder holding (a link to) the built base index."""
-    _load_base()
-    base = _index_path()
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    (folder / base.name).symlink_to(base)
-    monkeypatch.setenv("GEOCONFLICT_CACHE_DIR", str(folder))
-    _load_base.cache_clear()
-    yield folder
-    _load_base.cache_clear()
 
 
 def lookup(query: str, **kw: Any) -> dict[str, Any]:
