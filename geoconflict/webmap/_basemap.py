@@ -114,16 +114,26 @@ def _layer(level: str, box: tuple[float, float, float, float],
     west, south, east, north = box
     rows = table[(table["level"] == level) & (table["east"] >= west) & (table["west"] <= east)
                  & (table["north"] >= south) & (table["south"] <= north)]
+    if hole is not None:   # countries wholly inside the hole are drawn by the finer level
+        rows = rows[~((rows["west"] >= hole[0]) & (rows["south"] >= hole[1])
+                      & (rows["east"] <= hole[2]) & (rows["north"] <= hole[3]))]
+    within = ((rows["west"] >= west) & (rows["south"] >= south) & (rows["east"] <= east)
+              & (rows["north"] <= north)).to_numpy(copy=True)
+    if hole is not None:   # ... and those clear of it need no cut
+        within &= ((rows["east"] < hole[0]) | (rows["west"] > hole[2]) | (rows["north"] < hole[1])
+                   | (rows["south"] > hole[3])).to_numpy()
     digits = int(rows["digits"].iloc[0]) if len(rows) else 2
     rect = shapely.box(*box)
     cut = rect.difference(shapely.box(*hole)) if hole else None
     codes: list[str] = []
     fills: list[list[list[Any]]] = []
     borders = []
-    for code, shape in zip(rows["iso_a3"], rows["shape"], strict=True):
+    for code, shape, whole in zip(rows["iso_a3"], rows["shape"], within, strict=True):
         geom = shapely.multipolygons(_polygons(shape, digits))
         outline = shapely.boundary(geom)
-        if cut is None:
+        if whole:
+            fill, line = geom, outline
+        elif cut is None:
             fill = shapely.clip_by_rect(geom, *box)
             line = shapely.clip_by_rect(outline, *box)
         else:

@@ -24,13 +24,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..datasets import DATASETS, load_dataset
 from ..errors import DataError
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
 
 __all__ = ["MAX_LABELS", "label_payload", "place_key"]
@@ -59,9 +59,7 @@ def place_key(name: object) -> str:
 
 @functools.cache
 def _places() -> pd.DataFrame:
-    table = load_dataset("labels")
-    table["key"] = [place_key(n) for n in table["name"]]
-    return table
+    return load_dataset("labels")
 
 
 @functools.cache
@@ -74,37 +72,48 @@ def _countries() -> pd.DataFrame | None:
         return None
 
 
-def _named(places: pd.DataFrame, incidents: gpd.GeoDataFrame | None) -> Any:
-    """Boolean array: the places the incidents name (see the module docstring)."""
+def _named(places: pd.DataFrame, named_by: Mapping[str, Any] | None) -> Any:
+    """Boolean array: the places the incidents name (see the module docstring).
+
+    ``named_by`` is the incident layer's payload (``lon``, ``lat`` and the ``location``
+    text column, dictionary-encoded or plain), so nothing is recomputed per incident."""
     import numpy as np
-    import shapely
+    import pandas as pd
+    from scipy.spatial import cKDTree
 
     named = np.zeros(len(places), dtype=bool)
-    if incidents is None or not len(incidents) or "location" not in incidents or not len(places):
+    col = (named_by or {}).get("text", {}).get("location")
+    if not col or not len(places):
         return named
-    pts = incidents.geometry.values
-    ok = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
-    loc = incidents["location"].astype("string").str.strip()
-    ok &= loc.notna().to_numpy() & (loc.fillna("") != "").to_numpy()
+    if "s" in col:
+        spellings, codes = list(col["s"]), np.asarray(col["i"], dtype=np.int64)
+    else:
+        codes, seen = pd.factorize(pd.Series(col["v"], dtype=object), use_na_sentinel=True)
+        spellings = [str(u) for u in seen]
+    ok = codes >= 0
     if not ok.any():
         return named
-    pts = shapely.centroid(pts[ok])
-    lon = np.round(shapely.get_x(pts), 2)
-    lat = np.round(shapely.get_y(pts), 2)
-    keys = [place_key(v) for v in loc[ok]]
-    where: dict[str, set[tuple[float, float]]] = {}
-    for k, x, y in zip(keys, lon.tolist(), lat.tolist(), strict=True):
-        where.setdefault(k, set()).add((x, y))
-    px, py = places["lon"].to_numpy(), places["lat"].to_numpy()
-    for i, key in enumerate(places["key"]):
-        spots = where.get(key)
-        if spots and any(abs(x - px[i]) < 0.6 and abs(y - py[i]) < 0.45 for x, y in spots):
-            named[i] = True
+    assert named_by is not None
+    lon = np.array(named_by["lon"], dtype=np.float64)[ok]
+    lat = np.array(named_by["lat"], dtype=np.float64)[ok]
+    # a name matches within about 50 km: positions kept once per name and 0.1 degree
+    keys = np.array([place_key(v) for v in spellings], dtype=object)[codes[ok]]
+    spots = pd.DataFrame({"key": keys, "lon": np.round(lon, 1), "lat": np.round(lat, 1)})
+    spots = spots.drop_duplicates()
+    px = places["lon"].to_numpy(dtype=np.float64)
+    py = places["lat"].to_numpy(dtype=np.float64)
+    candidates = np.flatnonzero(places["key"].isin(set(spots["key"])).to_numpy())
+    if len(candidates):
+        by_key = {k: g[["lon", "lat"]].to_numpy() for k, g in spots.groupby("key")}
+        place_keys = places["key"].to_numpy()
+        for i in candidates:
+            xy = by_key[place_keys[i]]
+            near = (np.abs(xy[:, 0] - px[i]) < 0.6) & (np.abs(xy[:, 1] - py[i]) < 0.45)
+            named[i] = bool(near.any())
     # the nearest place within about 3 km of each distinct incident position
-    tree = shapely.STRtree(shapely.points(px, py))
-    uniq = np.unique(np.column_stack([lon, lat]), axis=0)
-    hit = tree.query_nearest(shapely.points(uniq), max_distance=0.03, all_matches=False)
-    named[np.asarray(hit[1], dtype=int)] = True
+    uniq = np.unique(np.column_stack([np.round(lon, 2), np.round(lat, 2)]), axis=0)
+    dist, hit = cKDTree(np.column_stack([px, py])).query(uniq, distance_upper_bound=0.03)
+    named[hit[np.isfinite(dist)]] = True
     return named
 
 
@@ -118,10 +127,11 @@ def _min_zoom(population: Any) -> Any:
 
 
 def label_payload(box: tuple[float, float, float, float],
-                  incidents: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+                  named_by: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The labels inside ``box`` (west, south, east, north) as column arrays in the order
     they win: ``name``, ``lon``, ``lat``, ``kind`` (0 capital, 1 named by an incident,
-    2 country, 3 town) and ``zoom`` (the lowest zoom each may show at)."""
+    2 country, 3 town) and ``zoom`` (the lowest zoom each may show at). ``named_by`` is
+    the incident layer's payload (None: no incidents)."""
     import numpy as np
 
     try:
@@ -130,7 +140,8 @@ def label_payload(box: tuple[float, float, float, float],
         return None
     west, south, east, north = box
     inside = places[places["lon"].between(west, east) & places["lat"].between(south, north)]
-    named = _named(inside, incidents)
+    inside = inside.assign(key=[place_key(n) for n in inside["name"]])
+    named = _named(inside, named_by)
     capital = inside["capital"].to_numpy() == 1
     kind = np.where(capital, 0, np.where(named, 1, 3))
     zoom = np.where(capital, 2, np.where(named, 0, _min_zoom(inside["population"].to_numpy())))

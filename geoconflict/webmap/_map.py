@@ -351,7 +351,8 @@ def conflict_map(
     # the world basemap at the detail the view needs, clipped to it plus a margin; place
     # labels only offline (online tiles carry their own)
     spec["basemap"] = basemap_payload(spec["bounds"])
-    spec["labels"] = None if tiles else label_payload(clip_box(spec["bounds"]), incidents)
+    spec["labels"] = None if tiles else label_payload(clip_box(spec["bounds"]),
+                                                      inc.payload if inc else None)
     spec["attribution"] = attributions(attribution, labels=bool(spec["labels"]))
     fmap = folium_map(spec["bounds"], tiles)
     fmap.add_child(_runtime_element(spec))
