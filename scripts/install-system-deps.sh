@@ -1,11 +1,14 @@
 #!/bin/sh
-# Debian packages the tests use: chromium (browser tests of the HTML maps) and gdal-bin
-# (independent checks: ogrinfo for exported files, gdal_viewshed for radar coverage).
+# Debian packages the tests use: chromium (browser tests of the HTML maps and map pictures),
+# fonts-dejavu-core (the font of the maps' place labels, so pictures and label placement
+# are the same on every machine) and gdal-bin (independent checks: ogrinfo for exported
+# files, gdal_viewshed for radar coverage).
 # Installs only what is missing, and only when running as root; otherwise says what to do.
 set -eu
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v gdal_viewshed >/dev/null 2>&1 || missing="$missing gdal-bin"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "install-system-deps: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing); the tests that need them are skipped" >&2
