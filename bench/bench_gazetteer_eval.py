@@ -140,7 +140,7 @@ def corpora() -> list[dict[str, Any]]:
     for path in sorted(CORPORA.glob("*.jsonl")):
         if path.stem.endswith("_mideast"):
             continue
-        gold = [t for line in path.read_text(encoding="utf-8").splitlines()
+        gold = [t for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
                 for t in json.loads(line)["toponyms"]]
         countries = _country_of_points([t["lon"] for t in gold], [t["lat"] for t in gold])
         recs = []

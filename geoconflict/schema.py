@@ -130,7 +130,8 @@ DEPLOYMENT_KINDS: tuple[str, ...] = (
 #: civil kinds (city, town, country, admin1) to these.
 SITE_KINDS: tuple[str, ...] = (
     "neighbourhood", "district", "street", "camp", "town", "landmark", "sea", "gulf",
-    "strait", "canal", "chokepoint", "shipping lane", "region",
+    "strait", "canal", "chokepoint", "shipping lane", "region", "crossing", "port",
+    "hospital", "power plant", "dam", "air base", "naval base", "military base",
 )
 
 

@@ -646,3 +646,12 @@ def test_labels_rebuild_identically(scripts_on_path: None, tmp_path: Path) -> No
     out = tmp_path / "labels.csv"
     build_labels.build(out)
     assert out.read_bytes() == datasets.dataset_path("labels").read_bytes()
+
+
+def test_conflict_sites_rebuild_identically_from_geonames_and_airportsdata(
+        scripts_on_path: None) -> None:
+    import build_conflict_sites
+
+    stored = {f["properties"]["id"]: f for f in datasets.load_features("sites")}
+    for rebuilt in build_conflict_sites.build_features():
+        assert rebuilt == stored[rebuilt["properties"]["id"]]

@@ -34,8 +34,8 @@ __all__ = ["ANY_QUALIFIER", "ARABIC_PREFIXES", "DIRECTION", "FEATURE_ALIASES", "
 
 #: Kind words users type -> gazetteer kinds they mean.
 KIND_ALIASES: dict[str, frozenset[str]] = {
-    "base": frozenset((*DEPLOYMENT_KINDS, "camp")),
-    "camp": frozenset(("camp", *DEPLOYMENT_KINDS)),
+    "base": frozenset((*DEPLOYMENT_KINDS, "camp", "military base")),
+    "camp": frozenset(("camp", "military base", *DEPLOYMENT_KINDS)),
     "airport": frozenset(("airport", "air base")),
     "port": frozenset(("port", "oil terminal", "naval base")),
     "crossing": frozenset(("crossing",)),

@@ -82,3 +82,17 @@ def test_airports_by_name_city_and_code(query: str, icao: str, kind: str) -> Non
 def test_a_three_letter_code_alone_is_not_an_airport() -> None:
     # IATA codes are looked up only when the query says airport: "BGW" is no place name.
     assert default_geocoder().lookup("BGW")["source_id"] != "airportsdata:ORBI"
+
+
+@pytest.mark.parametrize(("query", "source_id", "kind"), [
+    ("Hmeimim air base", "sites:hmeimim-air-base", "air base"),
+    ("Camp Victory", "sites:victory-base-complex", "military base"),
+    ("مخيم اليرموك", "sites:yarmouk-camp", "camp"),
+    ("Nuseirat refugee camp", "sites:nuseirat-camp", "camp"),
+    ("Hodeidah port", "sites:hodeidah-port", "port"),
+    ("Ibrahim Khalil crossing", "sites:ibrahim-khalil-crossing", "crossing"),
+])
+def test_curated_conflict_sites(query: str, source_id: str, kind: str) -> None:
+    rec = default_geocoder().lookup(query)
+    assert rec["source_id"] == source_id
+    assert rec["kind"] == kind
