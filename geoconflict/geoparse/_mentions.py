@@ -211,15 +211,37 @@ _ORG_AFTER = re.compile(
     r"Company|Corporation|Corp|Inc|Ltd|Bank|Agency|Club|Symphony|Orchestra|Cardinals|"
     r"Giants|Yankees|Lakers|Bulls|Warriors|Declaration|Convention|Accords?|Protocol|"
     r"Treaty|Group|Media|TV|Radio|Broadcasting)\b")
-#: Titles before a person's name ("President Assad", "Sheikh Ali").
-_TITLE_BEFORE = re.compile(
-    r"(?:\b(?:President|Mr|Mrs|Ms|Dr|Sheikh|Shaikh|Gen|General|King|Queen|Prince|Princess|"
-    r"Emir|Ayatollah|Imam|Minister|Premier|Chancellor|leader|spokesman|spokeswoman|"
-    r"spokesperson|commander|Sayyed|Sayyid|Mullah|Colonel|Col|Maj|Major|Lt|Sgt|Sen|Senator|"
-    r"Rep|Governor|Gov|Mayor|Judge|Justice|Pope|Secretary|Ambassador|envoy|Brig|Captain|"
-    r"Capt|Admiral|Adm|Rabbi|Father|Sir|Lord|Lady|Crown\s+Prince|Mohammed|Muhammad|"
-    r"Bashar|Hafez|Saddam|Hassan|Hosni|Abu|Umm|bin|ibn)\.?\s+(?:[A-Z][\w'\u2019]*[\s-]+){0,2}"
-    r"(?:al[\s-]|el[\s-])?$)")
+#: Titles and given names before a person's name ("President Assad", "Sheikh Ali",
+#: "Bashar al-Assad"), compared as whole words, lower case, without a final ".".
+_TITLES = frozenset({
+    "president", "mr", "mrs", "ms", "dr", "sheikh", "shaikh", "gen", "general", "king", "queen",
+    "prince", "princess", "emir", "ayatollah", "imam", "minister", "premier", "chancellor",
+    "leader", "spokesman", "spokeswoman", "spokesperson", "commander", "sayyed", "sayyid",
+    "mullah", "colonel", "col", "maj", "major", "lt", "sgt", "sen", "senator", "rep", "governor",
+    "gov", "mayor", "judge", "justice", "pope", "secretary", "ambassador", "envoy", "brig",
+    "captain", "capt", "admiral", "adm", "rabbi", "father", "sir", "lord", "lady", "mohammed",
+    "muhammad", "bashar", "hafez", "saddam", "hassan", "hosni", "abu", "umm", "bin", "ibn",
+})
+_NAME_WORD = re.compile(r"[A-Z][\w'\u2019]*$")
+
+
+def _after_title(before: str) -> bool:
+    """Whether ``before`` ends with a title, then up to two capitalised words and an
+    optional "al-" ("President Bashar al-" before "Assad")."""
+    words = before.replace("-", " ").split()[-4:]
+    if words and words[-1].lower() in ("al", "el"):
+        words.pop()
+    for _ in range(3):
+        if not words:
+            return False
+        word = words.pop()
+        if word.rstrip(".").lower() in _TITLES:
+            return True
+        if not _NAME_WORD.match(word):
+            return False
+    return False
+
+
 #: Given names and surnames of people in the news that are also GeoNames places: a
 #: single-word mention among them is a person unless the text puts it after a place
 #: preposition ("in Ali", "near Hussein").
@@ -309,15 +331,16 @@ _DEMONYM_FORMS = {**DEMONYMS,
                   **{d + "s": c for d, c in DEMONYMS.items() if not d.endswith(_PLURAL_SAME)},
                   "Britons": "United Kingdom", "Turks": "Turkey",
                   "Thais": "Thailand", "Kazakhs": "Kazakhstan", "Uzbeks": "Uzbekistan"}
-_DEMONYM_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
-    re.escape(d) for d in sorted(_DEMONYM_FORMS, key=len, reverse=True)) + r")(?![\w])")
-_DEMONYM_RE_UNCASED = re.compile(_DEMONYM_RE.pattern, re.IGNORECASE)
+# Words (with "North"/"South" before them), looked up in the table: one plain regex and
+# a dict lookup per word are several times faster than a 200-way alternation.
+_DEMONYM_WORD = re.compile(r"(?<![\w-])(?:(?:North|South|north|south|NORTH|SOUTH)\s+)?"
+                           r"[^\W\d_]{3,}(?!\w)")
+_DEMONYM_FORMS_UNCASED = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}
 #: Country abbreviations as writers use them, mostly as adjectives ("US troops", "UK
 #: warships"): written in capitals, so matched only in text with letter case ("us").
 ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
                                  "UK": "United Kingdom", "U.K.": "United Kingdom"}
 _ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK)(?![\w])")
-_DEMONYM_LOOKUP = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}
 #: A lower-case English preposition the gazetteer's folding reads as an assimilated Arabic
 #: article before a name with that consonant ("at Tikrit" -> "Tikrit" with a span from
 #: "at", so its capital check fails): blanked (same length) before scanning.
@@ -329,7 +352,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 def case_mode(text: str) -> str:
     """``"lower"`` or ``"upper"`` for text written without letter case (all lower or all
     capitals), where capitals cannot tell names from words; else ``"mixed"``."""
-    words = _WORD.findall(text[:20_000])
+    words = _WORD.findall(text[:3_000])  # the opening is enough to tell
     if len(words) < 4:
         return "mixed"
     upper = sum(w.isupper() for w in words)
@@ -525,7 +548,7 @@ def _role(text: str, mention: Mention, mode: str, context: list[str],
 def _is_person(text: str, mention: Mention, mode: str) -> bool:
     """"President Assad", "Assad's forces", "Ali said": a person's name, not a place."""
     before = text[max(0, mention.start - 60):mention.start]
-    if mode == "mixed" and _TITLE_BEFORE.search(before):
+    if mode == "mixed" and before[-1:] in (" ", "-") and _after_title(before):
         return True
     if mention.kind in _WIDE_KINDS - {"city"}:
         return False
@@ -579,18 +602,27 @@ def _seats(text: str, mode: str) -> list[Mention]:
 def _demonyms(text: str, mode: str) -> list[Mention]:
     """"Syrian", "Iraqis", "US troops": places by the country they name, never an
     event's site (unless the abbreviation follows a place preposition: "in the US")."""
-    pattern = _DEMONYM_RE if mode == "mixed" else _DEMONYM_RE_UNCASED
-    found = [(m, _DEMONYM_LOOKUP[m.group(0).lower()], "demonym") for m in pattern.finditer(text)]
+    table = _DEMONYM_FORMS if mode == "mixed" else _DEMONYM_FORMS_UNCASED
+    found: list[tuple[int, int, str, str]] = []
+    for m in _DEMONYM_WORD.finditer(text):
+        word = m.group(0) if mode == "mixed" else m.group(0).lower()
+        start = m.start()
+        if word not in table and " " in word.strip():
+            # "North Iraqi" is no demonym of its own: try the last word.
+            start = m.end() - len(word.split()[-1])
+            word = word.split()[-1]
+        if word in table:
+            found.append((start, m.end(), table[word], "demonym"))
     if mode == "mixed":
-        found += [(m, ABBREVIATIONS[m.group(0)], _abbreviation_role(text, m))
+        found += [(m.start(), m.end(), ABBREVIATIONS[m.group(0)], _abbreviation_role(text, m))
                   for m in _ABBREVIATION_RE.finditer(text)]
     out = []
-    for m, name, role in found:
+    for start, end, name, role in found:
         country = _demonym_country(name)
         if country is None:
             continue
         out.append(Mention(
-            start=m.start(), end=m.end(), surface=m.group(0), name=country.name,
+            start=start, end=end, surface=text[start:end], name=country.name,
             kind=country.kind, country=country.country, geometry=country.geometry,
             score=country.score, source_id=country.source_id,
             geo_precision=country.geo_precision, uncertainty_m=country.uncertainty_m,

@@ -12,6 +12,8 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 __all__ = [
     "Casualties",
@@ -216,6 +218,11 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(
                       r"(?:killed|claimed|left|wounded|injured|cost|displaced|risen|rose|"
                       r"reached)\b|\btoll\b", re.IGNORECASE)
 # Not the comma of "26,000".
+#: Substrings without which neither test above can match (a prefilter).
+_BACKGROUND_CUE = re.compile(r"since|far|date|total|altogether|cumulative|overall|in\s+all|"
+                             r"past|year|similar|previous|earlier|prior|war|conflict|"
+                             r"offensive|campaign|insurgency|uprising|siege|fighting|"
+                             r"violence|crisis|occupation", re.IGNORECASE)
 _SEGMENT_BREAK = re.compile(r"\s*(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*|\s+-\s+")
 _RELATIVE = re.compile(r"^(?:which|that|who|whose)\b", re.IGNORECASE)
 
@@ -248,6 +255,8 @@ def is_background(clause: str, pos: int) -> bool:
     >>> is_background("A drone strike killed 3 soldiers, the first deaths since the war", 21)
     False
     """
+    if not _BACKGROUND_CUE.search(clause):
+        return False
     piece = _segment(clause, pos)
     # A time frame before the figure frames it ("Last year, 50 were killed"); after it,
     # only within its own piece ("3 soldiers, the first deaths since the war" is not).
@@ -434,9 +443,23 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\brecruit(?:ed|ing|ment)\b|\bdisband(?:ed|ing)?\b|\bdissolv(?:ed|ing)\b",
      _SD, "Change to group/activity"),
 )
-_EVENT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], str, str], ...] = tuple(
-    (words, re.compile(pattern, re.IGNORECASE), event_type, sub_event_type)
+_EVENT_RULES: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = tuple(
+    (frozenset(words), re.compile(pattern, re.IGNORECASE), event_type, sub_event_type)
     for words, pattern, event_type, sub_event_type in _RULES)
+#: Every prefilter substring, found in one pass per clause (a set test per rule after).
+_EVENT_WORDS = frozenset().union(*(words for words, *_ in _EVENT_RULES))
+
+
+@cache
+def _event_words() -> Any:
+    """An Aho-Corasick automaton of the prefilter substrings (overlaps included)."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in _EVENT_WORDS:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
 _CIVILIAN_TARGET = re.compile(
     r"\b(?:civilians?|shepherds?|farmers?|residents?|villagers?|worshippers?|market|"
     r"children|women|family|families|homes?|shop|camp\s+for|journalists?|protesters?)\b",
@@ -477,8 +500,11 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
             low = masked.lower()
     else:
         masked = clause
+    present = {word for _, word in _event_words().iter(low)}
+    if not present:
+        return None
     for words, pattern, event_type, sub_event_type in _EVENT_RULES:
-        if not any(word in low for word in words):
+        if words.isdisjoint(present):
             continue
         match = pattern.search(masked)
         if not match:

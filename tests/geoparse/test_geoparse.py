@@ -357,3 +357,16 @@ def test_an_unplaced_event_takes_its_own_sentence_place() -> None:
     incidents = parse_text(text, published="2024-02-14").incidents
     assert list(incidents["location"]) == ["Erbil", "Erbil"]
     assert list(incidents["event_date"].dt.day) == [12, 13]
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("President Bashar al-Assad spoke in Damascus.", "Assad"),
+    ("Sheikh Ali met officials in Baghdad.", "Ali"),
+    ("Defence Secretary Lloyd Austin visited Amman.", "Austin"),
+])
+def test_person_names_are_not_places(text: str, surface: str) -> None:
+    mentions = parse_text(text).mentions
+    rows = mentions[mentions["surface"].str.contains(surface)]
+    assert (rows["role"].isin(["person", "name part"]) & ~rows["is_place"]).all()
+    assert mentions.loc[mentions["is_place"], "role"].isin(["mention", "event location"]).all()
+    assert mentions["is_place"].sum() == 1
