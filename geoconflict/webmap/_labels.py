@@ -10,7 +10,8 @@ sites' and deployments' labels, and drops any label whose box would touch one al
 placed: no two labels ever overlap, and the ones that matter are placed first.
 
 Each label also has the lowest zoom it may show at, by population (a capital from zoom
-2, a town of 15,000 from zoom 9; a place the incidents name from zoom 0), so a
+2, a town of 15,000 from zoom 9; a place the incidents name from zoom 0; a country by
+the radius of its outline, from 2 to 6, and no country name beyond zoom 6), so a
 continent is not covered in small towns even where they would fit.
 
 A place counts as named by the incidents when an incident within 50 km gives it as its
@@ -40,6 +41,8 @@ MAX_LABELS = 4000
 #: (population at least, lowest zoom) for towns that are neither capitals nor named.
 _ZOOM_BY_POPULATION = ((3_000_000, 3), (1_000_000, 4), (300_000, 5), (100_000, 6),
                        (50_000, 7), (25_000, 8), (0, 9))
+#: (outline radius at least, lowest zoom) for country names: small entities only close up.
+_ZOOM_BY_RADIUS = ((500_000, 2), (200_000, 3), (100_000, 4), (0, 6))
 _ARTICLE = re.compile(r"^(?:a[dlnrstz]|ash|el)[\s\-']+")
 
 
@@ -117,6 +120,16 @@ def _named(places: pd.DataFrame, named_by: Mapping[str, Any] | None) -> Any:
     return named
 
 
+def _country_zoom(radius_m: Any) -> Any:
+    """The lowest zoom of a country's name, by the radius of its outline."""
+    import numpy as np
+
+    zoom = np.full(len(radius_m), _ZOOM_BY_RADIUS[-1][1], dtype=np.int64)
+    for low, z in reversed(_ZOOM_BY_RADIUS):
+        zoom[radius_m >= low] = z
+    return zoom
+
+
 def _min_zoom(population: Any) -> Any:
     import numpy as np
 
@@ -163,7 +176,7 @@ def label_payload(box: tuple[float, float, float, float],
         lons[at:at] = np.round(c["label_lon"].to_numpy(dtype=float), 3).tolist()
         lats[at:at] = np.round(c["label_lat"].to_numpy(dtype=float), 3).tolist()
         kinds[at:at] = [2] * len(c)
-        zooms[at:at] = [2] * len(c)
+        zooms[at:at] = _country_zoom(c["radius_m"].to_numpy(dtype=np.float64)).tolist()
     if not names:
         return None
     return {"name": names, "lon": lons, "lat": lats, "kind": kinds, "zoom": zooms}

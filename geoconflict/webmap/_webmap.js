@@ -397,8 +397,9 @@ window.GeoconflictMap = (function () {
           b = [x - w / 2 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP,
             y + LABEL_H / 2 + LABEL_GAP];
         } else {
-          b = [x - 3 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP, x + 5 + w + LABEL_GAP,
-            y + LABEL_H / 2 + LABEL_GAP];
+          // a named place's text starts clear of the incident symbols at its town
+          b = [x - 3 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP,
+            x + (kind === 1 ? 9 : 5) + w + LABEL_GAP, y + LABEL_H / 2 + LABEL_GAP];
         }
         if (grid.hits(b)) { continue; }
         grid.add(b);
