@@ -92,3 +92,14 @@ def test_wheel_ships_data_and_cli_works(tmp_path: Path) -> None:
     )
     assert spec.stdout.strip().startswith(str(env_dir))
     assert spec.stdout.strip().endswith(os.path.join("geoconflict", "_maps", "scenario.yml"))
+    # the world basemap and the place labels come from the wheel's data, offline
+    drawn = subprocess.run(
+        [str(py), "-c", "import geoconflict as gc, geopandas as gpd; "
+                        "inc = gpd.GeoDataFrame({'location': ['Gao']}, crs=4326, "
+                        "geometry=gpd.points_from_xy([-0.045], [16.272])); "
+                        "m = gc.conflict_map(incidents=inc); "
+                        "print(m.spec['basemap']['level'], 'MLI' in m.spec['basemap']['features'], "
+                        "'Gao' in m.spec['labels']['name'])"],
+        check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    assert drawn.stdout.split() == ["10m", "True", "True"]
