@@ -123,6 +123,12 @@ def test_region_map_draws_land_borders_and_labels_offline(browser: Any, tmp_path
     try:
         assert external == []                                   # nothing leaves the page
         assert errors == []
+        # the labels' font is installed (fonts-dejavu-core, scripts/install-system-deps.sh)
+        # (the same width whatever the fallback: the named font itself is drawn)
+        assert page.evaluate("""() => { const c = document.createElement('canvas')
+            .getContext('2d'), w = f => { c.font = f; return c.measureText('Kramatorsk')
+            .width; }; return w('11px "DejaVu Sans", serif') ===
+            w('11px "DejaVu Sans", monospace'); }""")
         # labels: the towns that matter are labelled, inside the map, and none overlap
         boxes = page.evaluate(BOXES)
         shown = {b[0] for b in boxes if b[1] >= 0 and b[2] >= 0 and b[3] <= W and b[4] <= H}
