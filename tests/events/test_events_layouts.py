@@ -341,3 +341,15 @@ def test_validate_cli_counts_rows_and_problems(run_cli, tmp_path: Path) -> None:
     summary = json.loads(proc.stdout)
     assert (summary["encoding"], summary["encoding_method"]) == ("cp1256", "given")
     assert isinstance(DataChangedWarning("x"), Warning)
+
+
+def test_blank_lines_and_ragged_rows_stay_on_the_fast_path_with_their_lines() -> None:
+    text = ("event_id,date,lat,lon\na,2024-02-07,33.3,44.4\n\nb,2024-02-07\n"
+            "c,2024-02-07,33.3,44.4\r\n\r\n\n")
+    gdf, _ = _read(io.BytesIO(text.encode()))
+    report = gdf.attrs["ingest"]
+    assert list(gdf["event_id"]) == ["a", "c"]
+    assert list(report.rejects["row"]) == [4]
+    assert report["blank_lines"] == 3
+    assert report["lines"] == {"after_header": 6, "in_accepted_rows": 2, "in_rejected_rows": 1,
+                               "metadata": 0, "blank": 3}
