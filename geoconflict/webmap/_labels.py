@@ -82,7 +82,6 @@ def _named(places: pd.DataFrame, named_by: Mapping[str, Any] | None) -> Any:
     text column, dictionary-encoded or plain), so nothing is recomputed per incident."""
     import numpy as np
     import pandas as pd
-    from scipy.spatial import cKDTree
 
     named = np.zeros(len(places), dtype=bool)
     col = (named_by or {}).get("text", {}).get("location")
@@ -115,9 +114,38 @@ def _named(places: pd.DataFrame, named_by: Mapping[str, Any] | None) -> Any:
             named[i] = bool(near.any())
     # the nearest place within about 3 km of each distinct incident position
     uniq = np.unique(np.column_stack([np.round(lon, 2), np.round(lat, 2)]), axis=0)
-    dist, hit = cKDTree(np.column_stack([px, py])).query(uniq, distance_upper_bound=0.03)
-    named[hit[np.isfinite(dist)]] = True
+    hit = _nearest_within(px, py, uniq[:, 0], uniq[:, 1], 0.03)
+    named[hit[hit >= 0]] = True
     return named
+
+
+def _nearest_within(px: Any, py: Any, qx: Any, qy: Any, radius: float) -> Any:
+    """For each query point, the index of the nearest point (px, py) within ``radius``
+    (degrees, planar), or -1: a grid of ``radius`` cells, the 9 cells around each query
+    searched with numpy (no k-d tree, whose import costs more than the search)."""
+    import numpy as np
+
+    m = 1 << 20
+    cx, cy = np.floor(px / radius).astype(np.int64), np.floor(py / radius).astype(np.int64)
+    keys = cx * m + cy
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    qcx, qcy = np.floor(qx / radius).astype(np.int64), np.floor(qy / radius).astype(np.int64)
+    best = np.full(len(qx), -1, dtype=np.int64)
+    best_d = np.full(len(qx), np.inf)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            k = (qcx + dx) * m + (qcy + dy)
+            lo = np.searchsorted(keys, k, "left")
+            count = np.searchsorted(keys, k, "right") - lo
+            for t in range(int(count.max(initial=0))):
+                q = np.flatnonzero(count > t)
+                i = order[lo[q] + t]
+                d = np.hypot(px[i] - qx[q], py[i] - qy[q])
+                better = (d <= radius) & (d < best_d[q])
+                best[q[better]] = i[better]
+                best_d[q[better]] = d[better]
+    return best
 
 
 def _country_zoom(radius_m: Any) -> Any:
