@@ -86,6 +86,8 @@ class Table:
     total_lines: int = 0
     #: line endings seen: {"CRLF": n, "LF": n, "CR": n}
     line_ends: dict[str, int] = field(default_factory=dict)
+    #: the scan recovered from an unterminated quote, NUL bytes or an oversized field
+    recovered: bool = False
 
 
 def read_head(path: Path | None, data: bytes | None) -> bytes:
@@ -249,7 +251,7 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
             return finish(result)
     del table
     text = _decode(_all_bytes(source), detected, name)
-    return finish(_scan_text(text, delimiter, names, header_lines, detected))
+    return finish(_scan_text(text, delimiter, names, header_lines, detected, source=source))
 
 
 def finish(result: Table) -> Table:
@@ -435,8 +437,47 @@ def _feed(lines: list[str], start: int) -> Iterator[str]:
 
 
 def _scan_text(text: str, delimiter: str, names: list[str], header_lines: int,
-               detected: Detected) -> Table:
-    """Read ``text`` record by record, knowing the lines each one spans."""
+               detected: Detected, *, source: Path | bytes | None = None) -> Table:
+    """Read ``text`` record by record, knowing the lines each one spans.
+
+    With ``source``, a first pass only maps the records; when it finds nothing beyond
+    quoted line breaks, blank and ragged lines, pyarrow's multi-line parser (C++, and
+    several times faster than building the columns here) reads the values, and the map
+    gives their line numbers. Otherwise (or when the two disagree) the values come from
+    this scan.
+    """
+    if source is not None:
+        mapped = _scan_text_rows(text, delimiter, names, header_lines, detected,
+                                 keep_rows=False)
+        if not mapped.recovered:
+            fast = _arrow_multiline(source, mapped, names)
+            if fast is not None:
+                return fast
+    return _scan_text_rows(text, delimiter, names, header_lines, detected)
+
+
+def _arrow_multiline(source: Path | bytes, mapped: Table, names: list[str]) -> Table | None:
+    """The values by pyarrow's multi-line parser, the lines from the scan's map; None
+    when pyarrow does not see the same rows."""
+    import pyarrow as pa
+
+    bad: list[tuple[str, str]] = []
+    try:
+        table = _arrow_read(source, mapped.encoding, mapped.delimiter, names,
+                            mapped.header_lines, bad, multiline=True)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    assert mapped.lines is not None
+    if table.num_rows != len(mapped.lines) or len(bad) != len(mapped.bad_rows):
+        return None
+    mapped.table = table
+    return mapped
+
+
+def _scan_text_rows(text: str, delimiter: str, names: list[str], header_lines: int,
+                    detected: Detected, *, keep_rows: bool = True) -> Table:
+    """The scan itself; without ``keep_rows`` only the map of the records (an empty
+    ``table``)."""
     import numpy as np
 
     if text.startswith("\ufeff"):
@@ -454,6 +495,7 @@ def _scan_text(text: str, delimiter: str, names: list[str], header_lines: int,
     bad: list[tuple[int, str, str]] = []
     bad_spans: list[int] = []
     blank = 0
+    recovered = False
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, 2**31 - 1 if sys.maxsize > 2**31 else limit))
     try:
@@ -475,13 +517,16 @@ def _scan_text(text: str, delimiter: str, names: list[str], header_lines: int,
                                 "their own", lines[first]))
                     bad_spans.append(1)
                     restart = first + 1
+                    recovered = True
                     break
                 problem = _problem(record, width)
                 if problem:
                     bad.append((first + 1, problem, "\n".join(lines[first:first + span])))
                     bad_spans.append(span)
+                    recovered |= not problem.startswith("row cannot be split")
                 else:
-                    rows.append(record)
+                    if keep_rows:
+                        rows.append(record)
                     starts.append(first + 1)
                     spans.append(span)
             if restart is None:
@@ -489,12 +534,12 @@ def _scan_text(text: str, delimiter: str, names: list[str], header_lines: int,
             i = restart
     finally:
         csv.field_size_limit(limit)
-    table = _rows_to_table(rows, names)
+    table = _rows_to_table(rows if keep_rows else [], names)
     return Table(table, detected.encoding, delimiter, header_lines, bad_rows=bad,
                  lines=np.asarray(starts, dtype=np.int64), detected=detected,
                  spans=np.asarray(spans, dtype=np.int64), bad_spans=bad_spans,
                  blank_lines=blank, total_lines=max(len(lines) - header_lines, 0),
-                 line_ends={k: v for k, v in line_ends.items() if v})
+                 line_ends={k: v for k, v in line_ends.items() if v}, recovered=recovered)
 
 
 def _unterminated(lines: list[str], first: int, end: int, delimiter: str, width: int,
