@@ -11,7 +11,7 @@ placed: no two labels ever overlap, and the ones that matter are placed first.
 
 Each label also has the lowest zoom it may show at, by population (a capital from zoom
 2, a town of 15,000 from zoom 9; a place the incidents name from zoom 0; a country by
-the radius of its outline, from 2 to 6, and no country name beyond zoom 6), so a
+the radius of its outline, from 2 to 6, and no country name beyond zoom 7), so a
 continent is not covered in small towns even where they would fit.
 
 A place counts as named by the incidents when an incident within 50 km gives it as its

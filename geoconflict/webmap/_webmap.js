@@ -300,7 +300,7 @@ window.GeoconflictMap = (function () {
     '600 11px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
     'italic 12px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
     '11px "DejaVu Sans", "Noto Sans", Verdana, sans-serif'];
-  var LABEL_H = 14, LABEL_GAP = 3, COUNTRY_MAX_ZOOM = 6;
+  var LABEL_H = 14, LABEL_GAP = 3, COUNTRY_MAX_ZOOM = 7;
 
   function BoxGrid() { this.cells = {}; }
   BoxGrid.prototype.each = function (b, fn) {
