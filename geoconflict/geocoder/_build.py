@@ -247,16 +247,28 @@ def _add_admin1(gaz: Gazetteer, admin1: _Admin1) -> None:
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     via_airports = _admin1_via_airports(admin1)
     placed: set[tuple[str, str]] = set()
+    links: list[tuple[int, float, Any, str]] = []  # (strength, -share, subdivision, code)
     for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
         if getattr(sub, "parent_code", None):
             continue  # only first-level subdivisions
-        cc = sub.country_code
-        code = admin1.by_name.get((cc, fold(sub.name))) or via_airports.get((cc, fold(sub.name)))
+        cc, key = sub.country_code, fold(sub.name)
         capital = ADMIN1_CAPITALS.get(sub.code)
-        if capital:
-            code = admin1.by_name.get((cc, fold(capital)), code)
-        if code is None or (cc, code) in placed or not admin1.points.get((cc, code)):
-            continue  # cannot be placed honestly (or already placed): left out
+        # Strongest link first: a curated capital, the airports' vote, then a place
+        # bearing the subdivision's name (which can lie in another subdivision: the
+        # village of Texas, Maryland is no guide to Texas).
+        if capital and (cc, fold(capital)) in admin1.by_name:
+            links.append((0, 0.0, sub, admin1.by_name[cc, fold(capital)]))
+        elif (cc, key) in via_airports:
+            code, share = via_airports[cc, key]
+            links.append((1, -share, sub, code))
+        elif (cc, key) in admin1.by_name:
+            links.append((2, 0.0, sub, admin1.by_name[cc, key]))
+    # Two subdivisions claiming one code: the stronger link, then the larger vote, wins.
+    for _strength, _share, sub, code in sorted(
+            links, key=lambda link: (link[0], link[1], link[2].code)):
+        cc = sub.country_code
+        if (cc, code) in placed or not admin1.points.get((cc, code)):
+            continue  # already taken by a stronger link, or no places: left out
         placed.add((cc, code))
         lon, lat, radius = centroid_and_radius_m(admin1.points[cc, code])
         names = [sub.name, f"{sub.name} {sub.type}"]
@@ -269,20 +281,28 @@ def _add_admin1(gaz: Gazetteer, admin1: _Admin1) -> None:
             gaz.admin1_of[member] = a1
 
 
-def _admin1_via_airports(admin1: _Admin1) -> dict[tuple[str, str], str]:
-    """(alpha-2, fold(subdivision name)) -> GeoNames admin1 code, learnt from airportsdata,
+def _admin1_via_airports(admin1: _Admin1) -> dict[tuple[str, str], tuple[str, float]]:
+    """(alpha-2, fold(subdivision name)) -> (GeoNames admin1 code, vote share), from airportsdata,
     whose records name both the city and the subdivision ("Maiduguri", "Borno"): the
-    city's GeoNames admin1 code is then the subdivision's. Only links every airport of
-    the subdivision agrees on are kept."""
+    city's GeoNames admin1 code is then the subdivision's. A city name can belong to
+    several subdivisions (Springfield), so the airports of a subdivision vote: the leading
+    code is kept when it has at least two votes and 40 % of them."""
+    from collections import Counter
+
     import airportsdata
 
-    votes: dict[tuple[str, str], set[str]] = {}
+    votes: dict[tuple[str, str], Counter[str]] = {}
     for rec in airportsdata.load("ICAO").values():
         cc, subd, city = rec.get("country") or "", rec.get("subd") or "", rec.get("city") or ""
         code = admin1.by_name.get((cc, fold(city))) if city and subd else None
         if code:
-            votes.setdefault((cc, fold(subd)), set()).add(code)
-    return {key: next(iter(codes)) for key, codes in votes.items() if len(codes) == 1}
+            votes.setdefault((cc, fold(subd)), Counter())[code] += 1
+    out = {}
+    for key, counter in votes.items():
+        code, n = counter.most_common(1)[0]
+        if (n >= 2 or len(counter) == 1) and 5 * n >= 2 * sum(counter.values()):
+            out[key] = (code, n / sum(counter.values()))
+    return out
 
 
 def _region_members(spec: str, countries: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -251,7 +251,7 @@ class _Matcher:
         return False
 
     def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
-                  towns: set[str | None] | None = None) -> tuple[float, ...]:
+                  towns: dict[str | None, int] | None = None) -> tuple[float, ...]:
         gaz = self._gaz(hit)
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
@@ -259,8 +259,11 @@ class _Matcher:
         # An added gazetteer's precise entries rank with the curated ones, above GeoNames.
         curated = curated or (hit.layer >= 2 and gaz.geo_precision[hit.idx] == 1)
         class_rank = _CLASS_RANK.get(kind, 2.0)
-        if kind == "admin1" and towns and gaz.country[hit.idx] in towns:
-            class_rank = 1.0  # "Mafraq" the town before the governorate named after it
+        if kind == "admin1" and towns \
+                and 20 * towns.get(gaz.country[hit.idx], -1) >= gaz.population[hit.idx]:
+            # "Mafraq" the town before the governorate named after it; not the village
+            # of California before the state (a town under 5 % of its province's people).
+            class_rank = 1.0
         return (
             float(ctx.hint_kinds is not None and kind in ctx.hint_kinds),
             -hit.tier,
@@ -282,8 +285,11 @@ class _Matcher:
         # same name in the same country: the base still appears among the candidates.
         big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
                     and self.base.kind[h.idx] == "city"}
-        towns = {self.base.country[h.idx] for h in hits if h.layer == 1
-                 and self.base.kind[h.idx] in ("city", "town")}
+        towns: dict[str | None, int] = {}  # country -> its biggest town of the name
+        for h in hits:
+            if h.layer == 1 and self.base.kind[h.idx] in ("city", "town"):
+                country = self.base.country[h.idx]
+                towns[country] = max(towns.get(country, 0), int(self.base.population[h.idx]))
         seen: set[tuple[int, int]] = set()
         unique = []
         for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns),
