@@ -314,11 +314,13 @@ def _line_stats(source: Path | bytes) -> dict[str, int]:
     size, last = 0, b"\n"
 
     def add(chunk: bytes) -> None:
-        crlf = chunk.count(b"\r\n")
+        # "in" (memchr) is several times faster than count: most files have neither
+        cr = chunk.count(b"\r") if b"\r" in chunk else 0
+        crlf = chunk.count(b"\r\n") if cr else 0
         counts["crlf"] += crlf
         counts["lf"] += chunk.count(b"\n") - crlf
-        counts["cr"] += chunk.count(b"\r") - crlf
-        counts["nul"] += chunk.count(b"\x00")
+        counts["cr"] += cr - crlf
+        counts["nul"] += chunk.count(b"\x00") if b"\x00" in chunk else 0
 
     if isinstance(source, bytes):
         add(source)
