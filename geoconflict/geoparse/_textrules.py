@@ -218,11 +218,9 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(
                       r"(?:killed|claimed|left|wounded|injured|cost|displaced|risen|rose|"
                       r"reached)\b|\btoll\b", re.IGNORECASE)
 # Not the comma of "26,000".
-#: Substrings without which neither test above can match (a prefilter).
-_BACKGROUND_CUE = re.compile(r"since|far|date|total|altogether|cumulative|overall|in\s+all|"
-                             r"past|year|similar|previous|earlier|prior|war|conflict|"
-                             r"offensive|campaign|insurgency|uprising|siege|fighting|"
-                             r"violence|crisis|occupation", re.IGNORECASE)
+#: Substrings without which ``_CUMULATIVE`` cannot match (a prefilter).
+_CUMULATIVE_CUES = ("since", "far", "date", "total", "altogether", "cumulative", "overall",
+                    "in all", "past", "year", "similar", "previous", "earlier", "prior")
 _SEGMENT_BREAK = re.compile(r"\s*(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*|\s+-\s+")
 _RELATIVE = re.compile(r"^(?:which|that|who|whose)\b", re.IGNORECASE)
 
@@ -255,14 +253,18 @@ def is_background(clause: str, pos: int) -> bool:
     >>> is_background("A drone strike killed 3 soldiers, the first deaths since the war", 21)
     False
     """
-    if not _BACKGROUND_CUE.search(clause):
+    low = clause.lower()
+    # Cheap substring tests first: most clauses hold no cue at all.
+    cumulative = any(cue in low for cue in _CUMULATIVE_CUES)
+    perfect = "toll" in low or " has " in low or " have " in low or " had " in low
+    if not cumulative and not perfect:
         return False
     piece = _segment(clause, pos)
     # A time frame before the figure frames it ("Last year, 50 were killed"); after it,
     # only within its own piece ("3 soldiers, the first deaths since the war" is not).
-    if _CUMULATIVE.search(piece) or _CUMULATIVE.search(clause, 0, pos):
+    if cumulative and (_CUMULATIVE.search(piece) or _CUMULATIVE.search(clause, 0, pos)):
         return True
-    return bool(_WAR.search(piece) and _PERFECT.search(piece))
+    return perfect and bool(_WAR.search(piece) and _PERFECT.search(piece))
 
 
 def casualties(clause: str) -> Casualties:
@@ -479,6 +481,11 @@ _ANAPHORA = re.compile(
     r"blasts?|killings?|ambush|assault|raids?)\b", re.IGNORECASE)
 
 
+#: Substrings the event noun of an anaphoric phrase starts with (a prefilter).
+_ANAPHORA_NOUNS = ("attack", "strike", "bomb", "explos", "blast", "killing", "ambush",
+                   "assault", "raid")
+
+
 def classify_event(clause: str) -> tuple[str, str, str] | None:
     """Return (event_type, sub_event_type, trigger text) for an event clause.
 
@@ -494,15 +501,15 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     'Disrupted weapons use'
     """
     low = clause.lower()
-    if "the" in low or " a" in low or "this" in low or "that" in low:
-        masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
-        if masked is not clause:
-            low = masked.lower()
-    else:
-        masked = clause
     present = {word for _, word in _event_words().iter(low)}
     if not present:
         return None
+    masked = clause
+    if any(noun in low for noun in _ANAPHORA_NOUNS):
+        masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
+        if masked != clause:
+            low = masked.lower()
+            present = {word for _, word in _event_words().iter(low)}
     for words, pattern, event_type, sub_event_type in _EVENT_RULES:
         if words.isdisjoint(present):
             continue
