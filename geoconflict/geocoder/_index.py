@@ -145,7 +145,8 @@ class Gazetteer:
     def add(self, *, name: str, kind: str, country: str | None, lon: float, lat: float,
             source_id: str, names: list[str], population: int = 0, geo_precision: int = 1,
             uncertainty_m: float = 2_000.0, parent: str | None = None,
-            geometry: dict[str, Any] | None = None, transliterate: bool = True) -> int:
+            geometry: dict[str, Any] | None = None, transliterate: bool = True,
+            keys: list[str] | None = None) -> int:
         """Append one entry and index its names; return its id.
 
         ``transliterate=False`` leaves the entry out of the skeleton index (used for
@@ -164,17 +165,19 @@ class Gazetteer:
         self.parent.append(parent)
         if geometry is not None and geometry.get("type") != "Point":
             self.geometry[idx] = geometry
-        keys = dict.fromkeys(k for k in map(fold, [name, *names]) if k)
+        # ``keys``: the names already folded by the caller (the builder folds each once).
+        folded = list(dict.fromkeys(
+            k for k in (keys if keys is not None else map(fold, [name, *names])) if k))
         by_fold = self.by_fold
-        for key in keys:
+        for key in folded:
             by_fold.add(key, idx)
         if transliterate:
             by_skel = self.by_skel
             # An entry known only by Arabic names is also filed under their Latin
             # transliteration's skeleton, so Latin queries find it; one with a Latin
             # name is found through that (its Arabic aliases would only add namesakes).
-            latin_too = all(map(is_arabic, keys))
-            for key in keys:
+            latin_too = all(map(is_arabic, folded))
+            for key in folded:
                 for skel in {skeleton(key), skeleton(latin(key)) if latin_too else ""}:
                     if len(skel) >= 2:
                         spellings = by_skel.setdefault(skel, [])
