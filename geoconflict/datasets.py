@@ -80,6 +80,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("world_basemap", "basemap/world.csv",
                 "World country outlines at 3 levels of detail, encoded polylines "
                 "(Natural Earth 1:10m)"),
+        Dataset("world_lakes", "basemap/lakes.csv",
+                "World lakes and reservoirs at 3 levels of detail (Natural Earth 1:10m)"),
         Dataset("labels", "labels.csv",
                 "Place labels: capitals and towns of 15,000+ people (GeoNames)"),
     )

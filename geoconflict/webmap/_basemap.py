@@ -7,6 +7,8 @@ A map takes the level that fits its extent (the span of its initial view: over 6
 ``110m``, over 15 ``50m``, else ``10m``), clipped to the extent plus a margin of one span
 (at least 3 degrees) on each side, so that the page stays small; outside that box the
 ``110m`` level is drawn too, so zooming out never shows empty water where there is land.
+Lakes (``load_dataset("world_lakes")``, Natural Earth 1:10m lakes and reservoirs at the
+same levels) are drawn over the land in the water colour.
 
 Fills and outlines travel apart: the fills are clipped polygons without strokes, the
 outlines are the countries' boundaries clipped as lines, each shared border once. So the
@@ -37,10 +39,10 @@ _WORLD = (-180.0, -85.0, 180.0, 85.0)
 
 
 @functools.cache
-def _table() -> pd.DataFrame:
+def _table(name: str = "world_basemap") -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_csv(dataset_path("world_basemap"), keep_default_na=False,
+    return pd.read_csv(dataset_path(name), keep_default_na=False,
                        dtype={"shape": str, "iso_a3": str, "name": str, "level": str})
 
 
@@ -106,11 +108,12 @@ def _parts(geom: Any, polys: list[list[Any]], lines: list[Any]) -> None:
 
 
 def _layer(level: str, box: tuple[float, float, float, float],
-           hole: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
+           hole: tuple[float, float, float, float] | None = None, *,
+           dataset: str = "world_basemap") -> dict[str, Any]:
     """One level's fills and outlines within ``box`` (outside ``hole`` when given)."""
     import shapely
 
-    table = _table()
+    table = _table(dataset)
     west, south, east, north = box
     rows = table[(table["level"] == level) & (table["east"] >= west) & (table["west"] <= east)
                  & (table["north"] >= south) & (table["south"] <= north)]
@@ -173,6 +176,10 @@ def basemap_payload(bounds: list[list[float]] | None) -> dict[str, Any] | None:
         if box != _WORLD and level != BASEMAP_LEVELS[0][0]:
             layers.append(_layer(BASEMAP_LEVELS[0][0], _WORLD, hole=box))
         layers.append(_layer(level, box))
+        for layer in layers:   # lakes of the same level, water over the land, no outline
+            hole = box if layer is not layers[-1] else None
+            lakes = _layer(layer["level"], _WORLD if hole else box, hole, dataset="world_lakes")
+            layer["lakes"] = [p for f in lakes["features"] for p in f["p"]]
     except DataError as exc:
         warnings.warn(f"offline basemap unavailable: {exc}", MapWarning, stacklevel=3)
         return None

@@ -264,9 +264,9 @@ window.GeoconflictMap = (function () {
     return out;
   }
 
-  /* The offline basemap: per level (the coarse backdrop first), unstroked country fills
-   * and one outline path (coasts and borders, each shared border once), so the clip box
-   * of the detailed level never shows as a line. */
+  /* The offline basemap: per level (the coarse backdrop first), unstroked country fills,
+   * the lakes in the water colour, and one outline path (coasts and borders, each shared
+   * border once), so the clip box of the detailed level never shows as a line. */
   function basemapLayer(bm, tiles) {
     var group = L.featureGroup();
     for (var l = 0; l < bm.layers.length; l++) {
@@ -281,6 +281,17 @@ window.GeoconflictMap = (function () {
         group.addLayer(L.polygon(ll, { pane: 'gcBasemap', interactive: false, noClip: true,
           stroke: false, fillColor: '#f4f1ea', fillOpacity: tiles ? 0 : 1,
           className: 'gc-country' }));
+      }
+      var lakes = lay.lakes || [], water = [];
+      for (var q = 0; q < lakes.length; q++) {
+        var lr = [];
+        for (var s = 0; s < lakes[q].length; s++) { lr.push(decodeLine(lakes[q][s], d)); }
+        water.push(lr);
+      }
+      if (water.length) {
+        group.addLayer(L.polygon(water, { pane: 'gcBasemap', interactive: false, noClip: true,
+          stroke: false, fillColor: '#cfe0ec', fillOpacity: tiles ? 0 : 1,
+          className: 'gc-lake' }));
       }
       var lines = [];
       for (var k = 0; k < lay.lines.length; k++) { lines.push(decodeLine(lay.lines[k], d)); }
@@ -361,6 +372,9 @@ window.GeoconflictMap = (function () {
       L.DomUtil.remove(this._box);
       map.off('zoomend viewreset', this.layout, this);
       map.off('overlayadd overlayremove', this.relayout, this);
+      // the curated labels this layer hid show again
+      var hidden = map.getContainer().querySelectorAll('.gc-label-hidden');
+      for (var i = 0; i < hidden.length; i++) { L.DomUtil.removeClass(hidden[i], 'gc-label-hidden'); }
       this.placed = [];
       this._key = null;
     },

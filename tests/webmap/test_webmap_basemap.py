@@ -62,6 +62,8 @@ def test_a_country_map_has_its_countries_in_detail_and_the_world_behind() -> Non
     assert not {"ISR", "PSE"} & {f["iso"] for f in gaza["layers"][0]["features"]}
     assert {"ISR", "PSE", "EGY", "JOR"} <= {f["iso"] for f in gaza["layers"][1]["features"]}
     assert detail["lines"]
+    assert detail["lakes"]          # Natural Earth lakes and reservoirs (the Dnipro's)
+    assert backdrop["lakes"]        # Lake Victoria, Lake Chad ... outside the box
     # every decoded vertex of the detail lies in the clip box
     west, south, east, north = bm["box"]
     for feature in detail["features"]:
