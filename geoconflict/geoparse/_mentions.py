@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder
+from ._textrules import keyword_automaton
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -332,6 +333,7 @@ _DEMONYM_FORMS = {**DEMONYMS,
                   "Britons": "United Kingdom", "Turks": "Turkey",
                   "Thais": "Thailand", "Kazakhs": "Kazakhstan", "Uzbeks": "Uzbekistan"}
 _DEMONYM_FORMS_UNCASED = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}
+_DEMONYM_KEYS = frozenset(_DEMONYM_FORMS_UNCASED)
 #: Country abbreviations as writers use them, mostly as adjectives ("US troops", "UK
 #: warships"): written in capitals, so matched only in text with letter case ("us").
 ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
@@ -602,7 +604,7 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
     low = text.lower()
     reach = -1
     # One Aho-Corasick pass over the lower-cased text; longest match first at each start.
-    for end, key in sorted(_demonym_automaton().iter(low),
+    for end, key in sorted(keyword_automaton(_DEMONYM_KEYS).iter(low),
                            key=lambda hit: (hit[0] - len(hit[1]), -len(hit[1]))):
         start, end = end - len(key) + 1, end + 1
         before = low[start - 1] if start else " "
@@ -640,18 +642,6 @@ def _abbreviation_role(text: str, match: re.Match[str]) -> str:
     if _PLACE_PREPOSITION.search(text[max(0, match.start() - 30):match.start()]):
         return "mention"
     return "demonym"
-
-
-@cache
-def _demonym_automaton() -> Any:
-    """An Aho-Corasick automaton of the lower-cased demonyms and their plurals."""
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for key in _DEMONYM_FORMS_UNCASED:
-        automaton.add_word(key, key)
-    automaton.make_automaton()
-    return automaton
 
 
 @cache

@@ -22,6 +22,7 @@ __all__ = [
     "classify_event",
     "clauses",
     "is_background",
+    "keyword_automaton",
     "resolve_date",
     "sentences",
     "word_number",
@@ -453,12 +454,13 @@ _EVENT_WORDS = frozenset().union(*(words for words, *_ in _EVENT_RULES))
 
 
 @cache
-def _event_words() -> Any:
-    """An Aho-Corasick automaton of the prefilter substrings (overlaps included)."""
+def keyword_automaton(words: frozenset[str]) -> Any:
+    """An Aho-Corasick automaton of ``words`` (each its own value): ``.iter(text)``
+    yields every occurrence, overlapping ones included, in one pass. Built once per set."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for word in _EVENT_WORDS:
+    for word in words:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
@@ -501,7 +503,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     'Disrupted weapons use'
     """
     low = clause.lower()
-    present = {word for _, word in _event_words().iter(low)}
+    present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}
     if not present:
         return None
     masked = clause
@@ -509,7 +511,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
         masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
         if masked != clause:
             low = masked.lower()
-            present = {word for _, word in _event_words().iter(low)}
+            present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}
     for words, pattern, event_type, sub_event_type in _EVENT_RULES:
         if words.isdisjoint(present):
             continue
