@@ -72,7 +72,10 @@ def parse(report: str, published: str | None, source: str | None,
                                      param_hint="--published") from exc
     result = parse_text(text, published=when,
                         source=source or (Path(report).name if report != "-" else "stdin"))
-    info(f"{len(result.mentions)} place mentions, {len(result.incidents)} incidents")
+    places = int(result.mentions["is_place"].sum())
+    others = len(result.mentions) - places
+    info(f"{places} place mentions ({others} other name spans), "
+         f"{len(result.incidents)} incidents")
     for row in result.incidents.itertuples():
         date = row.event_date.date().isoformat() if row.event_date == row.event_date else "?"
         info(f"  {date}  {row.sub_event_type:<34} {row.location!s:<24} "
@@ -82,7 +85,7 @@ def parse(report: str, published: str | None, source: str | None,
             # The project's CSV convention names the point columns longitude/latitude.
             result.mentions.drop(columns="geometry").rename(
                 columns={"lon": "longitude", "lat": "latitude"}).to_csv(tmp, index=False)
-        info(f"wrote {len(result.mentions)} mentions to {mentions_path}")
+        info(f"wrote {len(result.mentions)} mention spans to {mentions_path}")
     if map_path:
         conflict_map(incidents=result.incidents, title="Incidents parsed from report").save(
             map_path)
