@@ -1,7 +1,9 @@
 """Geocoding: place names to located, typed, uncertain points, offline first.
 
-The embedded gazetteer (GeoNames, ISO 3166 and the curated layers of ``data/``) is the
-default provider; Nominatim is opt-in.
+The embedded gazetteer (GeoNames cities500 of every country, Natural Earth countries,
+ISO 3166 provinces, cited macro-regions, airportsdata airports and the curated layers of
+``data/``) and the analyst's own gazetteers (:func:`add_gazetteer`) are the default
+provider; Nominatim is opt-in.
 """
 
 from ._gazetteer import cache_dir, country_outline, load_gazetteer

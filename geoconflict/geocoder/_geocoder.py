@@ -1,23 +1,19 @@
 """Geocoding place names offline, with honest precision: :func:`geocode`, :func:`find_places`.
 
-The resolver runs in tiers over the gazetteer (:mod:`geoconflict.gazetteer`):
+The resolver runs the matching tiers of :mod:`._matching` (exact/normalised, airport
+codes, transliteration with its Arabic <-> Latin key, blocked fuzzy) over every layer:
+the curated one, the embedded base (:mod:`._build`) and the analyst's added gazetteers
+(:mod:`._user`).
 
-1. **exact/normalised**: the query's :func:`~geoconflict._normalize.fold` equals an
-   indexed name or alias (case, diacritics, punctuation, Arabic article and letter
-   variants ignored);
-2. **transliteration**: the consonant :func:`~geoconflict._normalize.skeleton` matches
-   ("Machtal" = "Mashtal", "Dayr az Zawr" = "Deir ez-Zor");
-3. **fuzzy**: ``rapidfuzz.process.extract`` over a *blocked* candidate set (names that
-   share the query's first two or last three letters and have a similar length), so a
-   typo costs a few hundred comparisons, not 100,000.
-
-Qualifiers are parsed when the whole query is not a name: ``"X, Y"`` / ``"X in Y"``
-(Y resolved first and used as context: country, parent, proximity), ``"eastern X"``,
-``"near X"`` (precision 2), ``"X base"``, ``"X neighbourhood"``, ``"X province"``,
-``"X shipping lanes"`` (kind hints). Candidates are ranked by kind hint, context,
-curated-before-GeoNames, class and population. A neighbourhood that is not in the
-gazetteer never collapses silently onto its city: the city comes back with
-``match="parent-fallback"``, precision 2 or 3, a large ``uncertainty_m`` and a note.
+Qualifiers (:mod:`._qualifiers`) are parsed when the whole query is not a name: ``"X, Y"``
+/ ``"X in Y"`` (Y resolved first and used as context: country, parent, proximity),
+ACLED's ``City-Part``, ``"eastern X"``, ``"near X"`` (precision 2), feature words in
+English and Arabic (``"X camp"``, ``"مطار X"``...), ``"X province"``, ``"X shipping
+lanes"`` (kind hints). A feature or neighbourhood that is not in the gazetteer never
+collapses silently onto its town: the town comes back at precision 2 (or as
+``match="parent-fallback"``) with a large ``uncertainty_m`` and a note. Context without a
+country (``near=``, a row's admin names, the batch's pull) follows the rule written in
+:mod:`._context`.
 
 The CLI uses :meth:`Geocoder.records`, which builds plain dicts (GeoJSON geometries) and
 needs neither pandas nor shapely, so a cold ``geoconflict geocode`` starts fast.
