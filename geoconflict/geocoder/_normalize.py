@@ -313,10 +313,28 @@ def _fold_per_char(text: str) -> tuple[str, list[int]]:
     return _drop_articles("".join(chars), offsets, text)
 
 
+_LATIN_ARTICLES = frozenset(("al", "el", "il", "ul", "l"))
+_ARTICLE_JOINERS = frozenset("-‐‑‒–—'’ʼ`")
+
+
+def _is_article(folded: str, offsets: list[int], text: str, match: re.Match[str]) -> bool:
+    """In running text, the assimilated forms (at-, as-, an-, ad-, ar-, az-...) are
+    articles only when written as such: joined by a hyphen or apostrophe ("at-Tanf") or
+    capitalised ("As Sulaymaniyah"). Lower-case "at Tower 22" is the English
+    preposition. al-/el- always are (English has no such words)."""
+    word = folded[match.start():match.end()].strip()
+    if word in _LATIN_ARTICLES:
+        return True
+    first = offsets[match.start()]
+    after = offsets[match.start() + len(word) - 1] + 1
+    return text[first].isupper() or (after < len(text) and text[after] in _ARTICLE_JOINERS)
+
+
 def _drop_articles(folded: str, offsets: list[int], text: str) -> tuple[str, list[int]]:
     """Remove articles as :func:`fold` does, keeping the offsets aligned."""
     for pattern in (_ARTICLE, _AR_ARTICLE):
-        spans = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+        spans = [(m.start(), m.end()) for m in pattern.finditer(folded)
+                 if pattern is _AR_ARTICLE or _is_article(folded, offsets, text, m)]
         if not spans:
             continue
         keep_chars: list[str] = []

@@ -75,3 +75,14 @@ def test_helpers() -> None:
     assert arabic_bare("قاعدة عين الأسد الجوية") == "عين الأسد"
     assert arabic_bare("بغداد") is None
     assert list(city_part_splits("Taizz-Ath Thawrah")) == [("Taizz", "Ath Thawrah")]
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("a drone attack at Tower 22", "a drone attack at tower 22"),  # the preposition
+    ("near at-Tanf", "near tanf"), ("At Tanf base", "tanf base"), ("in Al-Qaim", "in qaim"),
+])
+def test_running_text_drops_an_assimilated_article_only_when_written_as_one(
+        text: str, folded: str) -> None:
+    from geoconflict.geocoder._normalize import fold_with_offsets
+
+    assert fold_with_offsets(text)[0] == folded

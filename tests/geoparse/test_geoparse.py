@@ -341,11 +341,9 @@ def test_scenario_one_incident_at_tower_22(text: str) -> None:
         assert roles["white house"] == ("metonym", True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "geocoder: its folding reads the preposition in 'at Tower 22' as the assimilated "
-    "Arabic article 'at-' (as in 'at-Tanf'), so the span starts at 'at' and fails the "
-    "capital check; parse_text works around it, find_places needs the geocoder fix"))
 def test_find_places_tower_22_after_at() -> None:
+    # The geocoder reads lower-case "at" before a t-word as the English preposition, not
+    # the assimilated article of "at-Tanf".
     from geoconflict.geocoder import find_places
 
     assert "Tower 22" in [m["name"] for m in find_places("a drone attack at Tower 22, a US base")]
