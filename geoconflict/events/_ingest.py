@@ -419,19 +419,20 @@ def _geocode_rows(mapped: Mapped, geometry: Any) -> Any:
     prec: list[Any] = [None] * len(frame)
     unc = np.full(len(frame), np.nan)
     todo = np.flatnonzero(need)
-    # The row's admin1 is context for its place name (a name shared by two provinces).
-    admin1 = (frame["admin1"].astype("string") if "admin1" in frame else
-              pd.Series(pd.NA, index=frame.index, dtype="string")).to_numpy(
-        dtype=object, na_value="")
+    # The row's admin names are context for its place name (a name shared by two
+    # provinces), most general first: admin1, then ACLED's admin2/admin3 or UCDP's adm_2.
+    admin_columns = [c for c in ("admin1", "admin2", "adm_2", "admin3") if c in frame]
+    admins = [tuple(v) for v in frame[admin_columns].astype("string").to_numpy(
+        dtype=object, na_value="")] if admin_columns else [()] * len(frame)
     for code in dict.fromkeys(countries[todo].tolist()):
         rows = todo[countries[todo] == code]
-        pairs = list(dict.fromkeys(zip(texts[rows].tolist(), admin1[rows].tolist(),
-                                       strict=True)))
+        pairs = list(dict.fromkeys((texts[i], admins[i]) for i in rows))
         hits = geocoder.geocode([q for q, _ in pairs], country=code or None,
-                                context=[[a] if a else None for _, a in pairs])
+                                context=[[a for a in names if a] or None
+                                         for _, names in pairs])
         by_query = dict(zip(pairs, hits.to_dict(orient="records"), strict=True))
         for i in rows:
-            hit = by_query.get((texts[i], admin1[i]))
+            hit = by_query.get((texts[i], admins[i]))
             if hit is None:
                 status[i] = "no result"
                 continue
