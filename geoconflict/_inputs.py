@@ -110,7 +110,7 @@ def representative_points(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.n
         coords = shapely.get_coordinates(geom)
         if len(coords) == n:  # only non-empty points: the usual case, one pass
             lon, lat = coords[:, 0].copy(), coords[:, 1].copy()
-            return lon, lat, np.isfinite(lon) & np.isfinite(lat)
+            return lon, lat, _usable(lon, lat)
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
     present = (kind >= 0) & ~shapely.is_empty(geom)
@@ -122,8 +122,17 @@ def representative_points(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.n
         surface = shapely.point_on_surface(geom[other])
         lon[other] = shapely.get_x(surface)
         lat[other] = shapely.get_y(surface)
-    ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 540)
-    return lon, lat, ok
+    return lon, lat, _usable(lon, lat)
+
+
+def _usable(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Finite longitude/latitude in range (one rule for both paths above: a point at
+    latitude -1e308 once passed the fast path and overflowed a raster's centre)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & \
+            (np.abs(lon) <= 540)
 
 
 def warn_missing(what: str, ok: np.ndarray, index: Any, fate: str, *,
