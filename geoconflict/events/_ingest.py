@@ -255,7 +255,8 @@ def _read_raw(source: Source, fmt: str, encoding: str | None = None) -> _Raw:
         fmt = _formats.detect_format(head) or "auto"
     if fmt in _formats.FEATURE_FORMATS:
         return _read_feature_file(name, path, data, fmt)
-    complete = data is not None and len(data) == len(head)
+    # a head shorter than the sample is the whole file: a bad byte at its end is bad
+    complete = len(head) < _tabular.HEAD_BYTES or (data is not None and len(data) == len(head))
     detected = _tabular.choose_encoding(head, complete=complete, given=encoding)
     text, _ = decode_head(head, complete=complete, encoding=detected.encoding)
     hint = "\t" if fmt in ("tsv", "gdelt") or suffix in (".tsv", ".tab") else None

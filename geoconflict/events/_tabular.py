@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EventsError
 from ._encoding import Detected, detect_encoding
@@ -169,8 +169,27 @@ def _arrow_read(source: Path | bytes, encoding: str, delimiter: str, names: list
                                    strings_can_be_null=True, null_values=[""],
                                    quoted_strings_can_be_null=True)
     src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
-    return pacsv.read_csv(src, read_options=read, parse_options=parse,
-                          convert_options=convert)
+    # pyarrow decodes an invalid row's text before calling the handler; when that text
+    # is not UTF-8 it prints "Exception ignored" with a traceback: catch it as what it
+    # is, text that is not in this encoding
+    caught: list[UnicodeDecodeError] = []
+    previous = sys.unraisablehook
+
+    def hook(info: Any) -> None:
+        if isinstance(info.exc_value, UnicodeDecodeError):
+            caught.append(info.exc_value)
+        else:
+            previous(info)
+
+    sys.unraisablehook = hook
+    try:
+        table = pacsv.read_csv(src, read_options=read, parse_options=parse,
+                               convert_options=convert)
+    finally:
+        sys.unraisablehook = previous
+    if caught:
+        raise caught[0]
+    return table
 
 
 
@@ -211,7 +230,7 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
             or "utf8" in message or "decode" in message
         if not undecodable:
             # not splittable by pyarrow at all: the scanner reports what it finds
-            text = _decode(_all_bytes(source), detected, name)
+            text, detected = _decode_all(_all_bytes(source), detected, name)
             return finish(_scan_text(text, delimiter, names, header_lines, detected))
         if detected.method != "utf-8":
             msg = (f"cannot decode the file as {detected.encoding}: {message}; name the "
@@ -219,6 +238,9 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
             raise EventsError(msg, file=name) from exc
         raw = _all_bytes(source)
         detected = _redetect(raw)
+        if detected.method == "utf-8":  # valid after all: pyarrow cut a character
+            return finish(_scan_text(raw.decode("utf-8-sig"), delimiter, names,
+                                     header_lines, detected))
         return read_table(None, raw, delimiter=delimiter, names=names,
                           header_lines=header_lines, name=name, detected=detected)
     stats = _line_stats(source)
@@ -250,8 +272,10 @@ def read_table(path: Path | None, data: bytes | None, *, delimiter: str, names: 
             result.bad_spans = [1] * len(result.bad_rows)
             return finish(result)
     del table
-    text = _decode(_all_bytes(source), detected, name)
-    return finish(_scan_text(text, delimiter, names, header_lines, detected, source=source))
+    raw = _all_bytes(source)
+    text, chosen = _decode_all(raw, detected, name)
+    return finish(_scan_text(text, delimiter, names, header_lines, chosen,
+                             source=source if chosen is detected else raw))
 
 
 def finish(result: Table) -> Table:
@@ -283,6 +307,17 @@ def _decode(raw: bytes, detected: Detected, name: str) -> str:
         msg = (f"cannot decode the file as {detected.encoding} (byte {exc.start}): "
                "name the encoding (encoding=..., CLI --encoding)")
         raise EventsError(msg, file=name) from exc
+
+
+def _decode_all(raw: bytes, detected: Detected, name: str) -> tuple[str, Detected]:
+    """The whole text; a file whose first bytes only looked like UTF-8 is detected again
+    from its undecodable part (pyarrow may have skipped that part as a bad row)."""
+    if detected.method == "utf-8":
+        try:
+            return raw.decode("utf-8-sig"), detected
+        except UnicodeDecodeError:
+            detected = _redetect(raw)
+    return _decode(raw, detected, name), detected
 
 
 def _redetect(raw: bytes) -> Detected:

@@ -353,3 +353,14 @@ def test_blank_lines_and_ragged_rows_stay_on_the_fast_path_with_their_lines() ->
     assert report["blank_lines"] == 3
     assert report["lines"] == {"after_header": 6, "in_accepted_rows": 2, "in_rejected_rows": 1,
                                "metadata": 0, "blank": 3}
+
+
+def test_a_bad_byte_after_the_first_64_kib_is_detected_not_fatal() -> None:
+    rows = b"".join(b"r%d,2024-02-07,33.3,44.4\n" % i for i in range(4000))
+    data = b"id,date,lat,lon\n" + rows + b"bad,20\xd8\nz,Bagdad \xe0 l'est,33.3,44.4\n"
+    gdf, warned = _read(io.BytesIO(data))
+    report = gdf.attrs["ingest"]
+    assert report.encoding == "cp1252"
+    assert list(report.rejects["row"].unique()) == [4002, 4003]  # ragged; no date
+    assert any("not UTF-8" in w for w in warned)
+    _balanced(report)
