@@ -205,21 +205,33 @@ _ERROR = re.compile(r"^geoconflict: error: ")
 def run_in_process(argv: list[str], stdin: bytes = b"") -> tuple[int, str, str, BaseException | None]:
     """``geoconflict ARGV`` through :func:`geoconflict.cli.main`, as the shell runs it,
     in this process: (exit code, stdout, stderr, uncaught exception)."""
+    import sys
+
     from click.testing import CliRunner
 
     from geoconflict.cli import main
 
     runner = CliRunner()
     code, uncaught = 0, None
-    with warnings.catch_warnings(), runner.isolation(input=stdin) as (out, err, _):
-        try:
-            main(argv)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        except BaseException as exc:  # the harness exists to catch these
-            uncaught, code = exc, -1
-        stdout = out.getvalue().decode("utf-8", errors="replace")
-        stderr = err.getvalue().decode("utf-8", errors="replace")
+    # an exception raised where nobody can catch it (a callback from C) prints
+    # "Exception ignored" and a traceback on stderr in the shell: count it as uncaught
+    unraisable: list[BaseException] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda info: unraisable.append(info.exc_value or RuntimeError())
+    try:
+        with warnings.catch_warnings(), runner.isolation(input=stdin) as (out, err, _):
+            try:
+                main(argv)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException as exc:  # the harness exists to catch these
+                uncaught, code = exc, -1
+            stdout = out.getvalue().decode("utf-8", errors="replace")
+            stderr = err.getvalue().decode("utf-8", errors="replace")
+    finally:
+        sys.unraisablehook = previous
+    if unraisable and uncaught is None:
+        uncaught, code = unraisable[0], -1
     return code, stdout, stderr, uncaught
 
 
