@@ -14,7 +14,10 @@ from typing import Any
 
 from ._normalize import fold, is_arabic, latin, skeleton
 
-__all__ = ["TRANSLIT", "Gazetteer", "NameIndex"]
+__all__ = ["NAME", "PREFIX", "TRANSLIT", "Gazetteer", "NameIndex"]
+
+#: :meth:`NameIndex.scan_flags` bits: the run is an indexed name; it begins a longer one.
+NAME, PREFIX = 1, 2
 
 #: ISO alpha-2 codes whose places enter the transliteration (skeleton) index: where
 #: names reach reports transliterated from Arabic, Persian, Kurdish, Somali or Tigrinya.
@@ -41,11 +44,13 @@ class NameIndex:
         self.ids = array("i")
         self._pos: dict[str, int] | None = None
         self._lookups = 0
+        self._prefixes: set[str] | None = None  # the dict form's word prefixes (scans)
 
     def add(self, key: str, idx: int) -> None:
         """Map ``key`` to entry ``idx`` (build phase only)."""
         assert self._dict is not None, "index is frozen"
         ids = self._dict.setdefault(key, [])
+        self._prefixes = None
         if idx not in ids:
             ids.append(idx)
 
@@ -83,6 +88,41 @@ class NameIndex:
             i = found
         start, end = self.start[i], self.start[i + 1]
         return [self.ids[start]] if end - start == 1 else list(self.ids[start:end])
+
+    def scan_flags(self, run: str) -> int:
+        """:data:`NAME` if ``run`` is an indexed name, ``|`` :data:`PREFIX` if some
+        name starts with ``run`` and a space (a text scan extends the run by one more
+        word only then).
+
+        Frozen (the big indexes): one bisection of the sorted keys, in C, with no set
+        of name prefixes to build or store (half the 800,000 names have several
+        words). The dict form (small layers) keeps a set of its names' word prefixes.
+        """
+        if self._dict is not None:
+            if self._prefixes is None:
+                self._prefixes = {key[:i] for key in self._dict
+                                  for i, ch in enumerate(key) if ch == " "}
+            return (NAME if self._dict.get(run) else 0) \
+                | (PREFIX if run in self._prefixes else 0)
+        keys = self.keys
+        n = len(keys)
+        i = bisect_left(keys, run)
+        flags = 0
+        if i < n and keys[i] == run:
+            flags = NAME if self.start[i + 1] > self.start[i] else 0
+            i += 1
+        # The names that extend ``run`` follow it, ordered by their next character: the
+        # first of them says whether one goes on with a space, unless its next character
+        # sorts before the space (a control character: bisect for the space then).
+        if i < n and keys[i].startswith(run):
+            longer = run + " "
+            nxt = keys[i][len(run)]
+            if nxt < " ":
+                i = bisect_left(keys, longer, i)
+                nxt = " " if i < n and keys[i].startswith(longer) else ""
+            if nxt == " ":
+                flags |= PREFIX
+        return flags
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(self.get(key))
