@@ -491,6 +491,12 @@ class Geocoder(_Matcher):
             mentions = kept
         return mentions
 
+    def warm(self) -> None:
+        """Build the lookup tables that are otherwise built on first need (the name ->
+        position dicts): call before forking worker processes, which then share them."""
+        for gaz in self._layers:
+            gaz.by_fold.warm()
+
     def _name_spans(self, folded: str, min_length: int) -> list[tuple[int, int]]:
         """(start, end) of every run of whole words of ``folded`` that is an indexed name
         (``end`` inclusive), at least ``min_length`` long and not a bare number.

@@ -80,7 +80,7 @@ class NameIndex:
                 if i == len(self.keys) or self.keys[i] != key:
                     return []
             else:
-                self._pos = dict(zip(self.keys, range(len(self.keys)), strict=True))
+                self.warm()
         if self._pos is not None:
             found = self._pos.get(key)
             if found is None:
@@ -88,6 +88,12 @@ class NameIndex:
             i = found
         start, end = self.start[i], self.start[i + 1]
         return [self.ids[start]] if end - start == 1 else list(self.ids[start:end])
+
+    def warm(self) -> None:
+        """Build the key -> position dict now rather than at the 500th lookup (before
+        forking workers, so each does not build its own)."""
+        if self._dict is None and self._pos is None:
+            self._pos = dict(zip(self.keys, range(len(self.keys)), strict=True))
 
     def scan_flags(self, run: str) -> int:
         """:data:`NAME` if ``run`` is an indexed name, ``|`` :data:`PREFIX` if some

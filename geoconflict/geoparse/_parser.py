@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
@@ -243,6 +244,7 @@ def parse_reports(texts: Sequence[str], *,
     rows: list[dict[str, Any]] = []
     if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
+        default_geocoder().warm()  # and its lazy tables, which each worker would rebuild
         size = max(1, len(jobs) // (n_workers * 4))
         chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
         context = multiprocessing.get_context("fork")
