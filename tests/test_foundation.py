@@ -125,8 +125,11 @@ def test_validate_record_site_kinds() -> None:
     validate_record(site, SITE_FIELDS)
     site_sea = {**site, "country": None, "kind": "sea"}
     validate_record(site_sea, SITE_FIELDS)
+    # Non-US military sites (Hmeimim, Tartus) are sites now; US deployments' own kinds
+    # such as "outpost" or "embassy compound" still belong to deployments only.
+    validate_record({**site, "kind": "air base"}, SITE_FIELDS)
     with pytest.raises(errors.SchemaError, match="kind"):
-        validate_record({**site, "kind": "air base"}, SITE_FIELDS)
+        validate_record({**site, "kind": "outpost"}, SITE_FIELDS)
 
 
 def _incidents() -> gpd.GeoDataFrame:
@@ -232,7 +235,8 @@ def test_cli_data_unknown_dataset_is_one_clear_line(run_cli) -> None:  # type: i
 def test_cli_data_list_and_table_export(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     listing = run_cli("data", "list").stdout
     names = [line.split()[0] for line in listing.splitlines()]
-    assert names == ["deployments", "troop_totals", "sites", "scenario", "actors", "basemap"]
+    assert names == ["deployments", "troop_totals", "sites", "scenario", "actors", "basemap",
+                     "countries", "regions", "world_basemap", "world_lakes", "labels"]
     totals = run_cli("data", "export", "troop_totals").stdout.splitlines()
     assert totals[0].startswith("country,country_name,troops")
     assert any(line.startswith("IRQ,Iraq,2500,") for line in totals)
