@@ -103,3 +103,16 @@ def test_wheel_ships_data_and_cli_works(tmp_path: Path) -> None:
         check=True, capture_output=True, text=True, cwd=tmp_path, env=env,
     )
     assert drawn.stdout.split() == ["10m", "True", "True"]
+    # the shipped gazetteer index: on an empty cache it is loaded (and cached), never built
+    first_use = subprocess.run(
+        [str(py), "-c", "import sys; import geoconflict.geocoder._gazetteer as g; "
+                        "from geoconflict.geocoder._store import read_meta; "
+                        "print(g.PREBUILT.is_relative_to(sys.prefix), "
+                        "read_meta(g.PREBUILT)['content'] == g.content_stamp()); "
+                        "g.build_base = None; from geoconflict.geocoder import default_geocoder; "
+                        "print(default_geocoder().lookup('Mashtal, Baghdad')['name'], "
+                        "g._index_path().exists())"],
+        check=True, capture_output=True, text=True, cwd=tmp_path,
+        env={**env, "GEOCONFLICT_CACHE_DIR": str(tmp_path / "empty-cache")},
+    )
+    assert first_use.stdout.split() == ["True", "True", "Mashtal", "True"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +89,75 @@ def test_two_processes_rebuilding_at_once_leave_a_valid_index(tmp_path: Path) ->
     loaded, _ = load_index(path)
     assert len(loaded) == 3
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written files left behind
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+            ) -> Iterator[tuple[Path, list[int]]]:
+    """An empty cache, a small shipped index built from inputs "stamp-A", and the calls
+    of a stand-in builder (which adds a fourth entry)."""
+    from geoconflict.geocoder import _gazetteer
+
+    path = tmp_path / "shipped" / "gazetteer-base.npz"
+    save_index(small(), path, {"content": "stamp-A"}, compressed=True)
+    monkeypatch.setattr(_gazetteer, "PREBUILT", path)
+    monkeypatch.setattr(_gazetteer, "content_stamp", lambda: "stamp-A")
+    builds: list[int] = []
+
+    def build() -> Gazetteer:
+        builds.append(1)
+        gaz = small()
+        gaz.add(name="Built", kind="town", country="IRQ", lon=44.0, lat=33.0,
+                source_id="t:4", names=[])
+        gaz.admin1_of.append(-1)
+        return gaz
+
+    monkeypatch.setattr(_gazetteer, "build_base", build)
+    monkeypatch.setenv("GEOCONFLICT_CACHE_DIR", str(tmp_path / "cache"))
+    _gazetteer._load_base.cache_clear()
+    yield path, builds
+    _gazetteer._load_base.cache_clear()
+
+
+def test_an_empty_cache_uses_the_shipped_index_and_caches_it(
+        shipped: tuple[Path, list[int]]) -> None:
+    from geoconflict.geocoder import _gazetteer
+
+    gaz = _gazetteer._load_base()
+    assert len(gaz) == 3
+    assert not shipped[1]
+    assert gaz.by_fold.get("mawsil") == [0]
+    cached = _gazetteer._index_path()
+    with zipfile.ZipFile(cached) as zf:  # copied uncompressed: fast to load next time
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+    assert len(load_index(cached)[0]) == 3
+
+
+@pytest.mark.parametrize("problem", ["other inputs", "damaged"])
+def test_a_stale_or_damaged_shipped_index_is_not_used(
+        shipped: tuple[Path, list[int]], problem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geoconflict.errors import CacheWarning
+    from geoconflict.geocoder import _gazetteer
+
+    if problem == "other inputs":
+        monkeypatch.setattr(_gazetteer, "content_stamp", lambda: "stamp-B")
+        gaz = _gazetteer._load_base()
+    else:
+        path = shipped[0]
+        raw = bytearray(path.read_bytes())
+        raw[len(raw) // 3] ^= 0xFF
+        path.write_bytes(bytes(raw))
+        with pytest.warns(CacheWarning, match="shipped gazetteer index"):
+            gaz = _gazetteer._load_base()
+    assert len(gaz) == 4
+    assert shipped[1] == [1]
+
+
+def test_the_shipped_index_is_current() -> None:
+    """The file in the package was built from this checkout's inputs; if this fails, run
+    ``scripts/build_prebuilt_index.py`` (first use then loads instead of building)."""
+    from geoconflict.geocoder._gazetteer import PREBUILT, content_stamp
+    from geoconflict.geocoder._store import read_meta
+
+    assert PREBUILT.exists()
+    assert read_meta(PREBUILT).get("content") == content_stamp()
