@@ -10,8 +10,12 @@ Nothing is absorbed silently. Every line after the header ends up in exactly one
 row (which may span several lines when a quoted value holds line breaks), a bad row
 (:attr:`Table.bad_rows`: wrong number of fields, an unterminated quote, NUL bytes, an
 oversized field, each with its line number), the HXL hashtag row (metadata), or a blank
-line; :attr:`Table.accounting` adds them up. A line ends at ``\\r\\n``, ``\\n`` or a
-lone ``\\r``, as pyarrow and most editors count them.
+line; :attr:`Table.accounting` adds them up. A line ends at ``\\r\\n`` or ``\\n``; a lone
+``\\r`` ends a line only in a file where lone ``\\r`` outnumber the other line ends
+(classic Mac files). Elsewhere a lone ``\\r`` is data (spreadsheets quote values holding
+one, RFC 4180), so it never shifts the line numbers reported, which then match
+``wc -l``, pandas and editors that split at line feeds; a line break of the other kind
+outside quotes makes its row a bad row, reported with its line.
 
 Two paths: well-formed files (one record per line, at most some rows with the wrong
 number of fields) stay entirely in pyarrow; anything else (quoted line breaks, blank
@@ -56,7 +60,8 @@ _DELIMITERS = (",", "\t", ";", "|")
 #: unterminated quote or a binary file produce them (csv's own default limit).
 MAX_FIELD_CHARS = 131_072
 _HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*$", re.IGNORECASE)
-_LINE_END = re.compile(r"\r\n|\n|\r")
+_LINE_END = re.compile(r"\r\n|\n")
+_LINE_END_CR = re.compile(r"\r\n|\n|\r")  # files without any "\n": classic Mac
 
 
 @dataclass
@@ -344,7 +349,8 @@ def _fields_fit(table: pa.Table) -> bool:
 
 def _line_stats(source: Path | bytes) -> dict[str, int]:
     """Lines (a last line without a line break counts), line endings and NUL bytes,
-    reading in chunks. ``\\r\\n``, ``\\n`` and a lone ``\\r`` each end a line."""
+    reading in chunks. ``\\r\\n`` and ``\\n`` end a line; a lone ``\\r`` does only in a
+    file where lone ``\\r`` are the most common line end (see the module docstring)."""
     counts = {"crlf": 0, "lf": 0, "cr": 0, "nul": 0}
     size, last = 0, b"\n"
 
@@ -372,8 +378,9 @@ def _line_stats(source: Path | bytes) -> dict[str, int]:
                 last = chunk[-1:]
         if carry:
             add(carry)
-    ends = counts["crlf"] + counts["lf"] + counts["cr"]
-    lines = ends + int(size > 0 and last not in (b"\n", b"\r"))
+    mac = counts["cr"] > counts["crlf"] + counts["lf"]
+    ends = counts["crlf"] + counts["lf"] + (counts["cr"] if mac else 0)
+    lines = ends + int(size > 0 and last not in ((b"\n", b"\r") if mac else (b"\n",)))
     out = {"lines": lines, "nul": counts["nul"]}
     out.update({k.upper(): v for k, v in counts.items() if k != "nul" and v})
     return out
@@ -468,6 +475,27 @@ def _find_lines(source: Path | bytes, encoding: str, texts: list[str]) -> list[i
 
 
 # ------------------------------------------------------------------ the scanner
+def _mac_line_ends(text: str) -> bool:
+    """True when lone CRs are the file's line ends (more of them than CRLF and LF)."""
+    if "\r" not in text:
+        return False
+    crlf = text.count("\r\n")
+    return text.count("\r") - crlf > text.count("\n")
+
+
+def _records(reader: Any) -> Iterator[list[str] | None]:
+    """The reader's records; None (then stop) where csv meets a line break outside quotes."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+            return
+        yield record
+
+
 def _feed(lines: list[str], start: int) -> Iterator[str]:
     for k in range(start, len(lines)):
         yield lines[k] + "\n"
@@ -519,7 +547,7 @@ def _scan_text_rows(text: str, delimiter: str, names: list[str], header_lines: i
 
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = _LINE_END.split(text)
+    lines = (_LINE_END_CR if _mac_line_ends(text) else _LINE_END).split(text)
     if lines and lines[-1] == "":
         lines.pop()
     line_ends = {"CRLF": text.count("\r\n")}
@@ -540,7 +568,16 @@ def _scan_text_rows(text: str, delimiter: str, names: list[str], header_lines: i
         while i < len(lines):
             reader = csv.reader(_feed(lines, i), delimiter=delimiter, strict=False)
             base, consumed, restart = i, 0, None
-            for record in reader:
+            for record in _records(reader):
+                if record is None:  # a line break of the other kind outside quotes
+                    first = base + consumed
+                    span = max(reader.line_num - consumed, 1)
+                    bad.append((first + 1, "a line break inside an unquoted value (mixed "
+                                "line ends: CR in an LF file or LF in a CR file)",
+                                "\n".join(lines[first:first + span])))
+                    bad_spans.append(span)
+                    restart, recovered = first + span, True
+                    break
                 first = base + consumed
                 consumed = reader.line_num
                 span = base + consumed - first

@@ -221,3 +221,25 @@ def test_accepted_plus_rejected_equals_rows_read(rows: list[dict[str, str]],
         assert gdf.geometry.x.between(-180, 180).all()
         ids = gdf["event_id"]
         assert not ids[ids.notna()].duplicated().any()
+
+
+def test_lone_cr_is_data_in_an_lf_file_and_a_line_end_in_a_mac_file() -> None:
+    header = "event_id_cnty,event_date,latitude,longitude,country,fatalities,geo_precision,notes"
+    good = "E{0},2024-02-07,33.3,44.4,IRQ,1,1,ok"
+    # quoted lone CR in a CRLF file: part of the value, lines counted at line feeds
+    quoted = "\r\n".join([header, good.format(1).replace(",ok", ',"a\rb"'), good.format(2), ""])
+    gdf = read_events(io.StringIO(quoted), format="acled", today=TODAY)
+    assert gdf["event_id"].tolist() == ["E1", "E2"]
+    assert gdf["notes"].tolist() == ["a\rb", "ok"]
+    # an unquoted lone CR in an LF file: that row is rejected with its line, the rest kept
+    stray = "\n".join([header, good.format(1), good.format(2).replace(",ok", ",a\rb"),
+                       good.format(3), ""])
+    gdf = read_events(io.StringIO(stray), format="acled", today=TODAY)
+    report = gdf.attrs["ingest"]
+    assert gdf["event_id"].tolist() == ["E1", "E3"]
+    assert report.rows_read == 3
+    assert report.rejects["row"].unique().tolist() == [3]
+    # classic Mac line ends: lone CRs are the line ends
+    mac = "\r".join([header, good.format(1), good.format(2), ""])
+    gdf = read_events(io.StringIO(mac), format="acled", today=TODAY)
+    assert gdf["event_id"].tolist() == ["E1", "E2"]
