@@ -131,6 +131,9 @@ class Geocoder(_Matcher):
         self._blocks: dict[tuple[str, int], list[str]] | None = None
         #: word run -> NAME/PREFIX bits over every layer (see _name_spans); bounded
         self._scan_memo: dict[str, int] = {}
+        #: (name key, country filter) -> the scan's answer for it (see _scan_top); bounded
+        self._scan_hits: dict[tuple[str, frozenset[str] | None],
+                              tuple[int, int, dict[str, Any]] | None] = {}
         self._nominatim_options = nominatim or {}
         self._nominatim: Any = None
         self._memo: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -466,16 +469,19 @@ class Geocoder(_Matcher):
             if require_capital and not (surface[:1].isupper() or is_arabic(surface)
                                         or surface[:1].isdigit()):
                 continue
-            hits = self._rank(self._exact(key), ctx)
-            if not hits or (hits[0].layer >= 1 and key in SCAN_STOPWORDS):
+            found = self._scan_top(key, ctx)
+            if found is None:
                 continue
-            e = self._entry(hits[0])
+            layer, n_candidates, e = found
+            geometry = e["geometry"]
+            if geometry["type"] == "Point":  # its own copy, as _entry makes (shapes are shared)
+                geometry = {"type": "Point", "coordinates": [e["lon"], e["lat"]]}
             mentions.append({
                 "start": src_start, "end": src_end, "surface": surface, "name": e["name"],
                 "kind": e["kind"], "country": e["country"], "lon": e["lon"], "lat": e["lat"],
-                "geometry": e["geometry"], "geo_precision": e["geo_precision"],
-                "uncertainty_m": e["uncertainty_m"], "score": 100.0 if hits[0].layer == 0
-                else 90.0, "source_id": e["source_id"], "n_candidates": len(hits),
+                "geometry": geometry, "geo_precision": e["geo_precision"],
+                "uncertainty_m": e["uncertainty_m"], "score": 100.0 if layer == 0
+                else 90.0, "source_id": e["source_id"], "n_candidates": n_candidates,
                 "key": key})
         mentions.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
         if longest_only:
@@ -490,6 +496,23 @@ class Geocoder(_Matcher):
                 reach = max(reach, m["end"])
             mentions = kept
         return mentions
+
+    def _scan_top(self, key: str, ctx: _Context
+                  ) -> tuple[int, int, dict[str, Any]] | None:
+        """(layer, number of candidates, entry) of the best place named ``key`` for a
+        text scan (None: no place, or a stopword of GeoNames), memoised per geocoder:
+        the answer depends only on the name and the ``country`` filter."""
+        memo_key = (key, ctx.countries)
+        if memo_key in self._scan_hits:
+            return self._scan_hits[memo_key]
+        if len(self._scan_hits) > _SCAN_MEMO_MAX:
+            self._scan_hits.clear()
+        hits = self._rank(self._exact(key), ctx)
+        found = None
+        if hits and not (hits[0].layer >= 1 and key in SCAN_STOPWORDS):
+            found = (hits[0].layer, len(hits), self._entry(hits[0]))
+        self._scan_hits[memo_key] = found
+        return found
 
     def warm(self) -> None:
         """Build the lookup tables that are otherwise built on first need (the name ->
