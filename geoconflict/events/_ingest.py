@@ -30,12 +30,12 @@ import datetime as dt
 import io
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from .. import geocoder, schema
+from .. import _progress, geocoder, schema
 from .._countries import country_bboxes, probable_swaps, to_iso3
 from .._geodesic import pairs_within
 from .._inputs import read_source, representative_points, to_wgs84
@@ -502,6 +502,7 @@ def read_events(
     geocode: bool = False,
     today: dt.date | None = None,
     encoding: str | None = None,
+    progress: bool | None = None,
 ) -> gpd.GeoDataFrame:
     """Read incidents from ACLED, UCDP GED, GDELT, CSV/TSV or feature files.
 
@@ -532,6 +533,10 @@ def read_events(
         The text encoding of delimited text (``"cp1256"``, ``"utf-16"``...); default:
         UTF-8, else detected among the code pages incident files come in (the choice
         and its confidence are in the report, and a warning names them).
+    progress
+        A progress bar over the steps of the read (reading, mapping, validating...):
+        None (default) draws one on a terminal or in Jupyter only, once the read has
+        taken half a second; True always; False never (see :mod:`geoconflict._progress`).
 
     Returns
     -------
@@ -553,9 +558,6 @@ def read_events(
     >>> gdf = read_events("ged241.csv", fix_swaps=True)                # doctest: +SKIP
     >>> gdf.attrs["ingest"].rejects[["row", "field", "reason"]].head()  # doctest: +SKIP
     """
-    import numpy as np
-    import pandas as pd
-
     if format not in ("auto", *_formats.FORMATS):
         msg = f"unknown format {format!r}; use auto or one of {', '.join(_formats.FORMATS)}"
         raise ArgumentError(msg)
@@ -568,10 +570,26 @@ def read_events(
         except LookupError as exc:
             msg = f"unknown encoding {encoding!r} (try utf-8, cp1256, cp1252, utf-16)"
             raise ArgumentError(msg) from exc
+    steps = ["reading", "mapping columns", *(["geocoding"] if geocode else []),
+             *(["checking swaps"] if fix_swaps else []), "validating", "collecting rejects"]
+    with _progress.stages(steps, "reading incidents", progress=progress) as step:
+        return _read(source, format, encoding, on_error=on_error, fix_swaps=fix_swaps,
+                     geocode=geocode, today=today, step=step)
+
+
+def _read(source: Source, format: str, encoding: str | None, *, on_error: OnError,
+          fix_swaps: bool, geocode: bool, today: dt.date | None,
+          step: Callable[[str], None]) -> gpd.GeoDataFrame:
+    """The body of :func:`read_events`, reporting each step to ``step``."""
+    import numpy as np
+    import pandas as pd
+
+    step("reading")
     raw = _read_raw(source, format, encoding)
     if raw.bad_rows and on_error == "raise":
         line, reason, _ = raw.bad_rows[0]
         raise EventsError(reason, file=raw.name, row=line, field=None)
+    step("mapping columns")
     try:
         mapped = _formats.map_frame(raw.frame, raw.fmt, raw.geometry,
                                     raw.table.hxl if raw.table is not None else None)
@@ -579,8 +597,10 @@ def read_events(
         raise EventsError(exc.reason, file=raw.name, row=exc.row, field=exc.field) from exc
     geometry = mapped.geometry
     if geocode:
+        step("geocoding")
         geometry = _geocode_rows(mapped, geometry)
     if fix_swaps:
+        step("checking swaps")
         geometry = _fix_swaps(mapped, geometry)
     import geopandas as gpd
 
@@ -588,6 +608,7 @@ def read_events(
         geometry, index=mapped.frame.index, crs=schema.CRS), crs=schema.CRS)
     if "origin" not in frame:
         frame["origin"] = mapped.origin
+    step("validating")
     try:
         conformed = schema.conform_incidents(frame)
         # The validator reads only these columns; handing it just them spares a copy of
@@ -600,6 +621,7 @@ def read_events(
         raise EventsError(exc.reason, file=raw.name, row=exc.row, field=exc.field) from exc
     kept = np.zeros(len(conformed), dtype=bool)
     kept[conformed.index.get_indexer(accepted.index)] = True
+    step("collecting rejects")
     coerced_rejects, issues = coerced_tables(mapped, raw, kept)
     parts = [p for p in (bad_row_table(raw), rejects, coerced_rejects) if len(p)]
     all_rejects = (pd.concat(parts, ignore_index=True) if parts
@@ -623,11 +645,11 @@ def read_events(
     if detected is not None and detected.method == "detected":
         warnings.warn(f"{raw.name}: not UTF-8; decoded as {detected.describe()}; name the "
                       "encoding (CLI --encoding) if the text looks wrong",
-                      DataChangedWarning, stacklevel=2)
+                      DataChangedWarning, stacklevel=3)
     if on_error == "warn" and len(issues):
         for reason_, count in issues["reason"].value_counts().items():
             warnings.warn(f"{raw.name}: {count} rows changed: {reason_}", DataChangedWarning,
-                          stacklevel=2)
+                          stacklevel=3)
     result.attrs.update(ingest=report, rows_read=report.rows_read, format=raw.fmt,
                         encoding=raw.encoding, source_file=raw.name)
     return result

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import _progress
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
@@ -209,8 +210,8 @@ def parse_text(text: str, *, published: str | dt.date | None = None,
 def parse_reports(texts: Sequence[str], *,
                   published: str | dt.date | Sequence[str | dt.date | None] | None = None,
                   sources: Sequence[str | None] | None = None,
-                  event_id_prefix: str = "TXT", workers: int | None = None
-                  ) -> gpd.GeoDataFrame:
+                  event_id_prefix: str = "TXT", workers: int | None = None,
+                  progress: bool | None = None) -> gpd.GeoDataFrame:
     """Parse many reports into one incidents GeoDataFrame (the fast path for batches).
 
     Parameters
@@ -224,6 +225,9 @@ def parse_reports(texts: Sequence[str], *,
     workers
         Processes to parse in; default: one per CPU for batches of 200 reports or more
         (forked after the gazetteer is loaded, so they share it), else 1.
+    progress
+        A progress bar over the reports: None (default) draws one on a terminal or in
+        Jupyter only, True always, False never (see :mod:`geoconflict._progress`).
 
     Returns
     -------
@@ -242,17 +246,23 @@ def parse_reports(texts: Sequence[str], *,
     n_workers = workers if workers is not None else (
         (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
     rows: list[dict[str, Any]] = []
-    if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
-        default_geocoder().warm()  # and its lazy tables, which each worker would rebuild
-        size = max(1, len(jobs) // (n_workers * 4))
-        chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(n_workers) as pool:
-            for part in pool.imap(_parse_chunk, chunks):
-                rows.extend(part)
-    else:
-        rows = _parse_chunk((jobs, event_id_prefix))
+    with _progress.bar(len(jobs), "parsing reports", unit="report",
+                       progress=progress) as advance:
+        if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
+            default_geocoder().warm()  # and its lazy tables, which each worker would rebuild
+            size = max(1, len(jobs) // (n_workers * 4))
+            chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
+            context = multiprocessing.get_context("fork")
+            with context.Pool(n_workers) as pool:
+                for chunk, part in zip(chunks, pool.imap(_parse_chunk, chunks), strict=True):
+                    rows.extend(part)
+                    advance(len(chunk[0]))
+        else:
+            size = 50  # report progress every 50 reports
+            for start in range(0, len(jobs), size):
+                rows.extend(_parse_chunk((jobs[start:start + size], event_id_prefix)))
+                advance(len(jobs[start:start + size]))
     return _rows_frame(rows)
 
 

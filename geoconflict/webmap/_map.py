@@ -24,10 +24,11 @@ import html
 import re
 import uuid
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import _progress
 from .._atomic import atomic_path, check_writable
 from ..errors import ArgumentError, MapSpecError, MapWarning
 from ..schema import GEO_PRECISION
@@ -259,6 +260,7 @@ def conflict_map(
     layers: Mapping[str, gpd.GeoDataFrame] | None = None,
     bounds: Sequence[float] | None = None,
     collapsed_layers: bool = False,
+    progress: bool | None = None,
 ) -> ConflictMap:
     """Build a self-contained, safe HTML map of a conflict scenario.
 
@@ -299,6 +301,10 @@ def conflict_map(
         (or, without incidents, everything).
     collapsed_layers
         Collapse the layer control to an icon.
+    progress
+        A progress bar over the steps of building a large map (incidents, layers,
+        basemap, labels, page): None (default) draws one on a terminal or in Jupyter
+        only, once building has taken half a second; True always; False never.
 
     Examples
     --------
@@ -308,6 +314,26 @@ def conflict_map(
     ...                     title="US deployments and attacks, Jan-Feb 2024")  # doctest: +SKIP
     >>> m.save("scenario_map.html")                                   # doctest: +SKIP
     """
+    steps = ("incidents", "layers", "basemap", "labels", "page")
+    with _progress.stages(steps, "building the map", progress=progress) as step:
+        return _build(incidents, deployments, sites, lanes, rings, step=step, title=title,
+                      subtitle=subtitle, data_date=data_date, attribution=attribution,
+                      basemap=basemap, heatmap=heatmap, timeline=timeline, cluster=cluster,
+                      uncertainty=uncertainty, notes=notes, overlays=overlays,
+                      layers=layers, bounds=bounds, collapsed_layers=collapsed_layers)
+
+
+def _build(incidents: gpd.GeoDataFrame | None, deployments: gpd.GeoDataFrame | None,
+           sites: gpd.GeoDataFrame | None, lanes: gpd.GeoDataFrame | None,
+           rings: gpd.GeoDataFrame | None, *, step: Callable[[str], None],
+           title: str | None, subtitle: str | None, data_date: str | None,
+           attribution: str | Sequence[str] | None, basemap: str, heatmap: bool,
+           timeline: bool, cluster: bool | str, uncertainty: bool | str, notes: bool | str,
+           overlays: Sequence[RasterOverlay] | None,
+           layers: Mapping[str, gpd.GeoDataFrame] | None, bounds: Sequence[float] | None,
+           collapsed_layers: bool) -> ConflictMap:
+    """The body of :func:`conflict_map`, reporting each step to ``step``."""
+    step("incidents")
     incidents = to_wgs84_frame(incidents, "incidents")
     deployments = to_wgs84_frame(deployments, "deployments")
     sites = to_wgs84_frame(sites, "sites")
@@ -331,6 +357,7 @@ def conflict_map(
                        "timeline": bool(timeline and n_inc),
                        "uncertainty": bool(inc and inc.uncertainty)}
 
+    step("layers")
     other_rows: list[dict[str, Any]] = []
     if deployments is not None and len(deployments):
         spec["deployments"], row = deployment_layer(deployments)
@@ -350,10 +377,13 @@ def conflict_map(
     spec["bounds"] = initial_bounds(bounds, focus)
     # the world basemap at the detail the view needs, clipped to it plus a margin; place
     # labels only offline (online tiles carry their own)
+    step("basemap")
     spec["basemap"] = basemap_payload(spec["bounds"])
+    step("labels")
     spec["labels"] = None if tiles else label_payload(clip_box(spec["bounds"]),
                                                       inc.payload if inc else None)
     spec["attribution"] = attributions(attribution, labels=bool(spec["labels"]))
+    step("page")
     fmap = folium_map(spec["bounds"], tiles)
     fmap.add_child(_runtime_element(spec))
     return ConflictMap(fmap, spec, title=title, cluster=spec["options"]["cluster"],
