@@ -163,3 +163,30 @@ def test_progress_module_is_documented_and_light() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=True)
     assert proc.stdout.strip() == "False"  # imported only when a bar is made
+
+
+def test_ingest_parse_and_map_bars(capsys: pytest.CaptureFixture[str]) -> None:
+    import geoconflict as gc
+
+    scenario = gc.load_dataset("scenario")
+    source = ROOT / "tests" / "data" / "events" / "acled_current.csv"
+    quiet = gc.read_events(source)
+    assert capsys.readouterr().err == ""
+    shown = gc.read_events(source, progress=True)
+    err = capsys.readouterr().err
+    assert "reading incidents:" in err
+    assert "step" in err
+    assert len(shown) == len(quiet)
+
+    reports = ["A drone strike hit a car in the Mashtal neighbourhood of eastern Baghdad on "
+               "Monday, killing 3."] * 3
+    parsed = gc.parse_reports(reports, published="2024-02-08", progress=True, workers=1)
+    err = capsys.readouterr().err
+    assert "parsing reports:" in err
+    assert "/3 [" in err
+    assert parsed["report"].tolist() == [0, 1, 2]
+
+    gc.conflict_map(incidents=scenario, progress=True)
+    assert "building the map:" in capsys.readouterr().err
+    gc.conflict_map(incidents=scenario, progress=False)
+    assert capsys.readouterr().err == ""
