@@ -11,6 +11,8 @@ from ..io import export as write
 from ..io import read_features
 from .options import (
     feature_format_options,
+    input_encoding,
+    input_encoding_option,
     output_option,
     overwrite_option,
     precision_option,
@@ -64,6 +66,7 @@ def _layer_names(named: list[tuple[str | None, str]]) -> list[str]:
 @precision_option
 @click.option("--bbox", is_flag=True, help="GeoJSON: write a bbox on each feature and the "
               "collection.")
+@input_encoding_option
 def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str | None,
            input_layer: str | None, overwrite: bool, append: bool, precision: int,
            bbox: bool) -> None:
@@ -88,7 +91,8 @@ def export(inputs: tuple[str, ...], output: str, fmt: str, seq: bool, layer: str
 
     resolved = resolve_format(fmt, seq)
     named = _split_named(inputs, layer)
-    frames = [read_features(src, layer=input_layer if src != "-" else None)
+    frames = [read_features(src, layer=input_layer if src != "-" else None,
+                            encoding=input_encoding(src))
               for _, src in named]
     if len(frames) == 1:
         # A lone unnamed input takes its layer name from the output file (as GDAL does).

@@ -63,15 +63,39 @@ def feature_output_options(func: F) -> F:
     return output_option(overwrite_option(precision_option(func)))
 
 
+def _remember_encoding(ctx: click.Context, param: click.Parameter, value: str | None
+                       ) -> str | None:
+    if value:
+        ctx.meta[_ENCODING_KEY] = value
+    return value
+
+
+_ENCODING_KEY = "geoconflict.input_encoding"
+#: ``--encoding``: the text encoding of CSV inputs, for the commands that read features
+#: (stored on the click context and applied by :func:`read_input`).
+input_encoding_option = click.option(
+    "--encoding", metavar="NAME", expose_value=False, callback=_remember_encoding,
+    help="Text encoding of CSV inputs (utf-8, cp1256, cp1252, utf-16...); default UTF-8. "
+         "GeoJSON is always UTF-8.")
+
+
 def read_input(src: str, *, default: str | None = None) -> gpd.GeoDataFrame:
     """Read features from a path, ``-`` (GeoJSON/GeoJSONSeq on stdin) or the name of an
     embedded dataset (``deployments``, ``scenario``...; a file of that name wins).
-    ``default`` names the dataset that the word ``default`` stands for."""
+    ``default`` names the dataset that the word ``default`` stands for. A CSV input is
+    decoded with the command's ``--encoding`` (only the named input's: embedded
+    datasets and the word ``default`` are UTF-8)."""
     name = default if src == "default" and default else src
     if is_dataset_name(name) and not DATASETS[name].is_table and not Path(src).exists():
         return load_dataset(name)
+    return read_features(src, encoding=input_encoding(src))
 
-    return read_features(src)
+
+def input_encoding(src: str) -> str | None:
+    """The command's ``--encoding`` when ``src`` is a CSV file, else None."""
+    ctx = click.get_current_context(silent=True)
+    encoding = ctx.meta.get(_ENCODING_KEY) if ctx is not None else None
+    return encoding if Path(src).suffix.lower() in (".csv", ".tsv") else None
 
 
 def write_output(gdf: gpd.GeoDataFrame, output: str, *, overwrite: bool = False,

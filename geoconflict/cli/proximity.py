@@ -11,6 +11,7 @@ from .. import proximity as prox
 from .options import (
     feature_format_options,
     feature_output_options,
+    input_encoding_option,
     read_input,
     write_output,
     write_table,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
               help="Instead of the nearest: every incident-deployment pair within DIST.")
 @feature_output_options
 @feature_format_options
+@input_encoding_option
 def proximity(events: str, deployments: str, k: int, max_distance: str | None,
               within_: str | None, output: str, overwrite: bool, precision: int, fmt: str,
               seq: bool) -> None:
@@ -72,6 +74,7 @@ def proximity(events: str, deployments: str, k: int, max_distance: str | None,
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-",
               help="Output: .csv (default on stdout), or a feature format such as .geojson.")
 @click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+@input_encoding_option
 def exposure(events: str, deployments: str, radii: str, freq: str | None, output: str,
              overwrite: bool) -> None:
     """Incidents and fatalities near each deployment, by radius and event type.

@@ -7,7 +7,7 @@ import click
 from ..errors import RasterError
 from ..raster import density, radar_coverage, zonal_exposure
 from ..units import parse_distance
-from .options import overwrite_option, read_input, write_table
+from .options import input_encoding_option, overwrite_option, read_input, write_table
 from .verbosity import info
 
 
@@ -35,6 +35,7 @@ def raster() -> None:
 @click.option("--bounds", default=None, metavar="W,S,E,N",
               help="Extent in degrees (default: the data, padded by 4 bandwidths).")
 @overwrite_option
+@input_encoding_option
 def density_command(events: str, output: str, cell: str, bandwidth: str, weight: str | None,
                     bounds: str | None, overwrite: bool) -> None:
     """Kernel density of incidents in EVENTS (file or - for GeoJSON on stdin).
@@ -71,6 +72,7 @@ def density_command(events: str, output: str, cell: str, bandwidth: str, weight:
               help="Comma-separated: sum, mean, max, min, count, area_km2, integral.")
 @click.option("--band", default=1, show_default=True, type=int)
 @overwrite_option
+@input_encoding_option
 def exposure_command(zones: str, raster_path: str, output: str, stats: str, band: int,
                      overwrite: bool) -> None:
     """Statistics of RASTER (WorldPop people, a density surface...) in each zone of ZONES.

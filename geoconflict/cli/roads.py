@@ -15,6 +15,7 @@ from ..units import parse_distance
 from .options import (
     feature_format_options,
     feature_output_options,
+    input_encoding_option,
     overwrite_option,
     read_input,
     write_output,
@@ -79,6 +80,7 @@ def roads() -> None:
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE.csv|-",
               help="CSV table; - writes to standard output.")
 @overwrite_option
+@input_encoding_option
 def distance_command(osm: str | None, online: bool, from_: str, to: str, bbox: str | None,
                      network_type: str, max_snap: str, output: str, overwrite: bool) -> None:
     """Road distance and travel time from every origin to every destination.

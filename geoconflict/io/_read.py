@@ -6,6 +6,7 @@ same thing everywhere and a pipe of commands composes.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import logging
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._inputs import CRS, to_wgs84
-from ..errors import EmptyInputWarning, InputNotFoundError, SchemaError
+from ..errors import ArgumentError, EmptyInputWarning, InputNotFoundError, SchemaError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -169,7 +170,7 @@ def _arrow_geojson(data: bytes, source: str) -> gpd.GeoDataFrame | None:
     return to_wgs84(gdf, source)
 
 
-def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
+def _read_geo_csv(path: Path, encoding: str | None = None) -> gpd.GeoDataFrame | None:
     """A CSV written by ``export``: longitude/latitude columns or a ``wkt`` column.
 
     Returns None for other CSVs (left to GDAL's CSV driver).
@@ -180,11 +181,12 @@ def _read_geo_csv(path: Path) -> gpd.GeoDataFrame | None:
     import shapely
 
     try:
-        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                            encoding=encoding or "utf-8-sig")
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError) as exc:
-        hint = ("; for a table of incidents in another encoding use 'geoconflict events "
-                "convert --encoding'") if isinstance(exc, UnicodeDecodeError) else ""
+        hint = ("; name its encoding (--encoding cp1256, cp1252...)"
+                if isinstance(exc, UnicodeDecodeError) else "")
         raise SchemaError(f"cannot read as CSV: {exc}{hint}", file=str(path)) from exc
     if "wkt" in frame.columns:
         wkt = frame.pop("wkt")
@@ -215,8 +217,8 @@ def _only_feature_layer(path: Path) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = None
-                  ) -> gpd.GeoDataFrame:
+def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = None,
+                  encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read features from a path, ``-`` (stdin) or a file object, into EPSG:4326.
 
     Parameters
@@ -228,6 +230,10 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
         (``longitude``/``latitude`` or ``wkt`` columns).
     layer
         Layer name for multi-layer files such as GeoPackage.
+    encoding
+        Text encoding of a CSV input (``"cp1256"``, ``"cp1252"``, ``"utf-16"``...);
+        default UTF-8. GeoJSON is UTF-8 by its RFC (8259, 7946): naming another encoding
+        for it is an error.
 
     Raises
     ------
@@ -236,14 +242,26 @@ def read_features(src: str | Path | IO[str] | IO[bytes], *, layer: str | None = 
     FileNotFoundError
         If a path does not exist.
     """
-    gdf = _read_any(src, layer)
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            msg = f"unknown encoding {encoding!r} (try utf-8, cp1256, cp1252, utf-16)"
+            raise ArgumentError(msg) from None
+    gdf = _read_any(src, layer, encoding)
     name = src if isinstance(src, str | Path) else getattr(src, "name", "<stream>")
     logger.info("read %d features from %s%s", len(gdf), "<stdin>" if name == "-" else name,
                 f" (layer {layer})" if layer else "")
     return gdf
 
 
-def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.GeoDataFrame:
+def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None,
+              encoding: str | None = None) -> gpd.GeoDataFrame:
+    is_csv = isinstance(src, str | Path) and Path(src).suffix.lower() in (".csv", ".tsv")
+    if encoding not in (None, "utf-8", "utf-8-sig") and not is_csv:
+        msg = (f"--encoding {encoding} applies to CSV input only; GeoJSON and the other "
+               "feature formats carry their own (GeoJSON is always UTF-8)")
+        raise SchemaError(msg, file=str(getattr(src, "name", src)))
     if isinstance(src, str) and src == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         return _read_geojson(data, "<stdin>")
@@ -261,7 +279,7 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
     import geopandas as gpd
 
     if suffix == ".csv":
-        csv = _read_geo_csv(path)
+        csv = _read_geo_csv(path, encoding)
         if csv is not None:
             return csv
         logger.debug("%s has no longitude/latitude or wkt columns: read by GDAL", path)
@@ -273,7 +291,8 @@ def _read_any(src: str | Path | IO[str] | IO[bytes], layer: str | None) -> gpd.G
         else:
             if layer is None and suffix == ".gpkg":
                 layer = _only_feature_layer(path)
-            gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+            extra = {"encoding": encoding} if encoding and suffix in (".csv", ".tsv") else {}
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio", **extra)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
             pyogrio.errors.CRSError, OSError, ValueError, TypeError) as exc:

@@ -348,3 +348,19 @@ def test_reader_closing_the_pipe_early_is_not_an_error(tmp_path: Path) -> None:
                           timeout=120, check=False)
     assert proc.stdout.startswith('\x1e{"type":"Feature"')
     assert proc.stderr == ""
+
+
+def test_encoding_option_reads_a_cp1256_csv_on_every_feature_command(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--encoding on the commands that read features (CSV input in another code page)."""
+    src = tmp_path / "bases.csv"
+    src.write_bytes("name,longitude,latitude\nبغداد,44.4,33.3\n".encode("cp1256"))
+    plain = run_cli("export", str(src), "-o", "-", check=False)
+    assert plain.returncode == 1
+    assert "--encoding" in plain.stderr  # the error says what to do
+    out = run_cli("export", str(src), "--encoding", "cp1256", "-o", "-").stdout
+    assert json.loads(out)["features"][0]["properties"]["name"] == "بغداد"
+    near = json.loads(run_cli("proximity", str(src), "--encoding", "cp1256").stdout)
+    assert near["features"][0]["properties"]["deployment_name"] == "US Embassy Baghdad"
+    bad = run_cli("proximity", str(src), "--encoding", "klingon", check=False)
+    assert bad.returncode == 1
+    assert "unknown encoding 'klingon'" in bad.stderr
