@@ -42,8 +42,8 @@ from ._airports import add_airports
 from ._index import TRANSLIT, Gazetteer
 from ._normalize import fold
 
-__all__ = ["ADMIN1_CAPITALS", "COUNTRY_NAMES_EXTRA", "build_base", "centroid_and_radius_m",
-           "geonames_dir", "geonames_stamp"]
+__all__ = ["ADMIN1_CAPITALS", "COUNTRY_NAMES_EXTRA", "build_base", "builder_digest",
+           "centroid_and_radius_m", "geonames_dir", "geonames_stamp"]
 
 #: Capitals of first-level subdivisions whose names match no GeoNames place: the
 #: subdivision is located through the admin1 code of its capital.
@@ -106,9 +106,22 @@ def geonames_dir() -> Path:
     return Path(spec.origin).parent / "data"
 
 
+def builder_digest() -> str:
+    """A digest of the code that builds the base index (this module and the airports
+    layer): an edit to it rebuilds the cache, and retires the shipped index, as a changed
+    input does (an ``INDEX_VERSION`` left unbumped once left caches stale)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(add_airports.__code__.co_filename)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def geonames_stamp() -> str:
-    """Sizes and times of every input of the base index: a change rebuilds it."""
-    stamp = ""
+    """Sizes and times of every input of the base index, and the builder's digest: a
+    change rebuilds it."""
+    stamp = f"code:{builder_digest()};"
     paths = [geonames_dir() / "cities500.json", dataset_path("countries"),
              dataset_path("regions")]
     for path in paths:

