@@ -135,6 +135,13 @@ def _coordinated(text: str, first: Mention, second: Mention) -> bool:
     return bool(_LIST_JOIN.fullmatch(text, first.end, second.start))
 
 
+def _apposition(text: str, first: Mention, second: Mention) -> bool:
+    """True for "X, Y" where Y is a coarser place than X, named to say where X is
+    ("Mashtal, Baghdad", "Kilu 16, Al Hudaydah"): one place, not a list of two."""
+    between = text[first.end:second.start]
+    return between.strip() == "," and second.specificity > first.specificity
+
+
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
     """The place(s) a clause ties its event to: the most specific, plus places listed
     alongside it ("X and Y") that are as specific."""
@@ -147,7 +154,10 @@ def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
         ordered = sorted(usable, key=lambda m: m.start)
         i = ordered.index(chosen[0])
         for nxt in ordered[i + 1:]:
-            if _coordinated(text, ordered[ordered.index(nxt) - 1], nxt) and \
+            prev = ordered[ordered.index(nxt) - 1]
+            if _apposition(text, prev, nxt):
+                break  # "in Mashtal, Baghdad": the second names where the first is
+            if _coordinated(text, prev, nxt) and \
                     abs(nxt.specificity - best) <= 3 and nxt.kind not in ("country",):
                 chosen.append(nxt)
             else:

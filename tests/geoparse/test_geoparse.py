@@ -368,3 +368,15 @@ def test_person_names_are_not_places(text: str, surface: str) -> None:
     assert (rows["role"].isin(["person", "name part"]) & ~rows["is_place"]).all()
     assert mentions.loc[mentions["is_place"], "role"].isin(["mention", "event location"]).all()
     assert mentions["is_place"].sum() == 1
+
+
+def test_a_place_followed_by_its_parent_is_one_place() -> None:
+    """"in Mashtal, Baghdad" says where Mashtal is: one incident with its casualties, not a
+    list of two places; a real list of towns stays a list."""
+    one = parse_text("A drone strike hit a car in Mashtal, Baghdad on Monday, killing 3.",
+                     published="2024-02-08").incidents
+    assert one["location"].tolist() == ["Mashtal"]
+    assert one["fatalities"].tolist() == [3]
+    listed = parse_text("Air strikes hit Al-Mayadin, Abu Kamal and Deir ez-Zor on Friday.",
+                        published="2024-02-08").incidents
+    assert len(listed) == 3
