@@ -225,6 +225,12 @@ class Geocoder(_Matcher):
             contained = self._contains(core, kinds, hinted)
             if contained:
                 return _Result(contained, "qualifier", ctx=hinted)
+            if top is not None and result.match == "fuzzy" and alias in FEATURE_ALIASES:
+                # "al-Shifa hospital": no such hospital, and 'Shifa' only as a typo of
+                # another place (Haifa): a named feature is not placed by a guess.
+                return _Result([], "none", notes=[
+                    f"no {alias} named {core!r} in the gazetteer, and no place named "
+                    f"{core!r} (closest spelling: {self._gaz(top).name[top.idx]!r})"])
             if top is not None:
                 note = (f"no {alias} named {core!r} in the gazetteer; returned "
                         f"{self._gaz(top).name[top.idx]!r} ({self._gaz(top).kind[top.idx]})")

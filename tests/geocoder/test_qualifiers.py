@@ -86,3 +86,16 @@ def test_running_text_drops_an_assimilated_article_only_when_written_as_one(
     from geoconflict.geocoder._normalize import fold_with_offsets
 
     assert fold_with_offsets(text)[0] == folded
+
+
+def test_a_named_feature_is_never_placed_by_a_typo_of_another_place() -> None:
+    """"al-Shifa hospital": no such hospital here and 'Shifa' only as a typo of Haifa, so
+    the answer is unresolved (with the reason), never Haifa at precision 2."""
+    import geoconflict as gc
+
+    hits = gc.geocode(["al-Shifa hospital", "al-Shifa hospital, Gaza"])
+    alone, qualified = hits.to_dict(orient="records")
+    assert alone["status"] == "unresolved"
+    assert "no hospital named 'al-Shifa'" in alone["notes"]
+    assert qualified["name"] == "Gaza"  # the parent, said to be the parent's position
+    assert qualified["match"] == "parent-fallback"
