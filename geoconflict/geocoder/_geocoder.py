@@ -91,6 +91,12 @@ _FEATURE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+
+#: Uncertainty (m) of "X <feature>" answered by the place X itself, for features that
+#: usually lie well outside the place they are named after.
+_FALLBACK_RADIUS_M: dict[str, float] = {"plant": 60_000.0, "base": 30_000.0,
+                                        "airport": 30_000.0, "port": 20_000.0}
+
 class Geocoder(_Matcher):
     """Resolve place names against the offline gazetteer and, opt-in, Nominatim.
 
@@ -236,6 +242,11 @@ class Geocoder(_Matcher):
                         f"{self._gaz(top).name[top.idx]!r} ({self._gaz(top).kind[top.idx]})")
                 if alias in FEATURE_ALIASES:
                     self._lower_precision(result, note + ": its own position, precision 2")
+                    # Plants, dams, bases and airports are often named after a town tens
+                    # of km away (Zaporizhzhia NPP ~50 km, Mosul Dam ~50 km, Baghdad
+                    # airport ~16 km): the radius says so, not the town's own.
+                    result.min_uncertainty_m = max(result.min_uncertainty_m,
+                                                   _FALLBACK_RADIUS_M.get(alias, 0.0))
                 else:
                     result.notes.append(note)
         return result

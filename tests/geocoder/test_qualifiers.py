@@ -99,3 +99,14 @@ def test_a_named_feature_is_never_placed_by_a_typo_of_another_place() -> None:
     assert "no hospital named 'al-Shifa'" in alone["notes"]
     assert qualified["name"] == "Gaza"  # the parent, said to be the parent's position
     assert qualified["match"] == "parent-fallback"
+
+
+def test_a_plant_answered_by_its_namesake_town_gets_a_wide_radius() -> None:
+    """Zaporizhzhia's nuclear plant lies about 50 km from the city it is named after: the
+    fallback to the city says so in its uncertainty radius, not the city's 15 km."""
+    import geoconflict as gc
+
+    hit = gc.geocode(["Zaporizhzhia nuclear power plant"]).iloc[0]
+    assert hit["geo_precision"] == 2
+    assert hit["uncertainty_m"] >= 50_000
+    assert "no plant named" in hit["notes"]
