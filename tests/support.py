@@ -41,6 +41,12 @@ def run_geoconflict(*args: str, cwd: Path, input: str | None = None, check: bool
     return proc
 
 
+#: Headless Chromium flags of the browser tests: nothing of its own goes to the network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
 def chromium_path() -> str | None:
     """Path of Debian's chromium, or None (browser tests then skip)."""
     return shutil.which("chromium") or shutil.which("chromium-browser")

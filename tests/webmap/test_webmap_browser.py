@@ -20,29 +20,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
-from support import ROOT, chromium_path
+from support import ROOT
 
 import geoconflict as gc
 from geoconflict.webmap._spec import render_map_spec
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 READY = ("() => window.GeoconflictMap && Object.keys(GeoconflictMap.maps).length >= {n} && "
          "Object.values(GeoconflictMap.maps).every(s => s.paintedAt)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        yield b
-        b.close()
 
 
 @dataclass

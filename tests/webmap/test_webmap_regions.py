@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from support import ROOT, chromium_path
+from support import ROOT
 
 import geoconflict as gc
 from geoconflict.webmap._spec import render_map_spec
@@ -28,8 +27,6 @@ from region_maps import REGIONS, region_incidents
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 READY = ("() => window.GeoconflictMap && Object.values(GeoconflictMap.maps).length && "
          "Object.values(GeoconflictMap.maps).every(s => s.paintedAt)")
 W, H = 1100, 750
@@ -49,18 +46,6 @@ BOXES = """() => {
 HIDE = """() => { for (const s of ['.leaflet-gcLabels-pane', '.leaflet-gcIncidents-pane',
   '.leaflet-marker-pane', '.leaflet-tooltip-pane', '.leaflet-control-container',
   '.gc-title']) { for (const e of document.querySelectorAll(s)) e.style.visibility = 'hidden'; } }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_map(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
