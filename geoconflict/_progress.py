@@ -1,9 +1,11 @@
 """Progress bars for long tasks: on a terminal and in Jupyter, never in pipes or logs.
 
 Users: :func:`geoconflict.raster.zonal_exposure` (zones done),
-:func:`geoconflict.io.export` (features written) and
-:func:`geoconflict.roads.road_network` (the steps of loading a network, see
-:func:`stages`); all take ``progress=``. The CLI's
+:func:`geoconflict.io.export` (features written),
+:func:`geoconflict.geocode` (names done), :func:`geoconflict.parse_reports` (reports
+done), and, by their steps (see :func:`stages`), :func:`geoconflict.roads.road_network`,
+:func:`geoconflict.read_events` and :func:`geoconflict.conflict_map`; all take
+``progress=``. The CLI's
 ``-q/--quiet`` turns every bar off through :func:`set_default`
 (:mod:`geoconflict.cli.verbosity`).
 

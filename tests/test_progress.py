@@ -190,3 +190,12 @@ def test_ingest_parse_and_map_bars(capsys: pytest.CaptureFixture[str]) -> None:
     assert "building the map:" in capsys.readouterr().err
     gc.conflict_map(incidents=scenario, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_geocode_batch_bar_on_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "names.csv").write_text('location\nTower 22\n"Mashtal, Baghdad"\n',
+                                        encoding="utf-8")
+    _, err = _in_a_terminal("geocode", "--input", "names.csv", "-o", "out.geojson",
+                            tmp_path=tmp_path)
+    assert "geocoding" in err
+    assert "geocoded 2/2" in err

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from .. import _progress
 from ..errors import GeocodeError
 from ..geocoder import OUTPUT_COLUMNS, Geocoder, records_to_frame
 from ..io import RECORD_SUFFIXES, write_records
@@ -75,6 +76,15 @@ def _read_batch(path: str, column: str, encoding: str | None = None
         if column not in fields:
             msg = f"{path}: no column {column!r}; columns are {', '.join(fields)}"
             raise GeocodeError(msg)
+        for number, row in enumerate(rows, start=2):
+            # csv files a row's fields beyond the header under the key None, and leaves
+            # the missing ones None: an unquoted comma in a name, or a ragged file
+            if None in row or None in row.values():
+                extra = row.get(None) or []
+                found = sum(v is not None for k, v in row.items() if k is not None) + len(extra)
+                msg = (f"{path}, row {number}: {len(fields)} field(s) expected, found {found}; "
+                       "quote names that contain the delimiter (\"Mashtal, Baghdad\")")
+                raise GeocodeError(msg)
         return [r[column] or "" for r in rows], rows, None
 
     gdf = read_input(path)
@@ -141,9 +151,8 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str,
     extra: list[dict[str, Any]] | None = None
     if input_path:
         queries, extra, _ = _read_batch(input_path, column, encoding)
-        with click.progressbar(length=len(queries), label="geocoding", file=sys.stderr,
-                               show_pos=True) as bar:
-            records = coder.records(queries, progress=bar.update, **kw)
+        with _progress.bar(len(queries), "geocoding", unit="name") as advance:
+            records = coder.records(queries, progress=advance, **kw)
     else:
         records = coder.records(list(names), **kw)
     if extra is not None:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .. import _progress
 from ..errors import GeocodeError, ProviderError, ProviderWarning
 from ..schema import DEFAULT_UNCERTAINTY_M
 from ._context import dominant_country, near_context
@@ -462,10 +463,16 @@ class Geocoder(_Matcher):
                 kinds: str | Iterable[str] | None = None,
                 near: Sequence[float] | None = None,
                 context: Sequence[str | Sequence[str | None] | None] | None = None,
-                pull: bool = True, strict: bool = False) -> gpd.GeoDataFrame:
+                pull: bool = True, strict: bool = False,
+                progress: bool | None = None) -> gpd.GeoDataFrame:
         """Resolve queries to a GeoDataFrame (see :func:`geocode`)."""
-        return records_to_frame(self.records(queries, country=country, kinds=kinds, near=near,
-                                             context=context, pull=pull, strict=strict))
+        names = [queries] if isinstance(queries, str) else list(queries)
+        with _progress.bar(len(names), "geocoding", unit="name",
+                           progress=progress) as advance:
+            records = self.records(names, country=country, kinds=kinds, near=near,
+                                   context=context, pull=pull, strict=strict,
+                                   progress=advance)
+        return records_to_frame(records)
 
     # ------------------------------------------------------------------ scanning
     def find_places(self, text: str, *, country: str | Iterable[str] | None = None,
@@ -635,7 +642,8 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
             providers: Sequence[str] = ("gazetteer",),
             near: Sequence[float] | None = None,
             context: Sequence[str | Sequence[str | None] | None] | None = None,
-            pull: bool = True, strict: bool = False) -> gpd.GeoDataFrame:
+            pull: bool = True, strict: bool = False,
+            progress: bool | None = None) -> gpd.GeoDataFrame:
     """Resolve place names to locations with precision and uncertainty.
 
     Parameters
@@ -663,6 +671,9 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
         among Somali names); see :mod:`geoconflict.geocoder._context` for the rule.
     strict
         Raise :class:`~geoconflict.errors.GeocodeError` listing unresolved names.
+    progress
+        A progress bar over the names: None (default) draws one on a terminal or in
+        Jupyter only, once the batch has taken half a second; True always; False never.
 
     Returns
     -------
@@ -684,7 +695,8 @@ def geocode(queries: str | Iterable[str], *, country: str | Iterable[str] | None
     ['Red Sea shipping lane', 'shipping lane', 2]
     """
     return default_geocoder(providers).geocode(queries, country=country, kinds=kinds, near=near,
-                                               context=context, pull=pull, strict=strict)
+                                               context=context, pull=pull, strict=strict,
+                                               progress=progress)
 
 
 def find_places(text: str, *, country: str | Iterable[str] | None = None,

@@ -45,8 +45,8 @@ def _features(records: Iterable[dict[str, Any]], columns: Sequence[str],
               precision: int) -> Iterable[dict[str, Any]]:
     for record in records:
         props = {k: record.get(k) for k in columns}
-        props.update((k, v) for k, v in record.items()
-                     if k not in props and k != "geometry" and not k.startswith("_"))
+        props.update((str(k), v) for k, v in record.items()
+                     if k not in props and k != "geometry" and not str(k).startswith("_"))
         yield {"type": "Feature", "properties": props,
                "geometry": _geometry(record.get("geometry"), precision)}
 

@@ -59,7 +59,10 @@ def test_batch_csv_with_progress_and_output_file(run_cli: Any, tmp_path: Path) -
                           ["e4", "Mashtal, Baghdad"]])
     out = tmp_path / "out.geojson"
     proc = run_cli("geocode", "--input", str(src), "--column", "location", "-o", str(out))
-    assert "geocoding" in proc.stderr  # the progress bar's label
+    # stderr is a pipe here: no progress bar (bars are for terminals and Jupyter, as
+    # tests/test_progress.py checks on a pseudo-terminal), the summary line is there
+    assert "geocoding" not in proc.stderr
+    assert "geocoded 3/4" in proc.stderr
     features = json.loads(out.read_text(encoding="utf-8"))["features"]
     assert [f["properties"]["event_id"] for f in features] == ["e1", "e2", "e3", "e4"]
     assert [f["properties"]["status"] for f in features] == [
@@ -106,3 +109,15 @@ def test_cli_path_does_not_import_heavy_modules(run_cli: Any) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert "HEAVY []" in proc.stderr
+
+
+def test_batch_row_with_an_unquoted_comma_is_a_clear_error(run_cli: Any, tmp_path: Path) -> None:
+    src = tmp_path / "names.csv"
+    src.write_text("location\nTower 22\nMashtal, Baghdad\n", encoding="utf-8")
+    proc = run_cli("geocode", "--input", str(src), "-o", str(tmp_path / "o.geojson"),
+                   check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"geoconflict: error: {src}, row 3: 1 field(s) expected, found 2; quote names that "
+        'contain the delimiter ("Mashtal, Baghdad")')
+    assert "Traceback" not in proc.stderr
