@@ -42,6 +42,7 @@ __all__ = [
     "read_source",
     "representative_points",
     "to_wgs84",
+    "utf8_text",
     "warn_missing",
 ]
 
@@ -66,6 +67,22 @@ def read_source(source: Source) -> tuple[str, Path | None, bytes | None]:
         name = str(getattr(source, "name", "<stream>"))
         return name, None, data.encode("utf-8") if isinstance(data, str) else data
     return str(source), Path(source), None
+
+
+def utf8_text(data: bytes | str, source: str, *, hint: str) -> str:
+    """``data`` as text: UTF-8, with or without BOM. Empty input (0 bytes, typically a
+    failed command upstream in a pipe) and other encodings are errors naming
+    ``source``; ``hint`` says what to do about the encoding."""
+    if isinstance(data, str):
+        return data
+    if not data:
+        msg = ("standard input is empty (0 bytes): did the command before it in the pipe "
+               "fail?" if source == "<stdin>" else "empty (0 bytes)")
+        raise SchemaError(msg, file=source)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"not UTF-8 (byte {exc.start}): {hint}", file=source) from exc
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, what: str = "input") -> gpd.GeoDataFrame:

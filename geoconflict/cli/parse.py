@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .._atomic import atomic_path
-from ..errors import ArgumentError
+from .._inputs import utf8_text
 from ..geoparse import parse_text
 from ..webmap import conflict_map
 from .options import feature_format_options, feature_output_options, write_output
@@ -17,18 +17,7 @@ from .verbosity import info
 
 def _report_text(data: bytes | str, name: str) -> str:
     """The report as text: UTF-8 (with or without BOM); anything else is an error."""
-    if isinstance(data, str):
-        return data
-    if not data:
-        msg = "standard input is empty (0 bytes): did the command before it in the pipe " \
-            "fail?" if name == "<stdin>" else "the report is empty (0 bytes)"
-        raise ArgumentError(f"{name}: {msg}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = (f"{name}: not UTF-8 text (byte {exc.start}); re-encode the report "
-               "(iconv -f cp1256 -t utf-8)")
-        raise ArgumentError(msg) from exc
+    return utf8_text(data, name, hint="re-encode the report (iconv -f cp1256 -t utf-8)")
 
 
 @click.command()

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._inputs import CRS, to_wgs84
+from .._inputs import CRS, to_wgs84, utf8_text
 from ..errors import ArgumentError, EmptyInputWarning, InputNotFoundError, SchemaError
 
 if TYPE_CHECKING:
@@ -65,19 +65,9 @@ def features_to_gdf(features: list[dict[str, Any]], *, source: str = "<features>
 
 def _decode_geojson(data: bytes | str, source: str) -> str:
     """GeoJSON text; it is UTF-8 by its RFC (8259, 7946), so anything else is an error."""
-    if isinstance(data, str):
-        return data
-    if not data:
-        what = "standard input is empty (0 bytes): did the command before it in the pipe " \
-            "fail?" if source == "<stdin>" else "empty (0 bytes)"
-        raise SchemaError(what, file=source)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = (f"not UTF-8 (byte {exc.start}): GeoJSON is UTF-8 by its RFC (7946); "
-               "re-encode it (iconv -f cp1256 -t utf-8) or, for a table, use "
-               "'geoconflict events convert --encoding'")
-        raise SchemaError(msg, file=source) from exc
+    return utf8_text(data, source, hint="GeoJSON is UTF-8 by its RFC (7946); re-encode it "
+                     "(iconv -f cp1256 -t utf-8) or, for a table, use 'geoconflict events "
+                     "convert --encoding'")
 
 
 def _parse_geojson_text(text: str, source: str) -> list[dict[str, Any]]:
