@@ -14,6 +14,7 @@ from ._geocoder import (
     default_geocoder,
     find_places,
     geocode,
+    longest_mentions,
     records_to_frame,
 )
 from ._user import add_gazetteer, gazetteer_format, list_gazetteers, remove_gazetteer
@@ -31,6 +32,7 @@ __all__ = [
     "geocode",
     "list_gazetteers",
     "load_gazetteer",
+    "longest_mentions",
     "records_to_frame",
     "remove_gazetteer",
 ]

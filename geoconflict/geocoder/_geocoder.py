@@ -508,18 +508,7 @@ class Geocoder(_Matcher):
                 else 90.0, "source_id": e["source_id"], "n_candidates": n_candidates,
                 "key": key})
         mentions.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
-        if longest_only:
-            # Sorted by start (longest first), a mention lies inside an earlier kept
-            # one exactly when it ends before the furthest end reached so far.
-            kept: list[dict[str, Any]] = []
-            reach = -1
-            for m in mentions:
-                if m["end"] <= reach:
-                    continue
-                kept.append(m)
-                reach = max(reach, m["end"])
-            mentions = kept
-        return mentions
+        return longest_mentions(mentions) if longest_only else mentions
 
     def _scan_top(self, key: str, ctx: _Context
                   ) -> tuple[int, int, dict[str, Any]] | None:
@@ -605,6 +594,24 @@ class Geocoder(_Matcher):
                          "source_id": e["source_id"]}
             out.append(m)
         return out
+
+
+def longest_mentions(mentions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mentions (dicts with ``start``/``end``) that lie inside no longer one, by start.
+
+    Sorted by start, longest first, a mention lies inside an earlier kept one exactly
+    when it ends before the furthest end reached so far (``find_places``'
+    ``longest_only`` rule, also applied by the geoparser after its own filters).
+    """
+    ordered = sorted(mentions, key=lambda m: (m["start"], -(m["end"] - m["start"])))
+    kept: list[dict[str, Any]] = []
+    reach = -1
+    for m in ordered:
+        if m["end"] <= reach:
+            continue
+        kept.append(m)
+        reach = max(reach, m["end"])
+    return kept
 
 
 def records_to_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:

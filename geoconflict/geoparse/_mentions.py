@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
-from ..geocoder import default_geocoder
+from ..geocoder import default_geocoder, longest_mentions
 from ._textrules import keyword_automaton
 
 if TYPE_CHECKING:
@@ -435,7 +435,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     else:
         # Every candidate span, so a plausible "jordan" survives an implausible
         # "east jordan" (a US town); the longest plausible one wins.
-        found = _longest([rec for rec in geocoder.find_places(
+        found = longest_mentions([rec for rec in geocoder.find_places(
             scanned, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
     context = _context_countries(found, actors)
     if context:
@@ -557,19 +557,6 @@ def _is_person(text: str, mention: Mention, mode: str) -> bool:
     return mention.kind not in _WIDE_KINDS and mention.score < 100 and \
         bool(_SPEECH_AFTER.match(text, mention.end, mention.end + 40)) and \
         not _PLACE_PREPOSITION.search(before)
-
-
-def _longest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop records lying inside a longer one (``find_places``' ``longest_only`` rule)."""
-    records = sorted(records, key=lambda r: (r["start"], -(r["end"] - r["start"])))
-    kept: list[dict[str, Any]] = []
-    reach = -1
-    for rec in records:
-        if rec["end"] <= reach:
-            continue
-        kept.append(rec)
-        reach = max(reach, rec["end"])
-    return kept
 
 
 def _plausible_uncased(rec: dict[str, Any]) -> bool:
