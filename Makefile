@@ -1,12 +1,13 @@
 # geoconflict: two commands do all the set-up on a fresh Debian machine with Python 3.11+.
 #   make demo   - create .venv, install geoconflict, run the main job on the embedded scenario
-#   make test   - install test deps (and Debian chromium/gdal-bin when root), lint, type-check, pytest
+#   make test   - install test deps (and Debian chromium/gdal-bin when root), lint, type-check,
+#                 build the docs strictly, pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck pytest bench install dev system-deps clean
+.PHONY: demo test lint typecheck docs pytest bench install dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +44,15 @@ typecheck: dev
 pytest: dev system-deps
 	$(BIN)/python -m pytest
 
-test: dev system-deps lint typecheck pytest
+# The documentation site (docs/conf.py): every warning is an error, so a broken link,
+# anchor or docstring fails the build. Open site/index.html.
+docs: dev
+	$(BIN)/sphinx-build -W --keep-going -q -E -b html docs site
+
+test: dev system-deps lint typecheck docs pytest
 
 bench: dev
 	$(BIN)/python bench/run.py $(if $(BENCH),--only $(BENCH))
 
 clean:
-	rm -rf $(VENV) $(OUT) build dist .mypy_cache .ruff_cache .pytest_cache bench/results.json
+	rm -rf $(VENV) $(OUT) build dist site .mypy_cache .ruff_cache .pytest_cache bench/results.json

@@ -209,11 +209,11 @@ def test_incirlik_is_in_turkiye_at_its_icao_reference_point(basemap: dict[str, A
     assert p["troops"] is None  # no published figure is stored
 
 
-def test_the_deployment_count_is_stated_alike_in_readme_and_sources() -> None:
+def test_the_deployment_count_is_stated_alike_in_readme_docs_and_sources() -> None:
     count = len(props("deployments"))
     assert count == 27  # 26 + Incirlik
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"| US/coalition troop locations (Point) | {count} |" in readme
+    assert f"| US/coalition troop locations (Point) | {count} |" in (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert f"# {count} cited US/coalition sites" in readme
     sources = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     assert f"| `deployments.geojson` | {count} US/coalition troop locations" in sources
