@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck docs pytest bench install dev system-deps clean
+.PHONY: demo test lint typecheck docs gallery pytest bench install dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,12 +47,19 @@ pytest: dev system-deps
 # The documentation site (docs/conf.py): every warning is an error, so a broken link,
 # anchor or docstring fails the build. Open site/index.html.
 docs: dev
+	$(BIN)/python scripts/build_bench_page.py
 	$(BIN)/sphinx-build -W --keep-going -q -E -b html docs site
 
 test: dev system-deps lint typecheck docs pytest
 
+# Runs the benchmarks and refreshes the committed snapshot (bench/snapshot.json) that the
+# docs' benchmarks page is rendered from; bench/results.json keeps every local run.
 bench: dev
-	$(BIN)/python bench/run.py $(if $(BENCH),--only $(BENCH))
+	$(BIN)/python bench/run.py --snapshot $(if $(BENCH),--only $(BENCH))
+
+# Redraws the pictures of the docs' gallery (needs Chromium and Playwright).
+gallery: dev
+	$(BIN)/python scripts/build_gallery.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist site .mypy_cache .ruff_cache .pytest_cache bench/results.json

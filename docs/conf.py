@@ -19,7 +19,7 @@ import geoconflict  # noqa: E402
 
 project = "geoconflict"
 author = "the geoconflict developers"
-copyright = "the geoconflict developers; code MIT, data cited per record"  # noqa: A001
+copyright = "the geoconflict developers; code MIT, data cited per record"
 release = geoconflict.__version__
 version = release
 

@@ -71,7 +71,14 @@ _API: dict[str, str] = {
 __all__ = ["__version__", *sorted(_API)]
 
 
+#: public modules and stage packages, reachable as attributes too (``gc.errors.GeocodeError``)
+_MODULES = frozenset({"datasets", "errors", "events", "geocoder", "geoparse", "io",
+                      "proximity", "raster", "roads", "schema", "units", "webmap"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f"geoconflict.{name}")
     module = _API.get(name)
     if module is None:
         msg = f"module 'geoconflict' has no attribute {name!r}"
@@ -82,4 +89,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+    return sorted(set(globals()) | set(_API) | _MODULES)

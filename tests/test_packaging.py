@@ -10,6 +10,7 @@ import sys
 import sysconfig
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,15 @@ def test_wheel_ships_data_and_cli_works(tmp_path: Path) -> None:
         check=True, capture_output=True, text=True,
     )
     wheel = next(dist.glob("geoconflict-*.whl"))
+    # the PyPI page: the README, with nothing that resolves only in a checkout
+    with zipfile.ZipFile(wheel) as zf:
+        meta = zf.read(next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA")))
+    headers, description = meta.decode("utf-8").split("\n\n", 1)
+    assert "Description-Content-Type: text/markdown" in headers
+    assert description.startswith("# geoconflict")
+    assert "## A 30-second tour" in description
+    assert re.findall(r"\]\((?!https?://)[^)]*\)", description) == []
+    assert "docs/img/" not in description
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
