@@ -1,6 +1,6 @@
 """Crosswalk tables: how each source's columns and codes map onto the incident schema.
 
-The knowledge lives here as data, in one place, so that the README (Ingest) and the readers
+The knowledge lives here as data, in one place, so that the docs (Ingest) and the readers
 cannot drift apart: the docs quote these tables and the tests assert on them.
 
 Sources of the codes

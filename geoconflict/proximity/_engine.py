@@ -13,7 +13,7 @@ exact distance per incident.
 
 Every function accepts distances as metres or strings (``"50km"``, ``"30 mi"``,
 ``"10 nmi"``, ``"500 m"``), and incidents as a GeoDataFrame or a dask-geopandas
-GeoDataFrame (partitioned; see the README, Proximity). Incidents with a missing or empty
+GeoDataFrame (partitioned; see the docs, Proximity). Incidents with a missing or empty
 geometry are kept with null results and reported in a warning, never dropped.
 """
 

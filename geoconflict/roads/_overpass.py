@@ -156,7 +156,7 @@ def fetch(call: Callable[[], T], *, what: str, opts: OverpassOptions | None = No
         return retrying(attempt, retries=opts.retries, backoff_s=opts.backoff_s,
                         what=f"{where} failed for {what}",
                         message="{what} after {tries} attempt(s): {problem}; work offline "
-                                "with an .osm extract (see the README, Roads)")
+                                "with an .osm extract (see the docs, Roads)")
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
