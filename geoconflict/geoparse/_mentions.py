@@ -5,7 +5,8 @@ here find. ``is_place``: does the span refer to a place at all? Literal names, m
 ("Washington said", "the White House"), demonyms and adjectives ("Syrian", "Iraqi", with
 their country's point) and names inside actor names ("Islamic Resistance in Iraq") do;
 person names ("Assad", "Ali"), organisations and outlets ("New York Times", "SANA",
-"Reuters"), common words and parts of vessel names do not. ``role``: can the span be an
+"Reuters"), common words, a small place's other names ("Kelly" for Harvest, Alabama)
+and parts of vessel names do not (the tests for those: ``_names``). ``role``: can the span be an
 incident's location? Only a plain ``mention`` can (the parser turns the chosen one into
 ``event location``); ``origin``, ``attribute``, ``metonym``, ``demonym`` and ``actor name``
 are places that never are.
@@ -24,6 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
+from ._names import (
+    alias_unlike,
+    capitalised_run_before,
+    followed_by_surname,
+    is_function_word,
+    lower_case_words,
+    person_cue_before,
+    sentence_initial,
+)
+from ._resolution import resolve_in_context, text_countries
 from ._textrules import keyword_automaton
 
 if TYPE_CHECKING:
@@ -62,6 +73,9 @@ _LEFT_FROM = re.compile(r"\b(?:withdr\w+|retreat\w*|pulled\s+out|expelled|driven
                         re.IGNORECASE)
 #: "the city's Zubair district": the text itself says how specific the place is.
 _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
+#: What follows a dateline's place: "(AP)", a dash, or ", State -".
+_DATELINE_AFTER = re.compile(r"\s*(?:\(|[\u2014\u2013-]|,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*"
+                             r"(?:\(|[\u2014\u2013-]))")
 #: A capitalised word right before a mention ("Maersk Hangzhou").
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
 
@@ -85,7 +99,8 @@ class Mention:
     lat: float | None = None
     sentence: int = 0
     #: mention | event location | origin | attribute | metonym | demonym | actor name
-    #: (places), or person | organisation | name part | common word | out of context.
+    #: (places), or person | organisation | name part | common word | other name |
+    #: out of context.
     role: str = "mention"
 
     #: Set when the text itself calls the place a district or neighbourhood.
@@ -377,30 +392,6 @@ def _country_shapes() -> dict[str, Any]:
             for f in features if f.get("geometry")}
 
 
-@cache
-def _actor_countries() -> dict[str, str]:
-
-    table = load_dataset("actors")
-    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
-                                                        strict=True) if isinstance(code, str)}
-
-
-def _context_countries(found: list[dict[str, Any]],
-                       actors: Sequence[tuple[int, int, str, str]]) -> list[str]:
-    """Countries the text is about: curated places and countries it names, its actors'."""
-    home = _actor_countries()
-    votes: dict[str, int] = {}
-    for _, _, _, actor in actors:
-        code = home.get(actor)
-        if code:
-            votes[code] = votes.get(code, 0) + 1
-    for rec in found:
-        if rec.get("country") and (rec.get("score", 0) >= 100 or rec.get("kind") in
-                                   ("country", "admin1", "city")):
-            votes[rec["country"]] = votes.get(rec["country"], 0) + 1
-    return sorted(votes, key=lambda c: -votes[c])
-
-
 _SHAPES: dict[str, Any] = {}
 
 
@@ -437,10 +428,10 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
         # "east jordan" (a US town); the longest plausible one wins.
         found = longest_mentions([rec for rec in geocoder.find_places(
             scanned, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
-    context = _context_countries(found, actors)
-    if context:
-        # Shared names ("Dhiban" in Syria and Jordan) go to the text's countries.
-        found = geocoder.prefer_countries(found, context)
+    # Shared names ("Dhiban" in Syria and Jordan, "Paris, Texas") go where the rest of
+    # the text is: the geocoder's context rule, given the whole text as one batch.
+    found = resolve_in_context(found, actors)
+    context = text_countries(found, actors)
     specials = _seats(text, mode) + _demonyms(text, mode)
     taken = sorted((m.start, m.end) for m in specials)
     taken_starts = [a for a, _ in taken]
@@ -448,6 +439,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     outlets = [(m.start(), m.end()) for m in (
         _OUTLET_RE_UNCASED if mode != "mixed" else _OUTLET_RE).finditer(text)]
     vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
+    words = lower_case_words(text) if mode == "mixed" else frozenset()
     actor_starts = [a[0] for a in actors]
     actor_ends = [a[1] for a in actors]
     mentions: list[Mention] = list(specials)
@@ -457,9 +449,10 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
             continue  # "White House" is the seat, not Casablanca ("the white house")
         mention = _from_record(rec, text)
         mention.role = _role(text, mention, mode, context, outlets, vessels,
-                             (actor_starts, actor_ends))
+                             (actor_starts, actor_ends), words)
         mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
+    _people_named_again(mentions)
     return mentions
 
 
@@ -501,9 +494,9 @@ def _from_record(rec: dict[str, Any], text: str) -> Mention:
     return mention
 
 
-def _role(text: str, mention: Mention, mode: str, context: list[str],
+def _role(text: str, mention: Mention, mode: str, context: set[str],
           outlets: list[tuple[int, int]], vessels: list[tuple[int, int]],
-          actor_spans: tuple[list[int], list[int]]) -> str:
+          actor_spans: tuple[list[int], list[int]], words: frozenset[str]) -> str:
     """What a gazetteer match is in this text (see the module docstring)."""
     start, end = mention.start, mention.end
     surface = mention.surface
@@ -513,7 +506,7 @@ def _role(text: str, mention: Mention, mode: str, context: list[str],
     if _overlaps(actor_spans[0], actor_spans[1], start, end):
         return "actor name"
     if mode == "mixed" and surface.isupper() and len(surface) >= 3 and \
-            mention.kind not in _WIDE_KINDS - {"city"}:
+            mention.kind not in _WIDE_KINDS - {"city"} and not _dateline(text, mention):
         return "organisation"  # an acronym ("SANA"), not the place it spells
     if _is_person(text, mention, mode):
         return "person"
@@ -522,6 +515,10 @@ def _role(text: str, mention: Mention, mode: str, context: list[str],
         return "name part"
     if surface.lower() in _COMMON_WORDS and mention.score < 100:
         return "common word"
+    if mode == "mixed" and mention.score < 100:
+        not_place = _not_a_small_place(text, mention, words)
+        if not_place:
+            return not_place
     if context and mention.score < 100 and mention.country not in context and \
             mention.kind in ("town", "village", "locality", "populated place"):
         # A small GeoNames town in a country nothing else in the text points to is
@@ -541,6 +538,53 @@ def _role(text: str, mention: Mention, mode: str, context: list[str],
             not _PLACE_PREPOSITION.search(text[max(0, start - 30):start]):
         return "attribute"  # "the Iraq war", "Syria policy": the country qualifies a noun
     return "mention"
+
+
+def _dateline(text: str, mention: Mention) -> bool:
+    """"WASHINGTON (AP) -", "CHARLESTON, W.Va. -": a place in capitals opening a line."""
+    return sentence_initial(text, mention.start) and bool(
+        _DATELINE_AFTER.match(text, mention.end, mention.end + 40))
+
+
+def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> str | None:
+    """The role of a GeoNames match that is a word, a person or another name (see
+    :mod:`._names`), or None when it may be the place."""
+    surface = mention.surface
+    if is_function_word(surface) or surface.rstrip(".").lower() in _TITLES:
+        return "common word"  # "And" (Andorra's code), "More", "She", "Sen."
+    wide = mention.kind in _WIDE_KINDS
+    if wide and mention.kind != "city":
+        return None
+    single = " " not in surface
+    initial = sentence_initial(text, mention.start)
+    if single and surface.lower() in words and (initial or not wide):
+        return "common word"  # the text writes the word in lower case too
+    before = text[max(0, mention.start - 40):mention.start]
+    if _PLACE_PREPOSITION.search(before):
+        return None  # "in Kelly", "near Nelson": the writer means the place
+    if person_cue_before(text, mention.start):
+        return "person"  # "said Thomas"
+    named = capitalised_run_before(text, mention.start) or \
+        followed_by_surname(text, mention.end)
+    if alias_unlike(surface, mention.name) and (not wide or named or initial):
+        # "Kelly", an alternate name of Harvest (Alabama); a city's other names count
+        # ("Kiev", "Bombay") unless the span reads as a person ("Chen was charged").
+        return "other name"
+    if named and not wide:
+        return "person"  # "Rod Stewart", "Gino D. Bassett", "Kelly Clarkson"
+    return None
+
+
+def _people_named_again(mentions: list[Mention]) -> None:
+    """A surname the text has used in a person's name is the person when it comes back
+    alone ("Rod Stewart ... Stewart said")."""
+    people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface}
+    if not people:
+        return
+    for m in mentions:
+        if m.role == "mention" and m.surface in people and m.kind not in _WIDE_KINDS and \
+                m.score < 100:
+            m.role = "person"
 
 
 def _is_person(text: str, mention: Mention, mode: str) -> bool:

@@ -1,0 +1,144 @@
+"""Spans that look like a small place and are not one: common words, people, other names.
+
+GeoNames holds hundreds of thousands of villages named like English words ("Early",
+"Star", "Plain"), like given names and surnames ("Kelly", "Nelson", "Stewart") or known
+by a second name unlike their own ("Kelly" is an alternate name of Harvest, Alabama).
+In English prose such a span is far more often the word, the person or the other name
+than the village. The tests here read the text itself, with no word list of any corpus:
+
+* a closed-class English word (pronoun, conjunction, determiner, auxiliary...), capital
+  only because it opens a sentence ("And", "More", "She");
+* a word the same text also writes in lower case ("tornado ... Tornado");
+* a small place matched through a name that looks nothing like its own;
+* a name inside a person's name: after a given name or an initial ("Rod Stewart",
+  "Gino D. Bassett"), before a capitalised surname ("Kelly Clarkson"), after "said"
+  ("said Thomas"), or a surname the text has already used in a person's name.
+
+Used by the geoparse stage only (``_mentions``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+__all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before",
+           "followed_by_surname", "is_function_word", "lower_case_words", "person_cue_before",
+           "sentence_initial"]
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words`` (tables written as prose lines)."""
+    return frozenset(words.split())
+
+
+#: Closed-class English words (pronouns, determiners, conjunctions, prepositions,
+#: auxiliaries and their contractions, a few sentence adverbs): never a place name when
+#: written alone, whatever GeoNames holds ("And" is Andorra's ISO code, "Can" a Turkish
+#: town). Closed classes are finite and the same in every text, so this is grammar, not
+#: a vocabulary learnt from data.
+FUNCTION_WORDS = _wordset("""
+a an the this that these those some any all both each every either neither no none
+i me my mine you your yours he him his she her hers it its we us our ours they them their
+theirs who whom whose which what where when why how there here
+and but or nor so yet for if unless because although though while whereas as than then
+at by in of on to up down out off over under from with without into onto upon about
+above below after before since until till during against among amid across along around
+through throughout toward towards via per plus like unlike
+is are was were be been being am have has had having do does did done
+can could will would shall should may might must ought
+not also only just even still already again ever never always often very too quite
+rather more most less least much many few several such same other another
+now today yesterday tomorrow well yes oh one
+i'm i've i'd i'll you're you've you'd you'll he's she's it's we're we've we'd we'll
+they're they've they'd they'll that's there's here's what's who's let's
+can't won't don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't
+couldn't wouldn't shouldn't mustn't
+see come get go say says said make made take took
+""")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+#: Words after a name that keep it a place ("Walker County", "Paris Police", "Tikrit
+#: Sunday"): place and institution nouns, titles, days and months.
+_PLACE_NOUN_AFTER = _wordset("""
+county city town township village borough parish district province state region area
+river creek lake bay beach coast island islands valley mountain mountains mount hill
+hills heights springs falls harbor harbour port canal dam bridge road rd street st avenue
+ave boulevard blvd highway square park center centre airport station base camp border
+crossing gate mall market plaza school high middle elementary university college
+academy institute hospital clinic church cathedral mosque temple court hall library
+museum zoo stadium arena police fire sheriff mayor council board department office
+governor senator president minister police officials residents authorities army forces
+government parliament assembly metro north south east west northern southern eastern
+western central monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december
+""")
+#: A word that may open a sentence before a place ("Today Baghdad", "In Mosul"), so a
+#: capitalised word there is not taken for a given name.
+_NOT_GIVEN = _wordset("""
+in at near from of the on to and by for with into after before outside inside across
+eastern western northern southern central greater north south east west old new upper
+lower saint st san santa fort port mount lake
+""")
+_INITIAL_OR_NAME = re.compile(r"(?:^|(?<=[\s(\"\u201c]))([A-Z][a-z'\u2019]+|[A-Z]\.)\s$")
+_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+)(?=[\s,.;:!?)]|$)")
+_SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
+_PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
+                                r"thanked|quoted|interviewed)\s+$")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z][a-z'\u2019]+")
+
+
+def is_function_word(surface: str) -> bool:
+    """Whether ``surface`` is one closed-class English word ("And", "I've")."""
+    return surface.translate(_APOSTROPHES).lower() in FUNCTION_WORDS
+
+
+def lower_case_words(text: str) -> frozenset[str]:
+    """The words the text writes in lower case (its own common vocabulary)."""
+    return frozenset(_LOWER_WORD.findall(text.translate(_APOSTROPHES)))
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Whether the span at ``start`` opens a sentence, a line or the text."""
+    return bool(_SENTENCE_END_BEFORE.search(text[max(0, start - 6):start]))
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in text if c.isalnum()).casefold()
+
+
+def alias_unlike(surface: str, name: str) -> bool:
+    """Whether a place matched through ``surface`` is known by a name unlike it
+    ("Kelly" for Harvest), rather than a spelling of its own (Al-Mayadin, Mayadeen)."""
+    a, b = _fold(surface), _fold(name)
+    if not a or a == b or (b.startswith(a) and len(a) >= 5):
+        return False
+    return fuzz.ratio(a, b) < 70 and fuzz.partial_ratio(a, b) < 80
+
+
+def capitalised_run_before(text: str, start: int) -> bool:
+    """A given name or an initial right before the span, even at a sentence start
+    ("Rod Stewart", "Gino D. Bassett"); not a preposition or a direction ("In Mosul",
+    "Eastern Ghouta")."""
+    match = _INITIAL_OR_NAME.search(text, max(0, start - 30), start)
+    if not match:
+        return False
+    word = match.group(1)
+    return word.rstrip(".").lower() not in _NOT_GIVEN and not is_function_word(word)
+
+
+def followed_by_surname(text: str, end: int) -> bool:
+    """A capitalised word that is no place noun, title, day or month right after the
+    span ("Kelly Clarkson", "Henry Lazenby"; not "Walker County", "Paris Police")."""
+    match = _SURNAME_AFTER.match(text, end)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word not in _PLACE_NOUN_AFTER and not is_function_word(word)
+
+
+def person_cue_before(text: str, start: int) -> bool:
+    """"said Thomas", "according to Nelson": a verb of speech before the name."""
+    return bool(_PERSON_CUE_BEFORE.search(text, max(0, start - 20), start))

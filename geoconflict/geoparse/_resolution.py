@@ -1,0 +1,135 @@
+"""The names of one text resolved together, through the geocoder's context API.
+
+A report's places are not independent guesses: "Paris" in a story that names Texas is
+Paris, Texas; "Bari" among Somali towns is Bari, Somalia. The geoparser does not
+re-implement that reasoning; it hands the text's names to
+:meth:`geoconflict.geocoder.Geocoder.records` as one batch and lets the geocoder's
+context rule (``geoconflict.geocoder._context``) decide:
+
+* the batch pulls (``pull=True``): when one country holds most of the confidently
+  resolved names, the other names move there if they also exist there;
+* a row's own context (``context=``): a name of several places that the text ties to a
+  province ("Paris, Texas", or a province named in the same sentence) is resolved
+  inside that province;
+* the countries, provinces and continents a text names, and the curated places, are
+  pinned to their own answer (their row's context is themselves), so they vote in the
+  pull without being pulled ("Jordan" stays the country in a story about the US);
+* the text's armed actors vote for their home country (an extra row each).
+
+Used by the geoparse stage only (``_mentions``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from ..datasets import load_dataset
+from ..geocoder import default_geocoder
+
+__all__ = ["resolve_in_context", "text_countries"]
+
+#: Kinds that are resolved once and pinned: they give the text its context.
+_ANCHOR_KINDS = frozenset({"country", "continent", "region", "admin1", "sea", "gulf",
+                           "strait", "chokepoint", "canal", "shipping lane"})
+#: How far (characters) a province may be from a name to say where the name is.
+_PROVINCE_REACH = 250
+
+
+@cache
+def _actor_countries() -> dict[str, str]:
+    """Actor name -> ISO3 of its home country (``data/actors.csv``)."""
+    table = load_dataset("actors")
+    return {str(name): str(code) for name, code in zip(table["name"], table["country"],
+                                                        strict=True) if isinstance(code, str)}
+
+
+def _pinned(rec: dict[str, Any]) -> bool:
+    return rec.get("kind") in _ANCHOR_KINDS or float(rec.get("score") or 0) >= 100 or \
+        int(rec.get("n_candidates") or 1) <= 1
+
+
+def _province_rows(found: list[dict[str, Any]]) -> tuple[list[int], list[str]]:
+    """Positions and context strings ("Texas, USA") of the provinces the text names."""
+    starts, labels = [], []
+    for rec in found:
+        if rec.get("kind") == "admin1" and rec.get("country"):
+            starts.append(int(rec["start"]))
+            labels.append(f"{rec['name']}, {rec['country']}")
+    return starts, labels
+
+
+def _nearest_province(starts: list[int], labels: list[str], at: int) -> str | None:
+    """The province named closest to position ``at`` (within reach), or None."""
+    if not starts:
+        return None
+    i = bisect.bisect_left(starts, at)
+    best: tuple[int, str] | None = None
+    for j in (i - 1, i):
+        if 0 <= j < len(starts):
+            gap = abs(starts[j] - at)
+            if gap <= _PROVINCE_REACH and (best is None or gap < best[0]):
+                best = (gap, labels[j])
+    return best[1] if best else None
+
+
+def resolve_in_context(found: list[dict[str, Any]],
+                       actors: Sequence[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
+    """``find_places`` records of one text, re-resolved as one batch with the text's
+    context (see the module docstring); the records keep their spans."""
+    if not found:
+        return found
+    starts, labels = _province_rows(found)
+    queries: list[str] = []
+    rows: list[list[str] | None] = []
+    for rec in found:
+        surface = str(rec["surface"])
+        queries.append(surface)
+        if _pinned(rec):
+            rows.append([surface])
+        else:
+            province = _nearest_province(starts, labels, int(rec["start"]))
+            rows.append([province] if province else None)
+    home = _actor_countries()
+    for code in dict.fromkeys(home[a[3]] for a in actors if a[3] in home):
+        queries.append(code)  # an actor's home country votes in the pull
+        rows.append([code])
+    records = default_geocoder().records(queries, context=rows, pull=True)
+    out = []
+    for rec, new in zip(found, records, strict=False):
+        out.append(_moved(rec, new))
+    return out
+
+
+def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``rec`` with the batch's answer when it names another place; else ``rec``."""
+    if new.get("status") == "unresolved" or new.get("name") is None or \
+            new.get("source_id") == rec.get("source_id"):
+        return rec
+    if rec.get("kind") in _ANCHOR_KINDS and new.get("kind") not in _ANCHOR_KINDS:
+        return rec  # a country or province is never re-read as a village of its name
+    ref = new.get("_ref")
+    geometry = new.get("geometry")
+    if ref is None and geometry and geometry.get("type") == "Point":
+        ref = geometry["coordinates"]
+    if ref is None:
+        return rec
+    return {**rec, "name": new["name"], "kind": new["kind"], "country": new["country"],
+            "lon": float(ref[0]), "lat": float(ref[1]), "geometry": geometry,
+            "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
+            "source_id": new["source_id"]}
+
+
+def text_countries(found: list[dict[str, Any]],
+                   actors: Sequence[tuple[int, int, str, str]]) -> set[str]:
+    """The countries a text is about once its names are resolved: those of its curated
+    places, countries, provinces and cities, and its actors' home countries."""
+    home = _actor_countries()
+    out = {home[a[3]] for a in actors if a[3] in home}
+    for rec in found:
+        if rec.get("country") and (float(rec.get("score") or 0) >= 100 or rec.get("kind") in
+                                   ("country", "admin1", "city")):
+            out.add(str(rec["country"]))
+    return out
