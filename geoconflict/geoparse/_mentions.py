@@ -32,9 +32,10 @@ from ._names import (
     is_function_word,
     lower_case_words,
     person_cue_before,
+    place_noun_after,
     sentence_initial,
 )
-from ._resolution import resolve_in_context, text_countries
+from ._resolution import resolve_in_context, state_abbreviations, text_countries
 from ._textrules import keyword_automaton
 
 if TYPE_CHECKING:
@@ -340,6 +341,23 @@ DEMONYMS: dict[str, str] = {
     "Kazakh": "Kazakhstan", "Uzbek": "Uzbekistan", "Tajik": "Tajikistan",
     "Malaysian": "Malaysia", "Thai": "Thailand", "Burmese": "Myanmar",
     "North Korean": "North Korea", "South Korean": "South Korea", "Taiwanese": "Taiwan",
+    "Georgian": "Georgia", "Czech": "Czechia", "Slovak": "Slovakia", "Slovenian": "Slovenia",
+    "Sri Lankan": "Sri Lanka", "Nepalese": "Nepal", "Nepali": "Nepal",
+    "Mongolian": "Mongolia", "Singaporean": "Singapore", "Cambodian": "Cambodia",
+    "Peruvian": "Peru", "Chilean": "Chile", "Argentine": "Argentina",
+    "Argentinian": "Argentina", "Bolivian": "Bolivia", "Ecuadorian": "Ecuador",
+    "Uruguayan": "Uruguay", "Paraguayan": "Paraguay", "Salvadoran": "El Salvador",
+    "Guatemalan": "Guatemala", "Honduran": "Honduras", "Nicaraguan": "Nicaragua",
+    "Panamanian": "Panama", "Jamaican": "Jamaica", "Philippine": "Philippines",
+    "Icelandic": "Iceland", "Estonian": "Estonia", "Latvian": "Latvia",
+    "Lithuanian": "Lithuania", "Belarusian": "Belarus", "Moldovan": "Moldova",
+    "Albanian": "Albania", "Bosnian": "Bosnia and Herzegovina", "Maltese": "Malta",
+    "Zimbabwean": "Zimbabwe", "Zambian": "Zambia", "Tanzanian": "Tanzania",
+    "Mozambican": "Mozambique", "Angolan": "Angola", "Namibian": "Namibia",
+    "Ghanaian": "Ghana", "Senegalese": "Senegal", "Cameroonian": "Cameroon",
+    "Ivorian": "Ivory Coast", "Liberian": "Liberia", "Malawian": "Malawi",
+    "Burundian": "Burundi", "South Sudanese": "South Sudan", "South African": "South Africa",
+    "Kurdish": "Kurdistan Region", "Kyrgyz": "Kyrgyzstan", "Turkmen": "Turkmenistan",
     "European": "Europe", "African": "Africa", "Asian": "Asia",
 }
 _PLURAL_SAME = ("ese", "ish", "ch", "ss", "Swiss", "Thai", "Kazakh", "Uzbek", "Tajik")
@@ -352,8 +370,9 @@ _DEMONYM_KEYS = frozenset(_DEMONYM_FORMS_UNCASED)
 #: Country abbreviations as writers use them, mostly as adjectives ("US troops", "UK
 #: warships"): written in capitals, so matched only in text with letter case ("us").
 ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
+                                 "EU": "European Union",
                                  "UK": "United Kingdom", "U.K.": "United Kingdom"}
-_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK)(?![\w])")
+_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK|EU)(?![\w])")
 #: A lower-case English preposition the gazetteer's folding reads as an assimilated Arabic
 #: article before a name with that consonant ("at Tikrit" -> "Tikrit" with a span from
 #: "at", so its capital check fails): blanked (same length) before scanning.
@@ -428,6 +447,13 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
         # "east jordan" (a US town); the longest plausible one wins.
         found = longest_mentions([rec for rec in geocoder.find_places(
             scanned, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
+    if mode == "mixed":
+        states = state_abbreviations(text)  # "Gainesville, Ga."
+        if states:
+            spans = sorted((r["start"], r["end"]) for r in states)
+            found = sorted([r for r in found if not _overlaps(
+                [a for a, _ in spans], [b for _, b in spans], int(r["start"]), int(r["end"]))]
+                + states, key=lambda r: int(r["start"]))
     # Shared names ("Dhiban" in Syria and Jordan, "Paris, Texas") go where the rest of
     # the text is: the geocoder's context rule, given the whole text as one batch.
     found = resolve_in_context(found, actors)
@@ -452,7 +478,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
                              (actor_starts, actor_ends), words)
         mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
-    _people_named_again(mentions)
+    _people_named_again(text, mentions)
     return mentions
 
 
@@ -559,13 +585,12 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     initial = sentence_initial(text, mention.start)
     if single and surface.lower() in words and (initial or not wide):
         return "common word"  # the text writes the word in lower case too
-    before = text[max(0, mention.start - 40):mention.start]
-    if _PLACE_PREPOSITION.search(before):
-        return None  # "in Kelly", "near Nelson": the writer means the place
+    if _said_to_be_place(text, mention):
+        return None  # "in Kelly", "Walker County": the writer means the place
     if person_cue_before(text, mention.start):
         return "person"  # "said Thomas"
     named = capitalised_run_before(text, mention.start) or \
-        followed_by_surname(text, mention.end)
+        followed_by_surname(text, mention.start, mention.end)
     if alias_unlike(surface, mention.name) and (not wide or named or initial):
         # "Kelly", an alternate name of Harvest (Alabama); a city's other names count
         # ("Kiev", "Bombay") unless the span reads as a person ("Chen was charged").
@@ -575,7 +600,7 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     return None
 
 
-def _people_named_again(mentions: list[Mention]) -> None:
+def _people_named_again(text: str, mentions: list[Mention]) -> None:
     """A surname the text has used in a person's name is the person when it comes back
     alone ("Rod Stewart ... Stewart said")."""
     people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface}
@@ -583,8 +608,15 @@ def _people_named_again(mentions: list[Mention]) -> None:
         return
     for m in mentions:
         if m.role == "mention" and m.surface in people and m.kind not in _WIDE_KINDS and \
-                m.score < 100:
+                m.score < 100 and not _said_to_be_place(text, m):
             m.role = "person"
+
+
+def _said_to_be_place(text: str, mention: Mention) -> bool:
+    """"in Kelly", "near Nelson", "Walker County", "Carthage Police": the words around
+    the span say the writer means the place."""
+    return bool(_PLACE_PREPOSITION.search(text[max(0, mention.start - 40):mention.start])) \
+        or place_noun_after(text, mention.end)
 
 
 def _is_person(text: str, mention: Mention, mode: str) -> bool:

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 __all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before",
            "followed_by_surname", "is_function_word", "lower_case_words", "person_cue_before",
-           "sentence_initial"]
+           "place_noun_after", "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -86,6 +86,9 @@ _SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+)(?=[\s,.;:!?)]|$)")
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
 _PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
                                 r"thanked|quoted|interviewed)\s+$")
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|their|our|[A-Z]\w*['\u2019]s)\s+$",
+                             re.IGNORECASE)
+_POSSESSIVE_NOUN_AFTER = re.compile(r"['\u2019]s[ \t]([A-Za-z]+)")
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z][a-z'\u2019]+")
 
 
@@ -129,14 +132,22 @@ def capitalised_run_before(text: str, start: int) -> bool:
     return word.rstrip(".").lower() not in _NOT_GIVEN and not is_function_word(word)
 
 
-def followed_by_surname(text: str, end: int) -> bool:
+def followed_by_surname(text: str, start: int, end: int) -> bool:
     """A capitalised word that is no place noun, title, day or month right after the
-    span ("Kelly Clarkson", "Henry Lazenby"; not "Walker County", "Paris Police")."""
+    span ("Kelly Clarkson", "Henry Lazenby"; not "Walker County", "Paris Police"), and
+    no article before it ("the Flemington Elks Lodge" uses the town as a modifier)."""
     match = _SURNAME_AFTER.match(text, end)
-    if not match:
+    if not match or _ARTICLE_BEFORE.search(text, max(0, start - 12), start):
         return False
     word = match.group(1).lower()
     return word not in _PLACE_NOUN_AFTER and not is_function_word(word)
+
+
+def place_noun_after(text: str, end: int) -> bool:
+    """"Walker County", "Hamilton Township", "Carthage Police": a place or institution
+    noun after the span makes it a place (or a place used as a modifier)."""
+    match = _SURNAME_AFTER.match(text, end) or _POSSESSIVE_NOUN_AFTER.match(text, end)
+    return match is not None and match.group(1).lower() in _PLACE_NOUN_AFTER
 
 
 def person_cue_before(text: str, start: int) -> bool:

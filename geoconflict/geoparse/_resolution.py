@@ -22,6 +22,7 @@ Used by the geoparse stage only (``_mentions``).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -29,13 +30,62 @@ from typing import Any
 from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 
-__all__ = ["resolve_in_context", "text_countries"]
+__all__ = ["US_STATE_ABBREVIATIONS", "resolve_in_context", "state_abbreviations",
+           "text_countries"]
 
 #: Kinds that are resolved once and pinned: they give the text its context.
 _ANCHOR_KINDS = frozenset({"country", "continent", "region", "admin1", "sea", "gulf",
                            "strait", "chokepoint", "canal", "shipping lane"})
 #: How far (characters) a province may be from a name to say where the name is.
 _PROVINCE_REACH = 250
+
+
+#: The Associated Press's abbreviations of US state names, as news datelines write them
+#: after a town ("CHARLESTON, W.Va."): AP Stylebook, "state names", as tabulated in
+#: https://en.wikipedia.org/wiki/List_of_U.S._state_and_territory_abbreviations (column
+#: "AP"). Eight states are never abbreviated (Alaska, Hawaii, Idaho, Iowa, Maine, Ohio,
+#: Texas, Utah).
+US_STATE_ABBREVIATIONS: dict[str, str] = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
+    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
+    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington",
+    "W.Va.": "West Virginia", "Wis.": "Wisconsin", "Wyo.": "Wyoming",
+}
+# After a town and a comma only ("Gainesville, Ga."): alone, "Ind.", "Miss." or "Mo." are
+# other words. The final "." may be the sentence's own.
+_STATE_ABBREVIATION_RE = re.compile(
+    r"(?<=[A-Za-z], )(?:" + "|".join(re.escape(a) for a in sorted(
+        US_STATE_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w])")
+
+
+def state_abbreviations(text: str) -> list[dict[str, Any]]:
+    """``find_places``-like records for the AP state abbreviations of ``text``, each
+    resolved as the state of the United States it abbreviates (skipped when the
+    gazetteer has no such state)."""
+    if "., " not in text and ", " not in text:
+        return []
+    out = []
+    geocoder = default_geocoder()
+    for m in _STATE_ABBREVIATION_RE.finditer(text):
+        rec = geocoder.lookup(f"{US_STATE_ABBREVIATIONS[m.group(0)]}, USA")
+        if rec.get("kind") != "admin1" or rec.get("_ref") is None:
+            continue
+        lon, lat = rec["_ref"]
+        out.append({"start": m.start(), "end": m.end(), "surface": m.group(0),
+                    "name": rec["name"], "kind": "admin1", "country": rec["country"],
+                    "lon": float(lon), "lat": float(lat), "geometry": rec["geometry"],
+                    "geo_precision": rec["geo_precision"],
+                    "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
+                    "source_id": rec["source_id"], "n_candidates": 1,
+                    "key": m.group(0).lower()})
+    return out
 
 
 @cache
@@ -47,8 +97,7 @@ def _actor_countries() -> dict[str, str]:
 
 
 def _pinned(rec: dict[str, Any]) -> bool:
-    return rec.get("kind") in _ANCHOR_KINDS or float(rec.get("score") or 0) >= 100 or \
-        int(rec.get("n_candidates") or 1) <= 1
+    return float(rec.get("score") or 0) >= 100 or int(rec.get("n_candidates") or 1) <= 1
 
 
 def _province_rows(found: list[dict[str, Any]]) -> tuple[list[int], list[str]]:
