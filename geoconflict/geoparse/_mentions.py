@@ -31,6 +31,7 @@ from ._names import (
     followed_by_surname,
     is_function_word,
     lower_case_words,
+    named_after,
     person_cue_before,
     place_noun_after,
     sentence_initial,
@@ -100,7 +101,7 @@ class Mention:
     lat: float | None = None
     sentence: int = 0
     #: mention | event location | origin | attribute | metonym | demonym | actor name
-    #: (places), or person | organisation | name part | common word | other name |
+    #: (places), or person | people | organisation | name part | common word | other name |
     #: out of context.
     role: str = "mention"
 
@@ -228,6 +229,11 @@ _ORG_AFTER = re.compile(
     r"Company|Corporation|Corp|Inc|Ltd|Bank|Agency|Club|Symphony|Orchestra|Cardinals|"
     r"Giants|Yankees|Lakers|Bulls|Warriors|Declaration|Convention|Accords?|Protocol|"
     r"Treaty|Group|Media|TV|Radio|Broadcasting)\b")
+#: Words after a village's name that make the whole an institution's name ("Drug
+#: Administration"); after a country or a city they usually qualify it ("Iraq Ministry").
+_ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"
+                              r"Organi[sz]ation|Commission|Committee|Authority|Federation|"
+                              r"Alliance|Partnership|Coalition|Project|Program|Programme)\b")
 #: Titles and given names before a person's name ("President Assad", "Sheikh Ali",
 #: "Bashar al-Assad"), compared as whole words, lower case, without a final ".".
 _TITLES = frozenset({
@@ -367,6 +373,7 @@ _DEMONYM_FORMS = {**DEMONYMS,
                   "Thais": "Thailand", "Kazakhs": "Kazakhstan", "Uzbeks": "Uzbekistan"}
 _DEMONYM_FORMS_UNCASED = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}
 _DEMONYM_KEYS = frozenset(_DEMONYM_FORMS_UNCASED)
+_DEMONYM_SINGULAR = frozenset(d.lower() for d in DEMONYMS)
 #: Country abbreviations as writers use them, mostly as adjectives ("US troops", "UK
 #: warships"): written in capitals, so matched only in text with letter case ("us").
 ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
@@ -578,6 +585,12 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     surface = mention.surface
     if is_function_word(surface) or surface.rstrip(".").lower() in _TITLES:
         return "common word"  # "And" (Andorra's code), "More", "She", "Sen."
+    if len(surface) <= 3 and not surface.isupper() and alias_unlike(surface, mention.name):
+        return "common word"  # "Mad" cow (Madagascar's code), not the country
+    if mention.kind not in _WIDE_KINDS and _ORG_AFTER_SMALL.match(text, mention.end):
+        return "organisation"  # "Food and Drug Administration"
+    if mention.kind not in ("country", "continent") and named_after(text, mention.end):
+        return "name part"  # "Lancaster Avenue", "Centennial Hall": not the town
     wide = mention.kind in _WIDE_KINDS
     if wide and mention.kind != "city":
         return None
@@ -595,8 +608,9 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
         # "Kelly", an alternate name of Harvest (Alabama); a city's other names count
         # ("Kiev", "Bombay") unless the span reads as a person ("Chen was charged").
         return "other name"
-    if named and not wide:
-        return "person"  # "Rod Stewart", "Gino D. Bassett", "Kelly Clarkson"
+    if (named and not wide) or (wide and capitalised_run_before(text, mention.start)):
+        # "Rod Stewart", "Gino D. Bassett", "Kelly Clarkson"; "Adam Newport" (a city)
+        return "person"
     return None
 
 
@@ -679,7 +693,9 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
         surface = text[start:end]
         if mode == "mixed" and surface not in _DEMONYM_FORMS:
             continue  # "syrian" in running prose is not the adjective written with case
-        found.append((start, end, _DEMONYM_FORMS_UNCASED[key], "demonym"))
+        # "Iraqis", "Mexicans": people, not the place; "Iraqi forces" names the country.
+        role = "people" if key not in _DEMONYM_SINGULAR else "demonym"
+        found.append((start, end, _DEMONYM_FORMS_UNCASED[key], role))
         reach = end
     if mode == "mixed":
         found += [(m.start(), m.end(), ABBREVIATIONS[m.group(0)], _abbreviation_role(text, m))

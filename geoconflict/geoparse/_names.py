@@ -25,7 +25,8 @@ import unicodedata
 from rapidfuzz import fuzz
 
 __all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before",
-           "followed_by_surname", "is_function_word", "lower_case_words", "person_cue_before",
+           "followed_by_surname", "is_function_word", "lower_case_words", "named_after",
+           "person_cue_before",
            "place_noun_after", "sentence_initial"]
 
 
@@ -64,15 +65,22 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 _PLACE_NOUN_AFTER = _wordset("""
 county city town township village borough parish district province state region area
 river creek lake bay beach coast island islands valley mountain mountains mount hill
-hills heights springs falls harbor harbour port canal dam bridge road rd street st avenue
-ave boulevard blvd highway square park center centre airport station base camp border
-crossing gate mall market plaza school high middle elementary university college
-academy institute hospital clinic church cathedral mosque temple court hall library
-museum zoo stadium arena police fire sheriff mayor council board department office
+hills heights springs falls harbor harbour port canal dam bridge square park
+center centre airport station base camp border crossing gate mall market plaza
+police fire sheriff mayor council board department office
 governor senator president minister police officials residents authorities army forces
 government parliament assembly metro north south east west northern southern eastern
 western central monday tuesday wednesday thursday friday saturday sunday january february
 march april may june july august september october november december
+""")
+#: Words after a name that make the whole a street's or a building's name, which lies
+#: anywhere ("Lancaster Avenue", "Centennial Hall", "Harvard graduate" aside): the span
+#: is not the town of that name.
+_NAMED_AFTER = _wordset("""
+street st avenue ave road rd drive dr boulevard blvd lane ln way highway hwy pike parkway
+pkwy expressway freeway terrace place pl alley
+hall school high elementary academy college university institute hospital clinic church
+cathedral chapel homestead library museum stadium arena theater theatre auditorium
 """)
 #: A word that may open a sentence before a place ("Today Baghdad", "In Mosul"), so a
 #: capitalised word there is not taken for a given name.
@@ -82,7 +90,7 @@ eastern western northern southern central greater north south east west old new 
 lower saint st san santa fort port mount lake
 """)
 _INITIAL_OR_NAME = re.compile(r"(?:^|(?<=[\s(\"\u201c]))([A-Z][a-z'\u2019]+|[A-Z]\.)\s$")
-_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+)(?=[\s,.;:!?)]|$)")
+_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))(?=[\s,.;:!?)]|$)")
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
 _PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
                                 r"thanked|quoted|interviewed)\s+$")
@@ -141,6 +149,13 @@ def followed_by_surname(text: str, start: int, end: int) -> bool:
         return False
     word = match.group(1).lower()
     return word not in _PLACE_NOUN_AFTER and not is_function_word(word)
+
+
+def named_after(text: str, end: int) -> bool:
+    """"Lancaster Avenue", "Centennial Hall": the span is part of a street's or a
+    building's name."""
+    match = _SURNAME_AFTER.match(text, end)
+    return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
 
 
 def place_noun_after(text: str, end: int) -> bool:

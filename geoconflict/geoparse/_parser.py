@@ -110,7 +110,8 @@ class ParseResult:
         ``origin``, ``attribute`` ("Iran-backed"), ``metonym`` ("Washington said", "the
         White House"), ``demonym`` ("Syrian") and ``actor name`` are places that never
         are; ``person``, ``organisation`` ("New York Times", "SANA"), ``name part``,
-        ``common word``, ``other name`` (a village's alternate name: "Kelly" for Harvest,
+        ``people`` ("Iraqis": a country's people, not the country), ``common word``,
+        ``other name`` (a village's alternate name: "Kelly" for Harvest,
         Alabama) and ``out of context`` are not places (``is_place`` False).
         ``lon``/``lat`` are the gazetteer's point for the place (a country's label
         point), ``geometry`` its full geometry (a sea stays a polygon, a lane a line).
