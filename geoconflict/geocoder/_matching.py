@@ -39,6 +39,7 @@ __all__ = ["_Context", "_Hit", "_Matcher", "_Result"]
 
 _TRANSLIT_MIN_RATIO = 75.0
 _AMBIGUOUS_KM = 25.0
+_FUZZY_MAX_KEYS = 2_000_000  # the base has ~800,000 names
 _ARABIC_MIN_RATIO = 55.0  # latinised Arabic lacks short vowels: "musal" vs "mosul" 60
 # Continents and macro-regions have no population: they rank above any city of the
 # same name ("EU" the union, not Eu in Normandy; "Middle East" not a Baltimore suburb).
@@ -171,11 +172,16 @@ class _Matcher:
     def _fuzzy_blocks(self) -> dict[tuple[str, int], list[str]]:
         """Folded names by (first 2-3 letters, length) and (last three, length).
 
-        Built on the first fuzzy query (~0.3 s for 110,000 names) and kept.
+        Built on the first fuzzy query (~0.3 s for 110,000 names) and kept. A layer of
+        more than :data:`_FUZZY_MAX_KEYS` names (an added ``allCountries``) takes no part:
+        its blocks would cost gigabytes and minutes; its names are still found exactly
+        and by transliteration.
         """
         if self._blocks is None:
             blocks: dict[tuple[str, int], list[str]] = {}
             for gaz in self._layers:
+                if len(gaz.by_fold) > _FUZZY_MAX_KEYS:
+                    continue
                 for key, _ids in gaz.by_fold.items():
                     n = len(key)
                     blocks.setdefault(("<" + key[:_head(n)], n), []).append(key)

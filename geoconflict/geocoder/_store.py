@@ -14,22 +14,39 @@ length and every posting are checked against them. Any failure raises
 Writes are atomic (a temporary file in the same folder, then ``os.replace``), so two
 processes rebuilding at once each publish a complete file and readers never see half
 of one.
+
+Big indexes (an added ``allCountries``: 12 million entries) are not loaded but mapped
+(:func:`map_index`): the uncompressed members are read in place through ``mmap``, as
+read-only column views, so a process holding one costs the pages it touches, not the
+gigabytes of Python strings a loaded copy would. Optional members keep them compact:
+``*_end`` (each string's end offset, so a string is found without a scan),
+``source_num`` with the manifest's ``source_prefix`` (a source id is the prefix and the
+number: ``NAME@VERSION:geonames:`` + GeoNames id). A mapped index is checked for its
+structure on load (manifest, every member's length, string offsets, postings in range);
+the members' CRC-32 is not re-read on every load (that would read the whole file), so a
+flipped byte there shows as a wrong value, never as code.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import mmap
 import os
+import struct
 import tempfile
 import zipfile
 from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import CacheError
 from ._index import Gazetteer, NameIndex
 
-__all__ = ["FORMAT", "copy_index", "load_index", "read_meta", "save_index"]
+__all__ = ["FORMAT", "copy_index", "load_index", "map_index", "read_meta", "save_columns",
+           "save_index"]
 
 #: Version of the on-disk layout (bumped on any change to the members below).
 FORMAT = "geoconflict-index-1"
@@ -108,6 +125,25 @@ def save_index(gaz: Gazetteer, path: Path, meta: dict[str, Any] | None = None, *
         "skel_members": np.array(skel_members, dtype=np.int32),
     }
     _publish(path, lambda fh: (np.savez_compressed if compressed else np.savez)(fh, **arrays))
+
+
+def save_columns(path: Path, arrays: dict[str, Any], *, entries: int, keys: int,
+                 skeletons: int, kinds: list[str], countries: list[str],
+                 meta: dict[str, Any], source_prefix: str | None = None) -> None:
+    """Write an index already in columns (the members :func:`save_index` writes, plus the
+    optional ``*_end`` and ``source_num``: see the module docstring), uncompressed so it
+    can be mapped, atomically. The streaming GeoNames reader builds indexes this way:
+    no Python object per entry."""
+    import numpy as np
+
+    manifest: dict[str, Any] = {"format": FORMAT, "entries": entries, "keys": keys,
+                                "skeletons": skeletons, "kinds": kinds,
+                                "countries": countries, "meta": meta}
+    if source_prefix is not None:
+        manifest["source_prefix"] = source_prefix
+    members = {"manifest": np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
+               **arrays}
+    _publish(path, lambda fh: np.savez(fh, **members))
 
 
 def _publish(path: Path, write: Any) -> None:
@@ -204,7 +240,11 @@ def load_index(path: Path) -> tuple[Gazetteer, dict[str, Any]]:
         n, n_keys = int(manifest["entries"]), int(manifest["keys"])
         gaz = Gazetteer()
         gaz.name = _strings(data["name"], n, "name")
-        gaz.source_id = _strings(data["source_id"], n, "source_id")
+        if "source_num" in data:
+            prefix = str(manifest["source_prefix"])
+            gaz.source_id = [prefix + str(v) for v in data["source_num"].tolist()]
+        else:
+            gaz.source_id = _strings(data["source_id"], n, "source_id")
         mask = data["parent_mask"]
         if mask.any():
             parents = _strings(data["parent"], n, "parent")
@@ -254,3 +294,216 @@ def _load_skeletons(path: Path, keys: list[str], n_skel: int) -> dict[str, list[
                 for i, s in enumerate(skel_keys)}
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
         raise CacheError(f"index {path}: skeleton members unreadable: {exc}") from exc
+
+
+# ------------------------------------------------------------------- mapped indexes
+class _Strings:
+    """A read-only sequence of the strings of a NUL-separated blob, decoded on access."""
+
+    __slots__ = ("_blob", "_ends", "_n")
+
+    def __init__(self, blob: Any, ends: Any) -> None:
+        self._blob, self._ends, self._n = blob, ends, len(ends)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> str:
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        start = self._ends[i - 1] + 1 if i else 0
+        return bytes(self._blob[start:self._ends[i]]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(self._n))
+
+
+class _Coded:
+    """Codes into a vocabulary (kind, country), decoded on access; -1 is None."""
+
+    __slots__ = ("_codes", "_vocab")
+
+    def __init__(self, codes: Any, vocab: list[str]) -> None:
+        self._codes, self._vocab = codes, vocab
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i: int) -> str | None:
+        code = self._codes[i]
+        return self._vocab[code] if code >= 0 else None
+
+
+class _Prefixed:
+    """Source ids stored as a common prefix and one number per entry."""
+
+    __slots__ = ("_nums", "_prefix")
+
+    def __init__(self, prefix: str, nums: Any) -> None:
+        self._prefix, self._nums = prefix, nums
+
+    def __len__(self) -> int:
+        return len(self._nums)
+
+    def __getitem__(self, i: int) -> str:
+        return f"{self._prefix}{self._nums[i]}"
+
+
+class _Optional:
+    """Strings with a mask (parents): None where the mask is off."""
+
+    __slots__ = ("_mask", "_strings")
+
+    def __init__(self, strings: _Strings | None, mask: Any) -> None:
+        self._strings, self._mask = strings, mask
+
+    def __len__(self) -> int:
+        return len(self._mask)
+
+    def __getitem__(self, i: int) -> str | None:
+        return self._strings[i] if self._strings is not None and self._mask[i] else None
+
+
+class _MappedNames(NameIndex):
+    """A frozen :class:`NameIndex` over mapped members: bisection of the sorted keys for
+    every lookup (no key -> position dict: 20 million keys would cost gigabytes)."""
+
+    def __init__(self, keys: _Strings, start: Any, ids: Any) -> None:
+        super().__init__()
+        self._dict = None
+        self.keys = cast("list[str]", keys)  # read-only: bisected and indexed only
+        self.start, self.ids = start, ids
+
+    def get(self, key: str) -> list[int]:
+        i = bisect_left(self.keys, key)
+        if i == len(self.keys) or self.keys[i] != key:
+            return []
+        return list(self.ids[self.start[i]:self.start[i + 1]])
+
+    def warm(self) -> None:
+        """Nothing to warm: lookups bisect the mapped keys."""
+
+
+class _MappedSkeletons:
+    """skeleton -> folded names, over mapped members (the ``by_skel`` of a mapped index)."""
+
+    def __init__(self, skel_keys: _Strings, start: Any, members: Any, keys: _Strings) -> None:
+        self._skel_keys, self._start, self._members, self._keys = skel_keys, start, members, keys
+
+    def __len__(self) -> int:
+        return len(self._skel_keys)
+
+    def get(self, skel: str, default: Any = None) -> list[str] | Any:
+        i = bisect_left(self._skel_keys, skel)
+        if i == len(self._skel_keys) or self._skel_keys[i] != skel:
+            return default
+        return [self._keys[m] for m in self._members[self._start[i]:self._start[i + 1]]]
+
+
+def _npy_members(path: Path, mm: mmap.mmap) -> dict[str, Any]:
+    """Every member of an uncompressed npz as a memoryview of ``mm``, by name, checked
+    against its own ``.npy`` header (read without evaluating code)."""
+    import numpy as np
+
+    out: dict[str, Any] = {}
+    view = memoryview(mm)
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise CacheError(f"index {path}: member {info.filename} is compressed")
+        head = mm[info.header_offset:info.header_offset + 30]
+        if head[:4] != b"PK\x03\x04":
+            raise CacheError(f"index {path}: member {info.filename} has no local header")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        data = info.header_offset + 30 + name_len + extra_len
+        fp = io.BytesIO(mm[data:data + min(info.file_size, 1 << 16)])
+        version = np.lib.format.read_magic(fp)
+        shape, fortran, dtype = (np.lib.format.read_array_header_1_0(fp) if version == (1, 0)
+                                 else np.lib.format.read_array_header_2_0(fp))
+        if fortran or len(shape) != 1 or dtype.hasobject or not dtype.isnative:
+            raise CacheError(f"index {path}: member {info.filename} is not a flat array")
+        begin = data + fp.tell()
+        end = begin + shape[0] * dtype.itemsize
+        if end > data + info.file_size:
+            raise CacheError(f"index {path}: member {info.filename} is truncated")
+        raw = view[begin:end]
+        out[info.filename.removesuffix(".npy")] = raw if dtype.char in "B?" \
+            else raw.cast(cast(Any, dtype.char))
+    return out
+
+
+def map_index(path: Path) -> tuple[Gazetteer, dict[str, Any]]:
+    """Map an uncompressed index in place (see the module docstring): the entries'
+    columns and postings become read-only views of the file. Returns it and its meta.
+
+    Raises
+    ------
+    CacheError
+        If the file is not an uncompressed index of this format, or inconsistent.
+    """
+    import numpy as np
+
+    try:
+        with path.open("rb") as fh:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        m = _npy_members(path, mm)
+        manifest = json.loads(bytes(m["manifest"]).decode())
+        if manifest.get("format") != FORMAT:
+            raise CacheError(f"index {path}: format {manifest.get('format')!r}, not {FORMAT}")
+        n, n_keys, n_skel = (int(manifest[k]) for k in ("entries", "keys", "skeletons"))
+
+        def strings(name: str, count: int) -> _Strings:
+            blob = m[name]
+            ends = m.get(f"{name}_end")
+            if ends is None:  # written by save_index: find the separators once
+                arr = np.frombuffer(blob, dtype=np.uint8)
+                ends = np.append(np.flatnonzero(arr == 0), len(arr)).astype(np.int64).data \
+                    if count else memoryview(b"").cast("q")
+            if len(ends) != count or (count and ends[count - 1] != len(blob)):
+                raise CacheError(f"index {path}: column {name} holds the wrong count")
+            return _Strings(blob, ends)
+
+        def column(name: str, count: int) -> memoryview:
+            if len(m[name]) != count:
+                raise CacheError(f"index {path}: column {name}: {len(m[name])} values "
+                                 f"for {count}")
+            return m[name]
+
+        gaz = Gazetteer()
+        col = cast(Any, gaz)  # read-only column views where the builder keeps lists
+        col.name = strings("name", n)
+        col.source_id = _Prefixed(manifest["source_prefix"], column("source_num", n)) \
+            if "source_num" in m else strings("source_id", n)
+        mask = column("parent_mask", n)
+        has_parent = bool(np.frombuffer(mask, dtype=np.uint8).any()) if n else False
+        col.parent = _Optional(strings("parent", n) if has_parent else None, mask)
+        col.kind = _Coded(column("kind", n), list(manifest["kinds"]))
+        col.country = _Coded(column("country", n), list(manifest["countries"]))
+        for name in ("lon", "lat", "population", "geo_precision", "uncertainty_m",
+                     "admin1_of"):
+            setattr(gaz, name, column(name, n))
+        gaz.geometry = {int(k): v for k, v in json.loads(bytes(m["geometry"])).items()}
+        gaz.primary = {int(k): v for k, v in json.loads(bytes(m["primary"])).items()}
+        keys = strings("keys", n_keys)
+        start, ids = column("start", n_keys + 1), m["ids"]
+        if len(ids) != (start[n_keys] if n_keys else 0):
+            raise CacheError(f"index {path}: {len(ids)} postings, the keys say "
+                             f"{start[n_keys]}")
+        flat = np.frombuffer(ids, dtype=np.int32)
+        if len(flat) and (int(flat.max()) >= n or int(flat.min()) < 0):
+            raise CacheError(f"index {path}: a posting points outside the entries")
+        gaz.by_fold = _MappedNames(keys, start, ids)
+        members = m["skel_members"]
+        if len(members) and int(np.frombuffer(members, dtype=np.int32).max()) >= n_keys:
+            raise CacheError(f"index {path}: a skeleton points outside the keys")
+        gaz._by_skel = cast("dict[str, list[str]]", _MappedSkeletons(
+            strings("skel_keys", n_skel), column("skel_start", n_skel + 1), members, keys))
+    except CacheError:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError,
+            EOFError, zipfile.BadZipFile) as exc:
+        raise CacheError(f"index {path} unreadable: {exc}") from exc
+    return gaz, dict(manifest.get("meta") or {})

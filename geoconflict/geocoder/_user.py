@@ -6,8 +6,9 @@ Accepted sources (:func:`add_gazetteer`):
   19-column tab-separated format), every feature class; ``alternatenames`` indexed.
   Feature codes map to kinds (:data:`GEONAMES_KINDS`: PPLX neighbourhood, CMPRF camp,
   AIRP airport, AIRB air base, INSM military base, PRT port, HSP hospital, PS power
-  plant, DAM dam...; other codes keep their code in lower case). The file is read line
-  by line, so memory grows with the places kept, not with the file.
+  plant, DAM dam...; other codes keep their code in lower case). The file is streamed
+  into columns and sorted runs (:mod:`._dump`), so a full ``allCountries`` (12 million
+  rows) adds in bounded memory.
 - **a table of named places** (a pandas DataFrame): what
   :func:`geoconflict.events.places_from_events` makes of an incident file, or any table
   with ``name`` and ``lon``/``lat`` (optional ``aliases`` ``|``-separated, ``kind``,
@@ -15,7 +16,8 @@ Accepted sources (:func:`add_gazetteer`):
 - **a places file**: GeoJSON, GeoPackage or CSV of named points (same columns; points
   from the geometry or from ``lon``/``lat``).
 
-Each gazetteer is one index file (:mod:`._store`, data only) in
+Each gazetteer is one index file (:mod:`._store`, data only, mapped rather than loaded
+by the geocoder) in
 ``<cache>/gazetteers/NAME.npz``, written atomically: a wrong-format or damaged source
 raises :class:`~geoconflict.errors.GazetteerError` before anything is written, and two
 processes adding at once each leave a whole file. Entries get ``source_id``
@@ -29,20 +31,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import math
 import re
 import time
 import warnings
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._config import cache_dir
 from ..errors import CacheError, CacheWarning, GazetteerError
+from ._dump import GEONAMES_KINDS, index_dump, is_geonames_dump
 from ._index import Gazetteer
-from ._store import load_index, save_index
+from ._store import map_index, save_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,17 +52,7 @@ __all__ = ["GEONAMES_KINDS", "add_gazetteer", "gazetteer_format", "gazetteers_di
            "generation", "is_geonames_dump", "is_places_file", "list_gazetteers",
            "load_user_layers", "remove_gazetteer"]
 
-#: GeoNames feature code -> gazetteer kind.
-GEONAMES_KINDS: dict[str, str] = {
-    "PPLX": "neighbourhood", "PPLQ": "town", "PPLC": "city", "PPLA": "city",
-    "CMPRF": "camp", "CMP": "camp", "AIRP": "airport", "AIRF": "airport", "AIRH": "airport",
-    "AIRB": "air base", "INSM": "military base", "MILB": "military base", "PRT": "port",
-    "PRN": "port", "HSP": "hospital", "HSPC": "hospital", "PS": "power plant",
-    "PSN": "power plant", "DAM": "dam", "PSTB": "crossing", "ADM1": "admin1",
-    "ADM2": "admin2", "ADM3": "admin3", "RGN": "region", "OILT": "oil terminal",
-}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_GEONAMES_COLUMNS = 19
 _generation = 0
 
 
@@ -82,83 +73,6 @@ def _check_name(name: str) -> str:
                "(at most 64 characters)")
         raise GazetteerError(msg)
     return name
-
-
-# ------------------------------------------------------------------- GeoNames dumps
-def _geonames_lines(path: Path) -> Iterator[str]:
-    if path.suffix.lower() == ".zip":
-        try:
-            zf = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
-            raise GazetteerError(f"{path}: not a readable zip ({exc})") from exc
-        with zf:
-            members = [m for m in zf.namelist() if m.endswith(".txt")
-                       and not m.lower().startswith("readme")]
-            if len(members) != 1:
-                msg = f"{path}: expected one GeoNames .txt inside, found {members}"
-                raise GazetteerError(msg)
-            with zf.open(members[0]) as raw:
-                try:
-                    yield from io.TextIOWrapper(raw, encoding="utf-8")
-                except (zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:
-                    raise GazetteerError(f"{path}: damaged ({exc})") from exc
-        return
-    with path.open(encoding="utf-8") as fh:
-        try:
-            yield from fh
-        except UnicodeDecodeError as exc:
-            raise GazetteerError(f"{path}: not UTF-8 ({exc})") from exc
-
-
-def is_geonames_dump(path: Path) -> bool:
-    """True if ``path``'s first line has the 19 tab-separated GeoNames columns."""
-    try:
-        first = next(iter(_geonames_lines(path)), "")
-    except (GazetteerError, OSError):
-        return False
-    parts = first.rstrip("\n").split("\t")
-    return len(parts) == _GEONAMES_COLUMNS and parts[0].isdigit()
-
-
-def _uncertainty_m(kind: str, feature_class: str, population: int) -> float:
-    if feature_class == "P" and kind != "neighbourhood":
-        area_km2 = max(population, 1) / 5_000.0
-        return float(round(min(25_000.0, max(1_000.0, 1_000.0 * math.sqrt(area_km2 / math.pi))),
-                           -2))
-    return {"A": 25_000.0, "S": 1_000.0, "P": 1_500.0}.get(feature_class, 5_000.0)
-
-
-def _from_geonames(path: Path, gaz: Gazetteer, name: str, version: str) -> int:
-    import pycountry
-
-    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    n = 0
-    for lineno, line in enumerate(_geonames_lines(path), start=1):
-        parts = line.rstrip("\n").split("\t")
-        if len(parts) != _GEONAMES_COLUMNS:
-            msg = (f"{path}, line {lineno}: {len(parts)} columns, a GeoNames dump has "
-                   f"{_GEONAMES_COLUMNS}")
-            raise GazetteerError(msg)
-        try:
-            gid, lat, lon = parts[0], float(parts[4]), float(parts[5])
-            population = int(parts[14] or 0)
-        except ValueError as exc:
-            raise GazetteerError(f"{path}, line {lineno}: {exc}") from exc
-        fclass, fcode = parts[6], parts[7]
-        kind = GEONAMES_KINDS.get(fcode) or ("town" if fclass == "P" else fcode.lower()
-                                             or "place")
-        if kind == "town" and population >= 100_000:
-            kind = "city"
-        alternates = [a for a in parts[3].split(",") if a] if parts[3] else []
-        gaz.add(name=parts[1], kind=kind, country=iso3.get(parts[8]), lon=lon, lat=lat,
-                population=population, geo_precision=3 if fclass == "A" else
-                (1 if fclass in ("P", "S") else 2),
-                uncertainty_m=_uncertainty_m(kind, fclass, population),
-                source_id=f"{name}@{version}:geonames:{gid}", names=[parts[2], *alternates])
-        n += 1
-    if n == 0:
-        raise GazetteerError(f"{path}: no GeoNames records")
-    return n
 
 
 # ------------------------------------------------------------------- tables of places
@@ -296,25 +210,28 @@ def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None
         name = name or path.name.split(".")[0]
     name = _check_name(name)
     version = _version_of(path if path is not None else source)  # type: ignore[arg-type]
-    gaz = Gazetteer()
-    report: dict[str, Any] = {}
-    if path is not None and is_geonames_dump(path):
-        fmt = "geonames"
-        entries = _from_geonames(path, gaz, name, version)
-    elif path is not None:
-        if path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):
-            raise GazetteerError(f"{path}: not a readable zip (damaged or not a zip)")
-        fmt = "places-file"
-        entries, report = _from_table(_read_places_file(path), gaz, name, version, str(path))
-    else:
-        fmt = "table"
-        entries, report = _from_table(source, gaz, name, version, f"table {name!r}")  # type: ignore[arg-type]
-    gaz.admin1_of.extend([-1] * len(gaz))
-    meta = {"name": name, "version": version, "format": fmt, "entries": entries,
-            "source": str(path) if path is not None else "table",
-            "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **report}
     out = gazetteers_dir() / f"{name}.npz"
-    save_index(gaz, out, meta)
+    meta: dict[str, Any] = {"name": name, "version": version,
+                            "source": str(path) if path is not None else "table",
+                            "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if path is not None and is_geonames_dump(path):
+        meta["format"] = "geonames"
+        meta["entries"] = index_dump(path, out, name=name, version=version, meta=meta)
+    else:
+        gaz = Gazetteer()
+        if path is not None:
+            if path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):
+                raise GazetteerError(f"{path}: not a readable zip (damaged or not a zip)")
+            meta["format"] = "places-file"
+            entries, report = _from_table(_read_places_file(path), gaz, name, version,
+                                          str(path))
+        else:
+            meta["format"] = "table"
+            entries, report = _from_table(source, gaz, name, version,  # type: ignore[arg-type]
+                                          f"table {name!r}")
+        meta.update(entries=entries, **report)
+        gaz.admin1_of.extend([-1] * len(gaz))
+        save_index(gaz, out, meta)
     _generation += 1
     return {**meta, "path": str(out), "seconds": round(time.perf_counter() - start, 2),
             "bytes": out.stat().st_size}
@@ -362,7 +279,7 @@ def load_user_layers() -> list[Gazetteer]:
     layers = []
     for path in sorted(gazetteers_dir().glob("*.npz")):
         try:
-            gaz, _meta = load_index(path)
+            gaz, _meta = map_index(path)
         except CacheError as exc:
             warnings.warn(f"added gazetteer {path.stem} skipped: {exc}; add it again",
                           CacheWarning, stacklevel=2)

@@ -149,3 +149,79 @@ def test_cli_add_list_remove(cache: Path, tmp_path: Path, run_cli: Any) -> None:
 def test_a_table_needs_a_name() -> None:
     with pytest.raises(GazetteerError, match="name"):
         add_gazetteer(pd.DataFrame({"name": ["x"], "lon": [1.0], "lat": [2.0]}))
+
+
+def _dump_rows(n: int) -> list[list[str]]:
+    """``n`` synthetic rows: Latin names with alternates, every fifth one Arabic-only in
+    Iraq (a transliteration country), and the two rows of :data:`GEONAMES_ROWS`."""
+    rows = [list(r) for r in GEONAMES_ROWS]
+    for i in range(n):
+        arabic = i % 5 == 0
+        name = "قرية" + "بتثجحخدذرزسش"[i % 12] * 2 if arabic else f"Testville {i}"
+        alternates = "" if arabic else f"Tstvl {i},Testvillage {i}"
+        rows.append([str(9100000 + i), name, name, alternates, f"{30 + i / 1000:.4f}",
+                     f"{40 + i / 1000:.4f}", "P", "PPL", "IQ" if arabic else "FR", "", "01",
+                     "", "", "", str(10 * i), "", "50", "Asia/Baghdad", "2024-01-01"])
+    return rows
+
+
+def test_a_dump_in_many_sorted_runs_indexes_like_one(cache: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streaming reader spills sorted runs to disk and merges them (how a 12-million
+    row allCountries adds in bounded memory): with runs of 7 lines the index is the same
+    as with one run, mapped or loaded."""
+    from geoconflict.geocoder import _dump
+    from geoconflict.geocoder._store import load_index, map_index
+
+    dump = tmp_path / "allCountries.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in _dump_rows(60)), encoding="utf-8")
+    add_gazetteer(dump, name="one")
+    monkeypatch.setattr(_dump, "RUN", 7)
+    add_gazetteer(dump, name="many")
+    one, _ = map_index(cache / "gazetteers" / "one.npz")
+    many, meta = map_index(cache / "gazetteers" / "many.npz")
+    loaded, _ = load_index(cache / "gazetteers" / "many.npz")
+    assert meta["entries"] == len(many) == 62
+    assert list(one.by_fold.keys) == list(many.by_fold.keys) == list(loaded.by_fold.keys)
+    for key in ("testvillage 17", "tstvl 3", "zamzam", "hay qatee"):
+        assert one.by_fold.get(key) == many.by_fold.get(key) == loaded.by_fold.get(key) != []
+    for i in (0, 2, 61):
+        assert (many.name[i], many.kind[i], many.country[i], many.source_id[i]) \
+            == (loaded.name[i], loaded.kind[i], loaded.country[i], loaded.source_id[i])
+        assert (many.lon[i], many.lat[i], many.geo_precision[i]) \
+            == (loaded.lon[i], loaded.lat[i], loaded.geo_precision[i])
+    # Skeletons for the places of transliteration countries only (IQ, SD, YE: not FR).
+    from geoconflict.geocoder._normalize import fold, skeleton
+
+    assert loaded.by_skel
+    assert skeleton(fold("Testville 3")) not in loaded.by_skel
+    for skel, names in loaded.by_skel.items():
+        assert sorted(many.by_skel.get(skel) or []) == sorted(one.by_skel.get(skel) or []) \
+            == sorted(names)
+    rec = lookup("Testvillage 17")
+    assert rec["source_id"] == f"many@{meta['version']}:geonames:9100017"
+
+
+def test_a_bad_row_deep_in_a_dump_names_its_line_and_keeps_the_index(
+        cache: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "XX.txt"
+    rows = _dump_rows(30)
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    add_gazetteer(dump)
+    rows[20][4] = "north"
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(GazetteerError, match="line 21"):
+        add_gazetteer(dump)
+    assert lookup("Testville 25")["source_id"].startswith("XX@")
+
+
+def test_a_damaged_mapped_index_is_skipped_with_a_warning(cache: Path, tmp_path: Path) -> None:
+    from geoconflict.errors import CacheWarning
+
+    dump = tmp_path / "YE.txt"
+    dump.write_text(geonames_text(), encoding="utf-8")
+    add_gazetteer(dump)
+    path = cache / "gazetteers" / "YE.npz"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.warns(CacheWarning, match="YE skipped"):
+        assert lookup("Zamzam Camp")["status"] == "unresolved"
