@@ -336,6 +336,15 @@ class Geocoder(_Matcher):
             _ref=(entry["lon"], entry["lat"]))  # reference point, for tables only
         ambiguous = result.match != "parent-fallback" and self._ambiguous(
             result.hits, result.ctx or ctx)
+        if result.match == "fuzzy" and not ambiguous \
+                and (rivals := self._typo_rivals(result.hits, result.ctx or ctx)):
+            # A guess among several spellings of different places is said to be one.
+            ambiguous = True
+            result.hits = [top, *rivals]
+            record["notes"] = "; ".join(filter(None, (record["notes"], (
+                f"typo match: {query!r} is not in the gazetteer and {len(rivals) + 1} "
+                f"names of different places are within the typos allowed ({top.key!r}, "
+                + ", ".join(repr(h.key) for h in rivals[:4]) + "); the first is a guess"))))
         record["status"] = "ambiguous" if ambiguous else "resolved"
         if ambiguous or result.match == "parent-fallback":
             record["candidates"] = [

@@ -72,6 +72,7 @@ class _Hit:
     tier: int  # 1 exact/normalised, 2 transliteration, 3 fuzzy
     score: float
     alias: bool = False  # curated entry matched through an alias only
+    key: str = ""  # the indexed name a fuzzy hit matched
 
 
 @dataclass
@@ -228,7 +229,7 @@ class _Matcher:
             score = round(100.0 * (1.0 - dist / max(len(key), len(name))), 1)
             for layer, gaz in enumerate(self._layers):
                 for idx in gaz.by_fold.get(name):
-                    hits.append(_Hit(layer, idx, 3, score, layer == 0))
+                    hits.append(_Hit(layer, idx, 3, score, layer == 0, name))
         return hits
 
     # ------------------------------------------------------------------- ranking
@@ -380,6 +381,34 @@ class _Matcher:
             return False  # the city and its own province
         return _geod_km(ga.lon[a.idx], ga.lat[a.idx], gb.lon[b.idx], gb.lat[b.idx]) \
             > _AMBIGUOUS_KM
+
+    def _typo_rivals(self, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
+        """For a typo (fuzzy) answer: the best place of each *other* name within reach of
+        the query that lies more than 25 km from the answer and ranks level with it on
+        kind, tier and context. Empty when every near spelling means the same place
+        ("Bagdhad": 'bagdad' and 'baghdad' are both Baghdad).
+
+        A typo match picks one name among those a few edits away; on a short name that
+        neighbourhood is crowded ("Shifa": 'hifa' Haifa, 'shafa', 'shefa', 'shiba',
+        'shira'... all one edit away), and population alone would pick the biggest as if
+        it were certain. The caller reports such an answer ``ambiguous``.
+        """
+        top = hits[0]
+        level = self._rank_key(top, ctx, set())[:4]
+        gt = self._gaz(top)
+        best: dict[str, _Hit] = {}
+        for h in hits:  # ranked: the first hit of a name is that name's best place
+            best.setdefault(h.key, h)
+        rivals = []
+        for key, h in best.items():
+            if key == top.key or self._rank_key(h, ctx, set())[:4] != level \
+                    or top.idx in self._layers[top.layer].by_fold.get(key):
+                continue  # a name of the answer itself (ranking kept one hit per place)
+            g = self._gaz(h)
+            if _geod_km(gt.lon[top.idx], gt.lat[top.idx], g.lon[h.idx], g.lat[h.idx]) \
+                    > _AMBIGUOUS_KM:
+                rivals.append(h)
+        return rivals
 
     def _suggest(self, text: str) -> list[str]:
         key = fold(text)

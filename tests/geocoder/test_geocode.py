@@ -133,6 +133,21 @@ def test_tiers(coder: Geocoder, query: str, name: str, match: str) -> None:
     assert (rec["name"], rec["match"], rec["status"]) == (name, match, "resolved")
 
 
+def test_a_typo_among_several_places_is_a_guess_and_says_so(coder: Geocoder) -> None:
+    """'Shifa' is no place here: Haifa (alias 'Hifa'), Shéfa, Ash Shafā... are each one
+    edit away, so the biggest of them is reported ambiguous, with the others, not
+    resolved; a typo whose near spellings all mean one place stays resolved."""
+    rec = coder.lookup("Shifa")
+    assert (rec["match"], rec["status"]) == ("fuzzy", "ambiguous")
+    assert "typo match" in rec["notes"]
+    assert len({c["name"] for c in rec["candidates"]}) >= 3
+    for query, name in (("Bagdhad", "Baghdad"), ("Aleppoo", "Aleppo")):
+        rec = coder.lookup(query)  # 'bagdad' and 'baghdad' are both Baghdad
+        assert (rec["name"], rec["match"], rec["status"]) == (name, "fuzzy", "resolved")
+    # The caller's country leaves one candidate: resolved.
+    assert coder.lookup("Shifa", country="ISR")["status"] == "resolved"
+
+
 def test_curated_entries_win_for_their_names(coder: Geocoder) -> None:
     rec = coder.lookup("Rukban")  # GeoNames has a town Rukban too (JOR)
     assert rec["source_id"] == "sites:rukban-camp"
