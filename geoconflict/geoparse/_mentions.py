@@ -380,11 +380,6 @@ ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
                                  "EU": "European Union",
                                  "UK": "United Kingdom", "U.K.": "United Kingdom"}
 _ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK|EU)(?![\w])")
-#: A lower-case English preposition the gazetteer's folding reads as an assimilated Arabic
-#: article before a name with that consonant ("at Tikrit" -> "Tikrit" with a span from
-#: "at", so its capital check fails): blanked (same length) before scanning.
-_PREPOSITION_AS_ARTICLE = re.compile(r"\b(?:at(?=\s+[Tt])|as(?=\s+[Ss])|an(?=\s+[Nn]))\b")
-_PREPOSITION_AS_ARTICLE_UNCASED = re.compile(_PREPOSITION_AS_ARTICLE.pattern, re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -443,17 +438,15 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     ``is_place``, sorted by position."""
     mode = case_mode(text)
     geocoder = default_geocoder()
-    scanned = (_PREPOSITION_AS_ARTICLE if mode == "mixed" else _PREPOSITION_AS_ARTICLE_UNCASED
-               ).sub(lambda m: " " * len(m.group(0)), text)
     # Without letter case, capitals cannot pick names out: scan every word, then keep
     # only the places a reader would recognise without capitals.
     if mode == "mixed":
-        found = geocoder.find_places(scanned)
+        found = geocoder.find_places(text)
     else:
         # Every candidate span, so a plausible "jordan" survives an implausible
         # "east jordan" (a US town); the longest plausible one wins.
         found = longest_mentions([rec for rec in geocoder.find_places(
-            scanned, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
+            text, require_capital=False, longest_only=False) if _plausible_uncased(rec)])
     if mode == "mixed":
         states = state_abbreviations(text)  # "Gainesville, Ga."
         if states:
@@ -585,7 +578,8 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     surface = mention.surface
     if is_function_word(surface) or surface.rstrip(".").lower() in _TITLES:
         return "common word"  # "And" (Andorra's code), "More", "She", "Sen."
-    if len(surface) <= 3 and not surface.isupper() and alias_unlike(surface, mention.name):
+    if len(surface) <= 3 and surface.isalpha() and not surface.isupper() and \
+            alias_unlike(surface, mention.name):
         return "common word"  # "Mad" cow (Madagascar's code), not the country
     if mention.kind not in _WIDE_KINDS and _ORG_AFTER_SMALL.match(text, mention.end):
         return "organisation"  # "Food and Drug Administration"

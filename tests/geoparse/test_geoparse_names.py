@@ -1,0 +1,120 @@
+"""What is not a place (words, people, other names), and names resolved with the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoconflict.geoparse import parse_text
+from geoconflict.geoparse._names import alias_unlike, is_function_word, sentence_initial
+
+
+def roles(text: str) -> dict[str, str]:
+    mentions = parse_text(text).mentions
+    return dict(zip(mentions["surface"], mentions["role"], strict=True))
+
+
+def place(text: str, surface: str) -> dict:
+    mentions = parse_text(text).mentions
+    rows = mentions[mentions["surface"] == surface]
+    assert len(rows), f"{surface!r} not found in {list(mentions['surface'])}"
+    return rows.iloc[0].to_dict()
+
+
+def test_sentence_initial_function_words_are_words() -> None:
+    found = roles("Troops entered Mosul. And then they left. More came later.")
+    assert found["Mosul"] == "mention"
+    assert found.get("And", "common word") == "common word"
+    assert found.get("More", "common word") == "common word"
+
+
+def test_people_named_like_villages() -> None:
+    found = roles("The singer Rod Stewart spoke in Kirkuk. Later Stewart said he was tired.")
+    assert found["Kirkuk"] == "mention"
+    assert found.get("Stewart", "person") == "person"
+    assert not parse_text("Rod Stewart said.").mentions["is_place"].any()
+
+
+def test_place_words_keep_a_place() -> None:
+    text = "Deputies searched Walker County and the Carthage Police headquarters."
+    mentions = parse_text(text).mentions.set_index("surface")
+    assert mentions.loc["Carthage", "is_place"]
+
+
+def test_street_named_after_a_town_is_not_the_town() -> None:
+    found = roles("The car stopped at the corner of Lancaster Avenue and Main Street.")
+    assert found.get("Lancaster", "name part") == "name part"
+
+
+def test_all_caps_dateline_is_a_place() -> None:
+    row = place("BEIRUT (AP) — Shelling hit the southern suburbs on Monday.", "BEIRUT")
+    assert row["is_place"]
+    assert row["country"] == "LBN"
+
+
+def test_preposition_before_an_arabic_article_letter() -> None:
+    """"at Tikrit" is read as "Tikrit" (the scan no longer takes "at" for "at-")."""
+    row = place("Fighting raged at Tikrit on Sunday.", "Tikrit")
+    assert row["country"] == "IRQ"
+    assert row["role"] in ("mention", "event location")
+
+
+def test_ap_state_abbreviation_gives_the_town_its_state() -> None:
+    text = "COLUMBUS, Ga. - Police in Columbus arrested two men on Friday."
+    state = place(text, "Ga.")
+    assert state["kind"] == "admin1"
+    assert state["name"] == "Georgia"
+    assert state["is_place"]
+    town = place(text, "Columbus")
+    assert town["country"] == "USA"
+    assert 31.5 < town["lat"] < 33.5  # Columbus, Georgia, not Ohio
+    assert not parse_text("The Miss. Universe show.").mentions["is_place"].any()
+
+
+def test_a_province_named_with_the_town_places_it() -> None:
+    """A province named next to a shared name is the row's context (``context=``)."""
+    assert place("Police in Lima arrested two men.", "Lima")["country"] == "PER"
+    ohio = place("Police in Lima, Ohio, arrested two men.", "Lima")
+    assert ohio["country"] == "USA"
+    assert 40.0 < ohio["lat"] < 41.5
+
+
+def test_the_batch_pulls_a_shared_name_to_the_text_country() -> None:
+    """Through the geocoder's context API (records with pull): "Bari" among Somali
+    towns is Bari, Somalia, not the Italian city."""
+    text = ("Fighting was reported in Mogadishu, Kismayo and Baidoa on Monday, and al-Shabaab "
+            "fighters attacked a base in Bari.")
+    assert place(text, "Bari")["country"] == "SOM"
+    assert place("Ferries left Bari for Greece.", "Bari")["country"] == "ITA"
+
+
+def test_a_country_is_never_pulled_to_a_village() -> None:
+    text = ("Officials in Dallas, Houston and Austin said the delegation from Jordan "
+            "arrived on Monday.")
+    assert place(text, "Jordan")["country"] == "JOR"
+
+
+def test_eu_and_peoples() -> None:
+    mentions = parse_text("The EU sent aid to Iraqis after Iraqi officials asked.").mentions
+    found = mentions.set_index("surface")
+    assert found.loc["EU", "name"] == "European Union"
+    assert found.loc["EU", "is_place"]
+    assert found.loc["Iraqi", "is_place"]
+    assert found.loc["Iraqis", "role"] == "people"
+    assert not found.loc["Iraqis", "is_place"]
+
+
+@pytest.mark.parametrize(("surface", "name", "unlike"), [
+    ("Kelly", "Harvest", True), ("Plain", "Simpsonville", True),
+    ("Al-Mayadin", "Al Mayadin", False), ("Mayadeen", "Al Mayadin", False),
+    ("Roma", "Rome", False), ("Baghdad", "Baghdad", False),
+])
+def test_alias_unlike(surface: str, name: str, unlike: bool) -> None:
+    assert alias_unlike(surface, name) is unlike
+
+
+def test_helpers() -> None:
+    assert is_function_word("And")
+    assert is_function_word("I\u2019ve")
+    assert not is_function_word("Mosul")
+    assert sentence_initial("Fine. Paris", 6)
+    assert not sentence_initial("in Paris", 3)
