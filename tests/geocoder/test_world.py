@@ -91,8 +91,18 @@ def test_a_three_letter_code_alone_is_not_an_airport() -> None:
     ("Nuseirat refugee camp", "sites:nuseirat-camp", "camp"),
     ("Hodeidah port", "sites:hodeidah-port", "port"),
     ("Ibrahim Khalil crossing", "sites:ibrahim-khalil-crossing", "crossing"),
+    ("Umm Qasr port", "sites:port-iquqr-umm-qasr", "port"),  # searoute's ports
+    ("ميناء عدن", "sites:port-yeade-aden", "port"),
+    ("Port Sudan port", "sites:port-sdpzu-port-sudan", "port"),
 ])
 def test_curated_conflict_sites(query: str, source_id: str, kind: str) -> None:
     rec = default_geocoder().lookup(query)
     assert rec["source_id"] == source_id
     assert rec["kind"] == kind
+
+
+def test_a_port_never_takes_its_towns_name() -> None:
+    """Ports are named "Port of X" / "X port": the town X stays the town."""
+    coder = default_geocoder()
+    for town in ("Aden", "Port Sudan", "Umm Qasr", "Latakia"):
+        assert coder.lookup(town)["kind"] != "port", town
