@@ -29,6 +29,7 @@ from ._names import (
     alias_unlike,
     capitalised_run_before,
     followed_by_surname,
+    initialism_of,
     is_function_word,
     lower_case_words,
     named_after,
@@ -534,6 +535,9 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
     if mode == "mixed" and surface.isupper() and len(surface) >= 3 and \
             mention.kind not in _WIDE_KINDS - {"city"} and not _dateline(text, mention):
         return "organisation"  # an acronym ("SANA"), not the place it spells
+    if mode == "mixed" and mention.kind == "country" and surface.isupper() and \
+            len(surface) <= 4 and not initialism_of(surface, mention.name):
+        return "organisation"  # "EST" (a time zone), "MAC": not Estonia's, Macao's codes
     if _is_person(text, mention, mode):
         return "person"
     if any(v_start <= start < v_end for v_start, v_end in vessels) or \

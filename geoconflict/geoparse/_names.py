@@ -24,10 +24,9 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-__all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before",
-           "followed_by_surname", "is_function_word", "lower_case_words", "named_after",
-           "person_cue_before",
-           "place_noun_after", "sentence_initial"]
+__all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before", "followed_by_surname",
+           "initialism_of", "is_function_word", "lower_case_words", "named_after",
+           "person_cue_before", "place_noun_after", "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -127,6 +126,16 @@ def alias_unlike(surface: str, name: str) -> bool:
     if not a or a == b or (b.startswith(a) and len(a) >= 5):
         return False
     return fuzz.ratio(a, b) < 70 and fuzz.partial_ratio(a, b) < 80
+
+
+def initialism_of(surface: str, name: str) -> bool:
+    """Whether capitals spell the initials of a name of two words or more ("UAE",
+    "U.S.", "DRC" for the Democratic Republic of the Congo), as writers abbreviate a
+    country; a country's ISO code ("EST", "MAC") is not how prose names it."""
+    letters = surface.replace(".", "")
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)
+                       if w.lower() not in ("of", "the", "and")).upper()
+    return len(initials) >= 2 and letters.startswith(initials)
 
 
 def capitalised_run_before(text: str, start: int) -> bool:
