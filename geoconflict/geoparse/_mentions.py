@@ -245,6 +245,13 @@ _TITLES = frozenset({
     "gov", "mayor", "judge", "justice", "pope", "secretary", "ambassador", "envoy", "brig",
     "captain", "capt", "admiral", "adm", "rabbi", "father", "sir", "lord", "lady", "mohammed",
     "muhammad", "bashar", "hafez", "saddam", "hassan", "hosni", "abu", "umm", "bin", "ibn",
+    # role nouns written before a name in English news ("coach Ripley", "Deputy Evans")
+    "coach", "officer", "deputy", "trooper", "sergeant", "detective", "attorney", "lawyer",
+    "director", "manager", "chairman", "chairwoman", "superintendent", "principal",
+    "professor", "prof", "reverend", "rev", "pastor", "bishop", "councilman", "councilwoman",
+    "councillor", "commissioner", "administrator", "chief", "sheriff", "constable", "nurse",
+    "actor", "actress", "singer", "author", "reporter", "columnist", "editor", "founder",
+    "ceo", "owner", "supervisor", "treasurer", "clerk", "dean", "provost", "delegate",
 })
 _NAME_WORD = re.compile(r"[A-Z][\w'\u2019]*$")
 

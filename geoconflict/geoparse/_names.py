@@ -78,8 +78,9 @@ march april may june july august september october november december
 _NAMED_AFTER = _wordset("""
 street st avenue ave road rd drive dr boulevard blvd lane ln way highway hwy pike parkway
 pkwy expressway freeway terrace place pl alley
-hall school high elementary academy college university institute hospital clinic church
-cathedral chapel homestead library museum stadium arena theater theatre auditorium
+hall school schools high middle elementary academy college university institute hospital
+clinic church cathedral chapel homestead library museum stadium arena theater theatre
+auditorium motel hotel inn restaurant cafe store shop cemetery blog
 """)
 #: A word that may open a sentence before a place ("Today Baghdad", "In Mosul"), so a
 #: capitalised word there is not taken for a given name.
@@ -162,7 +163,8 @@ def followed_by_surname(text: str, start: int, end: int) -> bool:
 
 def named_after(text: str, end: int) -> bool:
     """"Lancaster Avenue", "Centennial Hall": the span is part of a street's or a
-    building's name."""
+    building's name (only the next word: "Youngstown State University" and "Bridgeport
+    Superior Court" are in the town they name)."""
     match = _SURNAME_AFTER.match(text, end)
     return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
 
