@@ -314,7 +314,9 @@ class _Strings:
         if not 0 <= i < self._n:
             raise IndexError(i)
         start = self._ends[i - 1] + 1 if i else 0
-        return bytes(self._blob[start:self._ends[i]]).decode("utf-8")
+        # Mapped members are not CRC-checked on each load: a flipped byte reads as a
+        # replacement character rather than failing a lookup.
+        return bytes(self._blob[start:self._ends[i]]).decode("utf-8", "replace")
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(self._n))
@@ -333,7 +335,7 @@ class _Coded:
 
     def __getitem__(self, i: int) -> str | None:
         code = self._codes[i]
-        return self._vocab[code] if code >= 0 else None
+        return self._vocab[code] if 0 <= code < len(self._vocab) else None
 
 
 class _Prefixed:
