@@ -8,9 +8,9 @@ context rule (``geoconflict.geocoder._context``) decide:
 
 * the batch pulls (``pull=True``): when one country holds most of the confidently
   resolved names, the other names move there if they also exist there;
-* a row's own context (``context=``): a name of several places that the text ties to a
-  province ("Paris, Texas", or a province named in the same sentence) is resolved
-  inside that province;
+* an area (``near=``): a name of several places that the text ties to a province
+  ("Paris, Tenn.", or a province named within the next few lines) is resolved inside
+  that province;
 * the countries, provinces and continents a text names, and the curated places, are
   pinned to their own answer (their row's context is themselves), so they vote in the
   pull without being pulled ("Jordan" stays the country in a story about the US);
@@ -100,28 +100,34 @@ def _pinned(rec: dict[str, Any]) -> bool:
     return float(rec.get("score") or 0) >= 100 or int(rec.get("n_candidates") or 1) <= 1
 
 
-def _province_rows(found: list[dict[str, Any]]) -> tuple[list[int], list[str]]:
-    """Positions and context strings ("Texas, USA") of the provinces the text names."""
-    starts, labels = [], []
+def _province_rows(found: list[dict[str, Any]]) -> tuple[list[int], list[dict[str, Any]]]:
+    """Positions and records of the provinces the text names."""
+    starts, provinces = [], []
     for rec in found:
-        if rec.get("kind") == "admin1" and rec.get("country"):
+        if rec.get("kind") == "admin1" and rec.get("country") and rec.get("lon") is not None:
             starts.append(int(rec["start"]))
-            labels.append(f"{rec['name']}, {rec['country']}")
-    return starts, labels
+            provinces.append(rec)
+    return starts, provinces
 
 
-def _nearest_province(starts: list[int], labels: list[str], at: int) -> str | None:
-    """The province named closest to position ``at`` (within reach), or None."""
-    if not starts:
-        return None
+def _nearest_province(starts: list[int], at: int) -> int | None:
+    """Index of the province named closest to position ``at`` (within reach), or None."""
     i = bisect.bisect_left(starts, at)
-    best: tuple[int, str] | None = None
+    best: tuple[int, int] | None = None
     for j in (i - 1, i):
         if 0 <= j < len(starts):
             gap = abs(starts[j] - at)
             if gap <= _PROVINCE_REACH and (best is None or gap < best[0]):
-                best = (gap, labels[j])
+                best = (gap, j)
     return best[1] if best else None
+
+
+def _province_area(province: dict[str, Any]) -> tuple[float, float, float]:
+    """``near=`` for a province: its point and half its radius, since the geocoder
+    counts a candidate inside an area out to twice the radius it is given (a province's
+    own radius already covers it; twice that reaches the next state's towns)."""
+    radius = float(province.get("uncertainty_m") or 100_000.0)
+    return float(province["lon"]), float(province["lat"]), max(25_000.0, radius / 2)
 
 
 def resolve_in_context(found: list[dict[str, Any]],
@@ -130,26 +136,32 @@ def resolve_in_context(found: list[dict[str, Any]],
     context (see the module docstring); the records keep their spans."""
     if not found:
         return found
-    starts, labels = _province_rows(found)
-    queries: list[str] = []
-    rows: list[list[str] | None] = []
-    for rec in found:
-        surface = str(rec["surface"])
-        queries.append(surface)
-        if _pinned(rec):
-            rows.append([surface])
-        else:
-            province = _nearest_province(starts, labels, int(rec["start"]))
-            rows.append([province] if province else None)
+    geocoder = default_geocoder()
+    queries = [str(rec["surface"]) for rec in found]
+    rows: list[list[str] | None] = [[q] if _pinned(rec) else None
+                                    for q, rec in zip(queries, found, strict=True)]
     home = _actor_countries()
     for code in dict.fromkeys(home[a[3]] for a in actors if a[3] in home):
         queries.append(code)  # an actor's home country votes in the pull
         rows.append([code])
-    records = default_geocoder().records(queries, context=rows, pull=True)
-    out = []
-    for rec, new in zip(found, records, strict=False):
-        out.append(_moved(rec, new))
-    return out
+    records = geocoder.records(queries, context=rows, pull=True)[:len(found)]
+    # A name the text ties to a province ("Paris, Tenn.", or a province in the next
+    # words) is resolved inside that province (``near=``), one call per province.
+    starts, provinces = _province_rows(found)
+    if starts:
+        groups: dict[int, list[int]] = {}
+        for i, rec in enumerate(found):
+            if rows[i] is None:
+                j = _nearest_province(starts, int(rec["start"]))
+                if j is not None:
+                    groups.setdefault(j, []).append(i)
+        for j, members in groups.items():
+            inside = geocoder.records([queries[i] for i in members],
+                                      near=_province_area(provinces[j]), pull=False)
+            for i, new in zip(members, inside, strict=True):
+                if new.get("country") == provinces[j]["country"]:
+                    records[i] = new
+    return [_moved(rec, new) for rec, new in zip(found, records, strict=True)]
 
 
 def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

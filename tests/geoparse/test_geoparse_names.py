@@ -70,6 +70,19 @@ def test_ap_state_abbreviation_gives_the_town_its_state() -> None:
     assert not parse_text("The Miss. Universe show.").mentions["is_place"].any()
 
 
+@pytest.mark.parametrize(("text", "surface", "lat"), [
+    ("GAINESVILLE, Ga. - Police in Gainesville arrested two men.", "Gainesville", 34.3),
+    ("Police in Paris, Tenn., arrested two men.", "Paris", 36.3),
+    ("Springfield, Ill. is the state capital.", "Springfield", 39.8),
+    ("Athens, Ohio, is home to a university.", "Athens", 39.3),
+])
+def test_a_province_holds_its_towns(text: str, surface: str, lat: float) -> None:
+    """Inside the province (``near=`` its own radius), not in the next state: Gainesville,
+    Florida; Paris, Texas; Springfield, Missouri and Athens, Georgia lie within twice
+    the province's radius."""
+    assert place(text, surface)["lat"] == pytest.approx(lat, abs=0.2)
+
+
 def test_a_province_named_with_the_town_places_it() -> None:
     """A province named next to a shared name is the row's context (``context=``)."""
     assert place("Police in Lima arrested two men.", "Lima")["country"] == "PER"
