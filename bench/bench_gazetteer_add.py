@@ -77,4 +77,5 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     for r in run(quick="--quick" in sys.argv):
-        print(f"{r['name']:<44} {r['figure']:>12,.6g} {r['unit']}")
+        extra = {k: v for k, v in r.items() if k not in ("name", "figure", "unit")}
+        print(f"{r['name']:<44} {r['figure']:>12,.6g} {r['unit']}", extra or "")
