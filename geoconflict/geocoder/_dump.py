@@ -213,8 +213,6 @@ def index_dump(path: Path, out: Path, *, name: str, version: str,
     import numpy as np
 
     cols = _Columns()
-    keys = bytearray()
-    key_end, start, ids = array("q"), array("i", [0]), array("i")
     skel_lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="geoconflict-gazetteer-") as tmp:
         folder = Path(tmp)
@@ -228,19 +226,7 @@ def index_dump(path: Path, out: Path, *, name: str, version: str,
                     skel_lines.clear()
 
         # Keys and postings, from the merged (key, entry) runs.
-        previous = None
-        for line in _sorted(pairs(), folder, "k"):
-            key, _, idx = line.rstrip("\n").partition("\t")
-            if key != previous:
-                if previous is not None:
-                    keys.append(0)
-                    start.append(len(ids))
-                keys += key.encode("utf-8")
-                key_end.append(len(keys))
-                previous = key
-            ids.append(int(idx))
-        if previous is not None:
-            start.append(len(ids))
+        keys, key_end, start, ids = _grouped(_sorted(pairs(), folder, "k"))
         if not cols.gid:
             raise GazetteerError(f"{path}: no GeoNames records")
         skel_lines.sort()
@@ -310,28 +296,38 @@ def _skeletons(pairs: Iterator[str], keys: bytearray, key_end: array[int],
                 current = _key_at(keys, key_end, pos)
             yield f"{skel}\t{pos:010d}\n"
 
-    skel_keys = bytearray()
-    skel_end, skel_start, members = array("q"), array("i", [0]), array("i")
-    previous = last = None
-    for line in _sorted(positions(), folder, "p"):
-        if line == last:
-            continue
-        last = line
-        skel, _, pos = line.rstrip("\n").partition("\t")
-        if skel != previous:
-            if previous is not None:
-                skel_keys.append(0)
-                skel_start.append(len(members))
-            skel_keys += skel.encode("utf-8")
-            skel_end.append(len(skel_keys))
-            previous = skel
-        members.append(int(pos))
-    if previous is not None:
-        skel_start.append(len(members))
+    skel_keys, skel_end, skel_start, members = _grouped(_sorted(positions(), folder, "p"),
+                                                        unique=True)
     return _Skel({"skel_keys": np.frombuffer(skel_keys, dtype=np.uint8),
                   "skel_keys_end": np.frombuffer(skel_end, dtype=np.int64),
                   "skel_start": np.frombuffer(skel_start, dtype=np.int32),
                   "skel_members": np.frombuffer(members, dtype=np.int32)}, len(skel_end))
+
+
+def _grouped(lines: Iterable[str], *, unique: bool = False
+             ) -> tuple[bytearray, array[int], array[int], array[int]]:
+    """Sorted "key TAB number" lines as an index's sorted keys (one UTF-8 blob, NUL
+    between keys, and each key's end offset) and its postings (each key's start in the
+    numbers, then the numbers); ``unique`` skips repeated lines."""
+    blob = bytearray()
+    ends, start, values = array("q"), array("i", [0]), array("i")
+    previous = last = None
+    for line in lines:
+        if unique and line == last:
+            continue
+        last = line
+        key, _, value = line.rstrip("\n").partition("\t")
+        if key != previous:
+            if previous is not None:
+                blob.append(0)
+                start.append(len(values))
+            blob += key.encode("utf-8")
+            ends.append(len(blob))
+            previous = key
+        values.append(int(value))
+    if previous is not None:
+        start.append(len(values))
+    return blob, ends, start, values
 
 
 def _key_at(keys: bytearray, key_end: array[int], i: int) -> str:
