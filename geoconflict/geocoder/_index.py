@@ -175,6 +175,10 @@ class Gazetteer:
         self._by_skel: dict[str, list[str]] | None = {}
         #: loads ``by_skel`` on first use when the index came from the cache
         self._skel_loader: Callable[[], dict[str, list[str]]] | None = None
+        #: an added gazetteer whose precise (precision 1) entries rank with the curated
+        #: ones: incident histories and places files, not GeoNames dumps (every hamlet
+        #: of those is precision 1; they rank like the embedded GeoNames)
+        self.ranks_as_curated = False
 
     @property
     def by_skel(self) -> dict[str, list[str]]:

@@ -263,8 +263,11 @@ class _Matcher:
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
                                            and kind not in ("neighbourhood", "district"))
-        # An added gazetteer's precise entries rank with the curated ones, above GeoNames.
-        curated = curated or (hit.layer >= 2 and gaz.geo_precision[hit.idx] == 1)
+        # An added history's or places file's precise entries rank with the curated ones,
+        # above GeoNames; an added GeoNames dump ranks like GeoNames (its hamlet named
+        # Jordan is not the country).
+        curated = curated or (hit.layer >= 2 and gaz.ranks_as_curated
+                              and gaz.geo_precision[hit.idx] == 1)
         class_rank = _CLASS_RANK.get(kind, 2.0)
         if kind == "admin1" and towns \
                 and 20 * towns.get(gaz.country[hit.idx], -1) >= gaz.population[hit.idx]:

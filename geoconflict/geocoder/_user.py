@@ -23,8 +23,9 @@ raises :class:`~geoconflict.errors.GazetteerError` before anything is written, a
 processes adding at once each leave a whole file. Entries get ``source_id``
 ``NAME@VERSION:ID`` (VERSION: the first 12 hex digits of the source's SHA-256), so
 results name the gazetteer and the version they came from. The geocoder looks added
-gazetteers up after the curated layers and ranks their precision-1 entries above
-GeoNames' (see :mod:`._matching`).
+gazetteers up after the curated layers; the precision-1 entries of incident histories
+and places files rank above GeoNames', those of an added GeoNames dump like the
+embedded GeoNames (every hamlet there is precision 1; see :mod:`._matching`).
 """
 
 from __future__ import annotations
@@ -279,10 +280,11 @@ def load_user_layers() -> list[Gazetteer]:
     layers = []
     for path in sorted(gazetteers_dir().glob("*.npz")):
         try:
-            gaz, _meta = map_index(path)
+            gaz, meta = map_index(path)
         except CacheError as exc:
             warnings.warn(f"added gazetteer {path.stem} skipped: {exc}; add it again",
                           CacheWarning, stacklevel=2)
             continue
+        gaz.ranks_as_curated = meta.get("format") != "geonames"
         layers.append(gaz)
     return layers

@@ -225,3 +225,22 @@ def test_a_damaged_mapped_index_is_skipped_with_a_warning(cache: Path, tmp_path:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.warns(CacheWarning, match="YE skipped"):
         assert lookup("Zamzam Camp")["status"] == "unresolved"
+
+
+def test_an_added_geonames_dump_ranks_like_geonames_not_like_curated(cache: Path,
+                                                                     tmp_path: Path) -> None:
+    """Every village of allCountries is precision 1: an added dump's 'Jordan' (a town of
+    6,000) must not beat the country, nor its 'Mosul' hamlet the city; an incident
+    history's precise entry still ranks with the curated ones."""
+    rows = [[str(9200000 + i), name, name, "", lat, lon, "P", "PPL", cc, "", "01", "", "",
+             "", "6000", "", "300", "Etc/UTC", "2024-01-01"]
+            for i, (name, lat, lon, cc) in enumerate((
+                ("Jordan", "45.0", "-93.0", "US"), ("Mosul", "10.0", "10.0", "NG")))]
+    dump = tmp_path / "US.txt"
+    dump.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    add_gazetteer(dump)
+    assert lookup("Jordan")["kind"] == "country"
+    assert lookup("Mosul")["country"] == "IRQ"
+    add_gazetteer(pd.DataFrame({"name": ["Mosul"], "lon": [10.0], "lat": [10.0],
+                                "country": ["NGA"], "geo_precision": [1]}), name="history")
+    assert lookup("Mosul")["source_id"].startswith("history@")
