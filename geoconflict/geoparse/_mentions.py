@@ -622,7 +622,11 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
 def _people_named_again(text: str, mentions: list[Mention]) -> None:
     """A surname the text has used in a person's name is the person when it comes back
     alone ("Rod Stewart ... Stewart said")."""
-    people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface}
+    # Only from a full name or a title ("Rod Stewart", "coach Ripley", "said Thomas"):
+    # "Clifton Down" (a name before a capitalised word) is too weak to spread.
+    people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface
+              and (capitalised_run_before(text, m.start) or person_cue_before(text, m.start)
+                   or _after_title(text[max(0, m.start - 60):m.start]))}
     if not people:
         return
     for m in mentions:

@@ -14,7 +14,9 @@ context rule (``geoconflict.geocoder._context``) decide:
 * the countries, provinces and continents a text names, and the curated places, are
   pinned to their own answer (their row's context is themselves), so they vote in the
   pull without being pulled ("Jordan" stays the country in a story about the US);
-* the text's armed actors vote for their home country (an extra row each).
+* the text's armed actors vote for their home country (an extra row each);
+* a shared name still placed in a country the text never points to is looked up again
+  with the text's main country as its row's context (``context=``).
 
 Used by the geoparse stage only (``_mentions``).
 """
@@ -31,7 +33,7 @@ from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 
 __all__ = ["US_STATE_ABBREVIATIONS", "resolve_in_context", "state_abbreviations",
-           "text_countries"]
+           "text_countries", "text_country_votes"]
 
 #: Kinds that are resolved once and pinned: they give the text its context.
 _ANCHOR_KINDS = frozenset({"country", "continent", "region", "admin1", "sea", "gulf",
@@ -89,6 +91,15 @@ def state_abbreviations(text: str) -> list[dict[str, Any]]:
 
 
 @cache
+def _country_names() -> dict[str, str]:
+    """ISO3 -> the country's name in the embedded table (``data/countries.csv``): the
+    geocoder's context rows take names ("El Salvador"), not codes."""
+    table = load_dataset("countries")
+    return {str(code): str(name) for code, name in zip(table["iso_a3"], table["name"],
+                                                        strict=True)}
+
+
+@cache
 def _actor_countries() -> dict[str, str]:
     """Actor name -> ISO3 of its home country (``data/actors.csv``)."""
     table = load_dataset("actors")
@@ -141,9 +152,11 @@ def resolve_in_context(found: list[dict[str, Any]],
     rows: list[list[str] | None] = [[q] if _pinned(rec) else None
                                     for q, rec in zip(queries, found, strict=True)]
     home = _actor_countries()
+    names = _country_names()
     for code in dict.fromkeys(home[a[3]] for a in actors if a[3] in home):
-        queries.append(code)  # an actor's home country votes in the pull
-        rows.append([code])
+        if code in names:  # an actor's home country votes in the pull
+            queries.append(names[code])
+            rows.append([names[code]])
     records = geocoder.records(queries, context=rows, pull=True)[:len(found)]
     # A name the text ties to a province ("Paris, Tenn.", or a province in the next
     # words) is resolved inside that province (``near=``), one call per province.
@@ -161,7 +174,36 @@ def resolve_in_context(found: list[dict[str, Any]],
             for i, new in zip(members, inside, strict=True):
                 if new.get("country") == provinces[j]["country"]:
                     records[i] = new
-    return [_moved(rec, new) for rec, new in zip(found, records, strict=True)]
+    out = [_moved(rec, new) for rec, new in zip(found, records, strict=True)]
+    return _towards_text_countries(out, actors)
+
+
+def _towards_text_countries(found: list[dict[str, Any]],
+                            actors: Sequence[tuple[int, int, str, str]]
+                            ) -> list[dict[str, Any]]:
+    """A shared name still placed in a country the text never points to is looked up
+    again with the text's main country as its row's context (``context=``): one country
+    named once is no majority for the pull, yet "San Marcos" in a text that names only
+    El Salvador is San Marcos, El Salvador."""
+    votes = text_country_votes(found, actors)
+    if not votes:
+        return found
+    main = max(votes, key=lambda c: votes[c])
+    main_name = _country_names().get(main)
+    if main_name is None:
+        return found
+    stray = [i for i, rec in enumerate(found)
+             if rec.get("country") not in votes and int(rec.get("n_candidates") or 1) > 1
+             and rec.get("kind") not in _ANCHOR_KINDS and float(rec.get("score") or 0) < 100]
+    if not stray:
+        return found
+    again = default_geocoder().records([str(found[i]["surface"]) for i in stray],
+                                       context=[[main_name]] * len(stray), pull=False)
+    out = list(found)
+    for i, new in zip(stray, again, strict=True):
+        if new.get("country") == main:
+            out[i] = _moved(found[i], new)
+    return out
 
 
 def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -183,14 +225,24 @@ def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             "source_id": new["source_id"]}
 
 
-def text_countries(found: list[dict[str, Any]],
-                   actors: Sequence[tuple[int, int, str, str]]) -> set[str]:
-    """The countries a text is about once its names are resolved: those of its curated
+def text_country_votes(found: list[dict[str, Any]],
+                       actors: Sequence[tuple[int, int, str, str]]) -> dict[str, int]:
+    """How often a text points to each country once its names are resolved: its curated
     places, countries, provinces and cities, and its actors' home countries."""
     home = _actor_countries()
-    out = {home[a[3]] for a in actors if a[3] in home}
+    votes: dict[str, int] = {}
+    for a in actors:
+        if a[3] in home:
+            votes[home[a[3]]] = votes.get(home[a[3]], 0) + 1
     for rec in found:
         if rec.get("country") and (float(rec.get("score") or 0) >= 100 or rec.get("kind") in
                                    ("country", "admin1", "city")):
-            out.add(str(rec["country"]))
-    return out
+            code = str(rec["country"])
+            votes[code] = votes.get(code, 0) + 1
+    return votes
+
+
+def text_countries(found: list[dict[str, Any]],
+                   actors: Sequence[tuple[int, int, str, str]]) -> set[str]:
+    """The countries a text points to (see :func:`text_country_votes`)."""
+    return set(text_country_votes(found, actors))
