@@ -11,9 +11,9 @@ context rule (``geoconflict.geocoder._context``) decide:
 * an area (``near=``): a name of several places that the text ties to a province
   ("Paris, Tenn.", or a province named within the next few lines) is resolved inside
   that province;
-* the countries, provinces and continents a text names, and the curated places, are
-  pinned to their own answer (their row's context is themselves), so they vote in the
-  pull without being pulled ("Jordan" stays the country in a story about the US);
+* every distinct name is one row and votes once; curated places and names of one
+  place keep their answer, and a country or province moves only to a place of its own
+  kind ("Georgia" the state in a story about the US; "Jordan" never a village);
 * the text's armed actors vote for their home country (an extra row each);
 * a shared name still placed in a country the text never points to is looked up again
   with the text's main country as its row's context (``context=``).
@@ -148,28 +148,30 @@ def resolve_in_context(found: list[dict[str, Any]],
     if not found:
         return found
     geocoder = default_geocoder()
-    queries = [str(rec["surface"]) for rec in found]
-    rows: list[list[str] | None] = [[q] if _pinned(rec) else None
-                                    for q, rec in zip(queries, found, strict=True)]
+    # Each distinct name once (a report repeats its names; each votes once in the pull).
+    queries = list(dict.fromkeys(str(rec["surface"]) for rec in found))
+    rows: list[list[str] | None] = [None] * len(queries)
     home = _actor_countries()
     names = _country_names()
     for code in dict.fromkeys(home[a[3]] for a in actors if a[3] in home):
         if code in names:  # an actor's home country votes in the pull
             queries.append(names[code])
             rows.append([names[code]])
-    records = geocoder.records(queries, context=rows, pull=True)[:len(found)]
+    answers = dict(zip(queries, geocoder.records(queries, context=rows, pull=True),
+                       strict=True))
+    records = [answers[str(rec["surface"])] for rec in found]
     # A name the text ties to a province ("Paris, Tenn.", or a province in the next
     # words) is resolved inside that province (``near=``), one call per province.
     starts, provinces = _province_rows(found)
     if starts:
         groups: dict[int, list[int]] = {}
         for i, rec in enumerate(found):
-            if rows[i] is None:
+            if not _pinned(rec):
                 j = _nearest_province(starts, int(rec["start"]))
                 if j is not None:
                     groups.setdefault(j, []).append(i)
         for j, members in groups.items():
-            inside = geocoder.records([queries[i] for i in members],
+            inside = geocoder.records([str(found[i]["surface"]) for i in members],
                                       near=_province_area(provinces[j]), pull=False)
             for i, new in zip(members, inside, strict=True):
                 if new.get("country") == provinces[j]["country"]:
@@ -209,7 +211,7 @@ def _towards_text_countries(found: list[dict[str, Any]],
 def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """``rec`` with the batch's answer when it names another place; else ``rec``."""
     if new.get("status") == "unresolved" or new.get("name") is None or \
-            new.get("source_id") == rec.get("source_id"):
+            new.get("source_id") == rec.get("source_id") or _pinned(rec):
         return rec
     if rec.get("kind") in _ANCHOR_KINDS and new.get("kind") not in _ANCHOR_KINDS:
         return rec  # a country or province is never re-read as a village of its name

@@ -75,6 +75,8 @@ def test_ap_state_abbreviation_gives_the_town_its_state() -> None:
     ("Police in Paris, Tenn., arrested two men.", "Paris", 36.3),
     ("Springfield, Ill. is the state capital.", "Springfield", 39.8),
     ("Athens, Ohio, is home to a university.", "Athens", 39.3),
+    ("Athens lies in Ohio. Athens, Ohio, is home to a university. Athens grew.", "Athens",
+     39.3),  # a name repeated: one row of the batch
 ])
 def test_a_province_holds_its_towns(text: str, surface: str, lat: float) -> None:
     """Inside the province (``near=`` its own radius), not in the next state: Gainesville,
