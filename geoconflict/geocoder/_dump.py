@@ -189,7 +189,8 @@ def _read(path: Path, cols: _Columns, skel_pairs: list[str]) -> Iterator[str]:
         names = [parts[1], parts[2]]
         if parts[3]:
             names += parts[3].split(",")
-        keys = [k for k in dict.fromkeys(map(_fold, names)) if k]
+        # The name and its ASCII form are mostly equal: fold each spelling once.
+        keys = [k for k in dict.fromkeys(map(_fold, dict.fromkeys(names))) if k]
         for key in keys:
             yield f"{key}\t{idx:010d}\n"
         if parts[8] in translit:
