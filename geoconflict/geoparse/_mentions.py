@@ -235,6 +235,12 @@ _ORG_AFTER = re.compile(
 _ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"
                               r"Organi[sz]ation|Commission|Committee|Authority|Federation|"
                               r"Alliance|Partnership|Coalition|Project|Program|Programme)\b")
+#: A direction alone is an adjective ("Western powers", "Eastern Europe" is one longer
+#: name), whatever province GeoNames files under it.
+_DIRECTION_ADJECTIVES = frozenset({"Western", "Eastern", "Northern", "Southern", "Central",
+                                   "Northeast", "Northwest", "Southeast", "Southwest"})
+#: "The village", "The city": an article and a common noun, capital only at a sentence start.
+_ARTICLE_AND_NOUN = re.compile(r"(?:The|A|An|This|That)\s+[a-z][a-z\-]*")
 #: Titles and given names before a person's name ("President Assad", "Sheikh Ali",
 #: "Bashar al-Assad"), compared as whole words, lower case, without a final ".".
 _TITLES = frozenset({
@@ -592,8 +598,10 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     if len(surface) <= 3 and surface.isalpha() and not surface.isupper() and \
             alias_unlike(surface, mention.name):
         return "common word"  # "Mad" cow (Madagascar's code), not the country
-    if mention.kind not in _WIDE_KINDS and _ORG_AFTER_SMALL.match(text, mention.end):
+    if mention.kind not in _WIDE_KINDS - {"city"} and _ORG_AFTER_SMALL.match(text, mention.end):
         return "organisation"  # "Food and Drug Administration"
+    if surface in _DIRECTION_ADJECTIVES or _ARTICLE_AND_NOUN.fullmatch(surface):
+        return "common word"  # "Western powers", "The village of Kampungu"
     if mention.kind not in ("country", "continent") and named_after(text, mention.end):
         return "name part"  # "Lancaster Avenue", "Centennial Hall": not the town
     wide = mention.kind in _WIDE_KINDS

@@ -90,7 +90,7 @@ eastern western northern southern central greater north south east west old new 
 lower saint st san santa fort port mount lake
 """)
 _INITIAL_OR_NAME = re.compile(r"(?:^|(?<=[\s(\"\u201c]))([A-Z][a-z'\u2019]+|[A-Z]\.)\s$")
-_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))(?=[\s,.;:!?)]|$)")
+_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))(?=[\s,.;:!?)\-]|$)")
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
 _PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
                                 r"thanked|quoted|interviewed)\s+$")
