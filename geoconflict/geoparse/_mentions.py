@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
 from ._names import (
+    age_after,
     alias_unlike,
     capitalised_run_before,
     followed_by_surname,
+    hyphen_compound_before,
     initialism_of,
     is_function_word,
     lower_case_words,
@@ -613,8 +615,10 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
         return "common word"  # the text writes the word in lower case too
     if _said_to_be_place(text, mention):
         return None  # "in Kelly", "Walker County": the writer means the place
-    if person_cue_before(text, mention.start):
-        return "person"  # "said Thomas"
+    if person_cue_before(text, mention.start) or age_after(text, mention.end):
+        return "person"  # "said Thomas", "Campbell, 42, was resisting arrest"
+    if not wide and hyphen_compound_before(text, mention.start):
+        return "name part"  # "Wal-Mart", "Hugley-Green"
     named = capitalised_run_before(text, mention.start) or \
         followed_by_surname(text, mention.start, mention.end)
     if alias_unlike(surface, mention.name) and (not wide or named or initial):

@@ -24,9 +24,10 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-__all__ = ["FUNCTION_WORDS", "alias_unlike", "capitalised_run_before", "followed_by_surname",
-           "initialism_of", "is_function_word", "lower_case_words", "named_after",
-           "person_cue_before", "place_noun_after", "sentence_initial"]
+__all__ = ["FUNCTION_WORDS", "age_after", "alias_unlike", "capitalised_run_before",
+           "followed_by_surname", "hyphen_compound_before", "initialism_of",
+           "is_function_word", "lower_case_words", "named_after", "person_cue_before",
+           "place_noun_after", "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -97,6 +98,13 @@ _PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|their|our|[A-Z]\w*['\u2019]s)\s+$",
                              re.IGNORECASE)
 _POSSESSIVE_NOUN_AFTER = re.compile(r"['\u2019]s[ \t]([A-Za-z]+)")
+_AGE_AFTER = re.compile(r",\s*(?:age\s+)?\d{1,3}\s*,")
+_COMPOUND_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]{1,})[-\u2010\u2011]$")
+#: First halves of hyphenated place names ("al-Anbar", "Abu-Ghraib", "Tel-Aviv").
+_NAME_PREFIXES = _wordset("""
+al el ad ar as ash at az an ed es abu umm bani beni bir tel tell deir dayr ain kafr bab
+ras wadi jabal jebel khan beit bayt dar sidi ben bin ibn saint st san santa
+""")
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z][a-z'\u2019]+")
 
 
@@ -174,6 +182,20 @@ def place_noun_after(text: str, end: int) -> bool:
     noun after the span makes it a place (or a place used as a modifier)."""
     match = _SURNAME_AFTER.match(text, end) or _POSSESSIVE_NOUN_AFTER.match(text, end)
     return match is not None and match.group(1).lower() in _PLACE_NOUN_AFTER
+
+
+def age_after(text: str, end: int) -> bool:
+    """"Campbell, 42, was resisting arrest": a name with an age in commas is a person
+    (the news convention for people, never for places)."""
+    return bool(_AGE_AFTER.match(text, end))
+
+
+def hyphen_compound_before(text: str, start: int) -> bool:
+    """"Wal-Mart", "Hugley-Green": the span is the second half of a hyphenated name
+    whose first half is a capitalised word (not an Arabic article or a place prefix:
+    "al-Anbar", "Abu-Ghraib")."""
+    match = _COMPOUND_BEFORE.search(text, max(0, start - 20), start)
+    return match is not None and match.group(1).lower() not in _NAME_PREFIXES
 
 
 def person_cue_before(text: str, start: int) -> bool:
