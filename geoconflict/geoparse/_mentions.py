@@ -474,7 +474,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     # the text is: the geocoder's context rule, given the whole text as one batch.
     found = resolve_in_context(found, actors)
     context = text_countries(found, actors)
-    specials = _seats(text, mode) + _demonyms(text, mode)
+    specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
     taken = sorted((m.start, m.end) for m in specials)
     taken_starts = [a for a, _ in taken]
     taken_ends = [b for _, b in taken]
@@ -733,6 +733,18 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
             geo_precision=country.geo_precision, uncertainty_m=country.uncertainty_m,
             lon=country.lon, lat=country.lat, role=role))
     return out
+
+
+def _within_longer_names(specials: list[Mention], found: list[dict[str, Any]]
+                         ) -> list[Mention]:
+    """Demonyms that begin a longer name of a province, sea or region the gazetteer
+    knows give way to it ("British Columbia", "Indian Ocean", "French Guiana")."""
+    longer = [(int(r["start"]), int(r["end"])) for r in found
+              if r.get("kind") in _WIDE_KINDS - {"city"}]
+    if not longer:
+        return specials
+    return [m for m in specials if not any(
+        a <= m.start and m.end <= b and (b - a) > (m.end - m.start) for a, b in longer)]
 
 
 def _abbreviation_role(text: str, match: re.Match[str]) -> str:

@@ -133,3 +133,19 @@ def test_helpers() -> None:
     assert not is_function_word("Mosul")
     assert sentence_initial("Fine. Paris", 6)
     assert not sentence_initial("in Paris", 3)
+
+
+def test_a_demonym_gives_way_to_a_longer_place_name() -> None:
+    found = parse_text("Ships sailed to British Columbia with French officials.").mentions
+    assert "British Columbia" in set(found["surface"])
+    assert "British" not in set(found["surface"])
+    row = found.set_index("surface").loc["British Columbia"]
+    assert row["country"] == "CAN"
+    assert row["is_place"]
+
+
+def test_people_with_ages_and_hyphenated_names() -> None:
+    found = roles("Campbell, 42, was arrested outside a Wal-Mart store in Mosul.")
+    assert found.get("Campbell", "person") == "person"
+    assert found.get("Mart", "name part") == "name part"
+    assert found["Mosul"] in ("mention", "event location")
