@@ -237,6 +237,8 @@ _ORG_AFTER = re.compile(
 _ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"
                               r"Organi[sz]ation|Commission|Committee|Authority|Federation|"
                               r"Alliance|Partnership|Coalition|Project|Program|Programme)\b")
+#: A middle initial after a name: "Ann H. Grose" is a person, whatever city is "Ann".
+_INITIAL_AFTER = re.compile(r" [A-Z]\. [A-Z][a-z]")
 #: A direction alone is an adjective ("Western powers", "Eastern Europe" is one longer
 #: name), whatever province GeoNames files under it.
 _DIRECTION_ADJECTIVES = frozenset({"Western", "Eastern", "Northern", "Southern", "Central",
@@ -625,7 +627,8 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
         # "Kelly", an alternate name of Harvest (Alabama); a city's other names count
         # ("Kiev", "Bombay") unless the span reads as a person ("Chen was charged").
         return "other name"
-    if (named and not wide) or (wide and capitalised_run_before(text, mention.start)):
+    if (named and not wide) or (wide and (capitalised_run_before(text, mention.start) or
+                                          _INITIAL_AFTER.match(text, mention.end))):
         # "Rod Stewart", "Gino D. Bassett", "Kelly Clarkson"; "Adam Newport" (a city)
         return "person"
     return None
