@@ -381,7 +381,7 @@ DEMONYMS: dict[str, str] = {
     "Ghanaian": "Ghana", "Senegalese": "Senegal", "Cameroonian": "Cameroon",
     "Ivorian": "Ivory Coast", "Liberian": "Liberia", "Malawian": "Malawi",
     "Burundian": "Burundi", "South Sudanese": "South Sudan", "South African": "South Africa",
-    "Kurdish": "Kurdistan Region", "Kyrgyz": "Kyrgyzstan", "Turkmen": "Turkmenistan",
+    "Kyrgyz": "Kyrgyzstan", "Turkmen": "Turkmenistan",
     "European": "Europe", "African": "Africa", "Asian": "Asia",
 }
 _PLURAL_SAME = ("ese", "ish", "ch", "ss", "Swiss", "Thai", "Kazakh", "Uzbek", "Tajik")
