@@ -459,7 +459,9 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     # Without letter case, capitals cannot pick names out: scan every word, then keep
     # only the places a reader would recognise without capitals.
     if mode == "mixed":
-        found = geocoder.find_places(text)
+        found = geocoder.find_places(text.replace("#", " ") if "#" in text else text)
+        if "#" in text:
+            found = longest_mentions(found + _hashtag_places(text))
     else:
         # Every candidate span, so a plausible "jordan" survives an implausible
         # "east jordan" (a US town); the longest plausible one wins.
@@ -735,6 +737,33 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
             score=country.score, source_id=country.source_id,
             geo_precision=country.geo_precision, uncertainty_m=country.uncertainty_m,
             lon=country.lon, lat=country.lat, role=role))
+    return out
+
+
+_HASHTAG = re.compile(r"#([A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*)")
+_HUMP = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+|[0-9]+")
+
+
+def _hashtag_places(text: str) -> list[dict[str, Any]]:
+    """Places inside camel-case hashtags ("#GazaUnderAttack", "#NewYork"): the tag is
+    read as its words, and the spans map back onto the tag's letters."""
+    out: list[dict[str, Any]] = []
+    geocoder = default_geocoder()
+    for tag in _HASHTAG.finditer(text):
+        humps = list(_HUMP.finditer(tag.group(1)))
+        words, starts = [], []
+        position = 0
+        for hump in humps:
+            starts.append((position, tag.start(1) + hump.start()))
+            words.append(hump.group(0))
+            position += len(hump.group(0)) + 1
+        spaced = " ".join(words)
+        for rec in geocoder.find_places(spaced):
+            first = max(i for i, (p, _) in enumerate(starts) if p <= rec["start"])
+            last = max(i for i, (p, _) in enumerate(starts) if p < rec["end"])
+            start = starts[first][1] + rec["start"] - starts[first][0]
+            end = starts[last][1] + rec["end"] - starts[last][0]
+            out.append({**rec, "start": start, "end": end, "surface": text[start:end]})
     return out
 
 

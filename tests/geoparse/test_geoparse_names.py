@@ -152,3 +152,12 @@ def test_people_with_ages_and_hyphenated_names() -> None:
     assert found.get("Campbell", "person") == "person"
     assert found.get("Mart", "name part") == "name part"
     assert found["Mosul"] in ("mention", "event location")
+
+
+def test_places_in_hashtags() -> None:
+    text = "Protest in front of the university #Iran #GazaUnderAttack #NewYork @AP"
+    mentions = parse_text(text).mentions
+    for row in mentions.itertuples():
+        assert text[row.start:row.end] == row.surface
+    assert {"Iran", "Gaza", "NewYork"} <= set(mentions["surface"])
+    assert set(mentions.loc[mentions["surface"] == "NewYork", "country"]) == {"USA"}
