@@ -67,6 +67,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("sites", "sites.geojson",
                 "Named places missing from city gazetteers: neighbourhoods, seas, "
                 "chokepoints, shipping lane"),
+        Dataset("ports", "ports.geojson",
+                "Seaports and oil terminals of the Middle East and the Red Sea (searoute)"),
         Dataset("scenario", "incidents/scenario.geojson",
                 "The reference scenario's incidents, Jan-Feb 2024 (canonical schema)"),
         Dataset("actors", "actors.csv",

@@ -41,7 +41,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_common import merge_features, round_coords
+from build_common import SITES as SITES_FILE
+from build_common import atomic_path, merge_features, round_coords
 
 GEONAMES_URL = "https://www.geonames.org/{}"
 SEAROUTE_URL = "https://github.com/genthalili/searoute-py"
@@ -215,11 +216,35 @@ def build_features() -> list[dict[str, Any]]:
                              "name_ar": name_ar, "country": country, "parent": None,
                              "kind": kind, "geo_precision": precision, "uncertainty_m": unc,
                              "source": text, "source_url": url}})
-    taken = {a.lower() for f in features for a in f["properties"]["aliases"]}
-    return features + port_features(taken)
+    return features
+
+
+def write_ports(ports: list[dict[str, Any]]) -> Path:
+    """Write ``data/ports.geojson``: its own layer, so maps that draw the curated sites are
+    not covered with every port of the region, while the gazetteer indexes both."""
+    path = Path(__file__).resolve().parents[1] / "data" / "ports.geojson"
+    text = json.dumps({"type": "FeatureCollection", "features": ports},
+                      ensure_ascii=False, indent=1) + "\n"
+    with atomic_path(path, overwrite=True) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    return path
+
+
+def _searoute_port(feature: dict[str, Any]) -> bool:
+    props = feature["properties"]
+    return props["kind"] == "port" and str(props.get("source", "")).startswith("searoute")
 
 
 if __name__ == "__main__":
     features = build_features()
     merge_features(features)
-    print(f"wrote {len(features)} conflict sites to data/sites.geojson", file=sys.stderr)
+    sites = json.loads(SITES_FILE.read_text(encoding="utf-8"))
+    sites["features"] = [f for f in sites["features"] if not _searoute_port(f)]
+    with atomic_path(SITES_FILE, overwrite=True) as tmp:
+        Path(tmp).write_text(json.dumps(sites, ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+    taken = {a.lower() for f in sites["features"] for a in f["properties"]["aliases"]}
+    ports = port_features(taken)
+    write_ports(ports)
+    print(f"wrote {len(features)} conflict sites to data/sites.geojson and {len(ports)} ports"
+          " to data/ports.geojson", file=sys.stderr)

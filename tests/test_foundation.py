@@ -235,7 +235,7 @@ def test_cli_data_unknown_dataset_is_one_clear_line(run_cli) -> None:  # type: i
 def test_cli_data_list_and_table_export(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     listing = run_cli("data", "list").stdout
     names = [line.split()[0] for line in listing.splitlines()]
-    assert names == ["deployments", "troop_totals", "sites", "scenario", "actors", "basemap",
+    assert names == ["deployments", "troop_totals", "sites", "ports", "scenario", "actors", "basemap",
                      "countries", "regions", "world_basemap", "world_lakes", "labels"]
     totals = run_cli("data", "export", "troop_totals").stdout.splitlines()
     assert totals[0].startswith("country,country_name,troops")

@@ -181,7 +181,8 @@ def _add_curated(gaz: Gazetteer) -> list[str]:
     """Index the curated layers; return warnings for records that were skipped."""
 
     problems: list[str] = []
-    for layer, fields in (("sites", SITE_FIELDS), ("deployments", DEPLOYMENT_FIELDS)):
+    for layer, fields in (("sites", SITE_FIELDS), ("ports", SITE_FIELDS),
+                          ("deployments", DEPLOYMENT_FIELDS)):
         try:
             features = datasets.load_features(layer)
             file = str(dataset_path(layer))

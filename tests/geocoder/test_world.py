@@ -91,9 +91,9 @@ def test_a_three_letter_code_alone_is_not_an_airport() -> None:
     ("Nuseirat refugee camp", "sites:nuseirat-camp", "camp"),
     ("Hodeidah port", "sites:hodeidah-port", "port"),
     ("Ibrahim Khalil crossing", "sites:ibrahim-khalil-crossing", "crossing"),
-    ("Umm Qasr port", "sites:port-iquqr-umm-qasr", "port"),  # searoute's ports
-    ("ميناء عدن", "sites:port-yeade-aden", "port"),
-    ("Port Sudan port", "sites:port-sdpzu-port-sudan", "port"),
+    ("Umm Qasr port", "ports:port-iquqr-umm-qasr", "port"),  # searoute's ports
+    ("ميناء عدن", "ports:port-yeade-aden", "port"),
+    ("Port Sudan port", "ports:port-sdpzu-port-sudan", "port"),
 ])
 def test_curated_conflict_sites(query: str, source_id: str, kind: str) -> None:
     rec = default_geocoder().lookup(query)
