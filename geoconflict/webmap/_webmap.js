@@ -306,7 +306,11 @@ window.GeoconflictMap = (function () {
   /* Place labels (capitals, towns, countries; spec.labels, in the order they win) placed
    * greedily at each zoom: first the curated labels shown (sites, deployments: a curated
    * label touching an earlier one is hidden), then each place label whose box (dot and
-   * text, plus a gap) touches no label placed before it. So no two labels overlap. */
+   * text, plus a gap) touches no label placed before it. So no two labels overlap.
+   * A label never goes under the map's own boxes (title, legend, buttons, scale bar,
+   * attribution), where it could not be read; and its text goes to the left of its dot
+   * when the right side would cover the symbol of an incident, deployment or site and
+   * the left side would not. */
   var LABEL_FONTS = ['bold 12px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
     '600 11px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
     'italic 12px "DejaVu Sans", "Noto Sans", Verdana, sans-serif',
@@ -330,6 +334,23 @@ window.GeoconflictMap = (function () {
       if (!list) { return false; }
       for (var i = 0; i < list.length; i++) {
         var o = list[i];
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
+      }
+      return false;
+    });
+  };
+  /* Like hits, leaving out the boxes centred within `tol` pixels of (x, y): the symbols
+   * of the labelled place itself. */
+  BoxGrid.prototype.hitsOther = function (b, x, y, tol) {
+    var cells = this.cells;
+    return this.each(b, function (key) {
+      var list = cells[key];
+      if (!list) { return false; }
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (Math.abs((o[0] + o[2]) / 2 - x) <= tol && Math.abs((o[1] + o[3]) / 2 - y) <= tol) {
+          continue;
+        }
         if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
       }
       return false;
@@ -393,6 +414,39 @@ window.GeoconflictMap = (function () {
         if (grid.hits(b)) { L.DomUtil.addClass(els[i], 'gc-label-hidden'); } else { grid.add(b); }
       }
     },
+    /* Boxes, in layer pixels, that labels avoid: the map's controls (`hard`, never
+     * covered) and the symbols on show (`soft`, covered only when no side is free). */
+    _obstacles: function (origin) {
+      var map = this._map, c = map.getContainer(), cr = c.getBoundingClientRect();
+      var hard = new BoxGrid(), soft = new BoxGrid(), i, r;
+      function layerBox(rect) {
+        var p = map.containerPointToLayerPoint([rect.left - cr.left, rect.top - cr.top])
+          .add(origin);
+        return [p.x, p.y, p.x + rect.width, p.y + rect.height];
+      }
+      var controls = c.querySelectorAll('.leaflet-control, .gc-title');
+      for (i = 0; i < controls.length; i++) {
+        r = controls[i].getBoundingClientRect();
+        if (r.width && r.height) { hard.add(layerBox(r)); }
+      }
+      var icons = c.querySelectorAll('.leaflet-marker-icon');
+      for (i = 0; i < icons.length; i++) {
+        r = icons[i].getBoundingClientRect();
+        if (r.width && r.height) { soft.add(layerBox(r)); }
+      }
+      var st = this._state;
+      if (st && st.px && st.group && map.hasLayer(st.group)) {
+        var k = Math.pow(2, map.getZoom()), view = map.getPixelBounds(), m = 40;
+        for (i = 0; i < st.px.length; i++) {
+          if (!st.visible[i]) { continue; }
+          var x = st.px[i] * k, y = st.py[i] * k, rad = st.radius[i];
+          if (x < view.min.x - m || x > view.max.x + m || y < view.min.y - m ||
+              y > view.max.y + m) { continue; }
+          soft.add([x - rad, y - rad, x + rad, y + rad]);
+        }
+      }
+      return { hard: hard, soft: soft };
+    },
     layout: function () {
       var map = this._map;
       if (!map || !this._box) { return; }
@@ -401,30 +455,48 @@ window.GeoconflictMap = (function () {
       this._key = key;
       var lab = this._lab, n = lab.name.length, k = Math.pow(2, z), grid = new BoxGrid();
       this._curated(grid, origin);
+      var avoid = this._obstacles(origin);
       var placed = [], box = this._box;
       while (box.firstChild) { box.removeChild(box.firstChild); }
       for (var i = 0; i < n; i++) {
         var kind = lab.kind[i];
         if (z < lab.zoom[i] || (kind === 2 && z > COUNTRY_MAX_ZOOM)) { continue; }
-        var x = this._px[i] * k, y = this._py[i] * k, w = this._w[i], b;
+        var x = this._px[i] * k, y = this._py[i] * k, w = this._w[i], b = null;
+        var top = y - LABEL_H / 2 - LABEL_GAP, bottom = y + LABEL_H / 2 + LABEL_GAP;
+        var onLeft = false, dot = kind === 1 ? 9 : 5;
         if (kind === 2) {
-          b = [x - w / 2 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP,
-            y + LABEL_H / 2 + LABEL_GAP];
+          b = [x - w / 2 - LABEL_GAP, top, x + w / 2 + LABEL_GAP, bottom];
+          if (grid.hits(b) || avoid.hard.hits(b)) { continue; }
         } else {
-          // a named place's text starts clear of the incident symbols at its town
-          b = [x - 3 - LABEL_GAP, y - LABEL_H / 2 - LABEL_GAP,
-            x + (kind === 1 ? 9 : 5) + w + LABEL_GAP, y + LABEL_H / 2 + LABEL_GAP];
+          // the text to the right of the dot, else to its left; a side that covers a
+          // symbol only when neither side is free of them
+          var sides = [[x - 3 - LABEL_GAP, top, x + dot + w + LABEL_GAP, bottom],
+            [x - dot - w - LABEL_GAP, top, x + 3 + LABEL_GAP, bottom]];
+          // the text alone, against the symbols of other places than this one
+          var texts = [[x + dot, top, x + dot + w, bottom], [x - dot - w, top, x - dot, bottom]];
+          var free = [], s;
+          for (s = 0; s < 2; s++) {
+            free.push(!grid.hits(sides[s]) && !avoid.hard.hits(sides[s]));
+          }
+          for (s = 0; s < 2 && b === null; s++) {
+            if (free[s] && !avoid.soft.hitsOther(texts[s], x, y, 3)) {
+              b = sides[s];
+              onLeft = s === 1;
+            }
+          }
+          if (b === null && free[0]) { b = sides[0]; }
+          if (b === null) { continue; }
         }
-        if (grid.hits(b)) { continue; }
         grid.add(b);
         placed.push(i);
-        var node = el('div', 'gc-place gc-place-' + kind);
+        var node = el('div', 'gc-place gc-place-' + kind + (onLeft ? ' gc-place-left' : ''));
         var text = el('span', 'gc-place-text', this._text[i]);
         text.style.font = LABEL_FONTS[kind];
         text.style.lineHeight = LABEL_H + 'px';
+        if (onLeft) { node.appendChild(text); }
         if (kind !== 2) { node.appendChild(el('span', 'gc-place-dot')); }
-        node.appendChild(text);
-        var left = kind === 2 ? x - w / 2 : x - 3;
+        if (!onLeft) { node.appendChild(text); }
+        var left = kind === 2 ? x - w / 2 : (onLeft ? x - dot - w + 3 : x - 3);
         L.DomUtil.setPosition(node, L.point(Math.round(left - origin.x),
           Math.round(y - LABEL_H / 2 - origin.y)));
         box.appendChild(node);

@@ -168,3 +168,46 @@ def test_labels_never_overlap_curated_sites_at_any_zoom(browser: Any, tmp_path: 
         assert kinds_seen == {"place", "curated"}
     finally:
         page.close()
+
+
+CONTROL_BOXES = """() => [...document.querySelectorAll('.leaflet-control, .gc-title')]
+  .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height)
+  .map(r => ['control', r.left, r.top, r.right, r.bottom, 'control'])"""
+
+
+def test_labels_keep_clear_of_the_title_legend_and_symbols(browser: Any, tmp_path: Path) -> None:
+    """No place label lies under the title, the legend or another control, where it could
+    not be read; a town whose right side holds a deployment's symbol is labelled on the
+    left of its dot."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    amman = (35.9284, 31.9522)
+    bases = gpd.GeoDataFrame(
+        {"name": ["East of Amman"], "kind": ["base"], "country": ["JOR"],
+         "source": ["test"], "source_url": ["https://example.org"]},
+        geometry=[Point(amman[0] + 0.3, amman[1])], crs=4326)
+    towns = gpd.GeoDataFrame(
+        {"event_type": ["Battles"] * 3, "location": ["Amman", "Irbid", "Aqaba"],
+         "fatalities": [1, 1, 1]},
+        geometry=[Point(*amman), Point(35.85, 32.556), Point(35.0, 29.53)], crs=4326)
+    path = tmp_path / "jordan.html"
+    gc.conflict_map(incidents=towns, deployments=bases, title="A title box on the map",
+                    subtitle="with a subtitle that is long enough to cover a few labels").save(path)
+    page, external, errors = open_map(browser, path)
+    try:
+        assert external == []
+        assert errors == []
+        for zoom in (5, 6, 7):
+            page.evaluate("(z) => { Object.values(GeoconflictMap.maps)[0].map.setZoom(z, "
+                          "{animate: false}); }", zoom)
+            places = [b for b in page.evaluate(BOXES) if b[5] == "place"]
+            assert places
+            assert_no_overlap(places + page.evaluate(CONTROL_BOXES))
+        # at zoom 7 the base's symbol lies ~27 px east of Amman's dot, under its text
+        side = page.evaluate("() => [...document.querySelectorAll('.gc-place')]"
+                             ".filter(e => e.textContent === 'Amman')"
+                             ".map(e => e.classList.contains('gc-place-left'))")
+        assert side == [True]
+    finally:
+        page.close()
