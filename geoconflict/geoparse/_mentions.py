@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Any
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
 from ._names import (
+    PERSON_NAMES,
+    TITLES,
+    after_title,
     age_after,
     alias_unlike,
     capitalised_run_before,
@@ -39,7 +42,12 @@ from ._names import (
     place_noun_after,
     sentence_initial,
 )
-from ._resolution import resolve_in_context, state_abbreviations, text_countries
+from ._resolution import (
+    hashtag_places,
+    resolve_in_context,
+    state_abbreviations,
+    text_countries,
+)
 from ._textrules import keyword_automaton
 
 if TYPE_CHECKING:
@@ -245,57 +253,6 @@ _DIRECTION_ADJECTIVES = frozenset({"Western", "Eastern", "Northern", "Southern",
                                    "Northeast", "Northwest", "Southeast", "Southwest"})
 #: "The village", "The city": an article and a common noun, capital only at a sentence start.
 _ARTICLE_AND_NOUN = re.compile(r"(?:The|A|An|This|That)\s+[a-z][a-z\-]*")
-#: Titles and given names before a person's name ("President Assad", "Sheikh Ali",
-#: "Bashar al-Assad"), compared as whole words, lower case, without a final ".".
-_TITLES = frozenset({
-    "president", "mr", "mrs", "ms", "dr", "sheikh", "shaikh", "gen", "general", "king", "queen",
-    "prince", "princess", "emir", "ayatollah", "imam", "minister", "premier", "chancellor",
-    "leader", "spokesman", "spokeswoman", "spokesperson", "commander", "sayyed", "sayyid",
-    "mullah", "colonel", "col", "maj", "major", "lt", "sgt", "sen", "senator", "rep", "governor",
-    "gov", "mayor", "judge", "justice", "pope", "secretary", "ambassador", "envoy", "brig",
-    "captain", "capt", "admiral", "adm", "rabbi", "father", "sir", "lord", "lady", "mohammed",
-    "muhammad", "bashar", "hafez", "saddam", "hassan", "hosni", "abu", "umm", "bin", "ibn",
-    # role nouns written before a name in English news ("coach Ripley", "Deputy Evans")
-    "coach", "officer", "deputy", "trooper", "sergeant", "detective", "attorney", "lawyer",
-    "director", "manager", "chairman", "chairwoman", "superintendent", "principal",
-    "professor", "prof", "reverend", "rev", "pastor", "bishop", "councilman", "councilwoman",
-    "councillor", "commissioner", "administrator", "chief", "sheriff", "constable", "nurse",
-    "actor", "actress", "singer", "author", "reporter", "columnist", "editor", "founder",
-    "ceo", "owner", "supervisor", "treasurer", "clerk", "dean", "provost", "delegate",
-})
-_NAME_WORD = re.compile(r"[A-Z][\w'\u2019]*$")
-
-
-def _after_title(before: str) -> bool:
-    """Whether ``before`` ends with a title, then up to two capitalised words and an
-    optional "al-" ("President Bashar al-" before "Assad")."""
-    words = before.replace("-", " ").split()[-4:]
-    if words and words[-1].lower() in ("al", "el"):
-        words.pop()
-    for _ in range(3):
-        if not words:
-            return False
-        word = words.pop()
-        if word.rstrip(".").lower() in _TITLES:
-            return True
-        if not _NAME_WORD.match(word):
-            return False
-    return False
-
-
-#: Given names and surnames of people in the news that are also GeoNames places: a
-#: single-word mention among them is a person unless the text puts it after a place
-#: preposition ("in Ali", "near Hussein").
-_PERSON_NAMES = frozenset({
-    "assad", "ali", "hussein", "husayn", "abbas", "hamad", "salman", "hassan", "mohammed",
-    "muhammad", "ahmed", "ahmad", "omar", "umar", "khalid", "saddam", "bashar", "yasser",
-    "ismail", "ibrahim", "mahmoud", "mustafa", "youssef", "yusuf", "abdullah", "jamal",
-    "karim", "nasser", "faisal", "fahd", "zayed", "hamza", "saleh", "qassem", "soleimani",
-    "sadr", "maliki", "sudani", "barzani", "talabani", "erdogan", "putin", "biden",
-    "trump", "obama", "bush", "nasrallah", "sinwar", "haniyeh", "khamenei", "netanyahu",
-    "hadi", "haftar", "sisi", "morsi", "mubarak", "gaddafi", "qaddafi", "rouhani",
-    "raisi", "zarif", "hariri", "aoun", "berri", "jumblatt", "houthi", "khomeini",
-})
 # Not "to" or "of": "spoke to Ali", "the son of Hussein".
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|into|towards|outside|across|"
                                 r"around|via|through|throughout)\s+(?:the\s+)?$",
@@ -461,7 +418,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     if mode == "mixed":
         found = geocoder.find_places(text.replace("#", " ") if "#" in text else text)
         if "#" in text:
-            found = longest_mentions(found + _hashtag_places(text))
+            found = longest_mentions(found + hashtag_places(text))
     else:
         # Every candidate span, so a plausible "jordan" survives an implausible
         # "east jordan" (a US town); the longest plausible one wins.
@@ -599,7 +556,7 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     """The role of a GeoNames match that is a word, a person or another name (see
     :mod:`._names`), or None when it may be the place."""
     surface = mention.surface
-    if is_function_word(surface) or surface.rstrip(".").lower() in _TITLES:
+    if is_function_word(surface) or surface.rstrip(".").lower() in TITLES:
         return "common word"  # "And" (Andorra's code), "More", "She", "Sen."
     if len(surface) <= 3 and surface.isalpha() and not surface.isupper() and \
             alias_unlike(surface, mention.name):
@@ -643,7 +600,7 @@ def _people_named_again(text: str, mentions: list[Mention]) -> None:
     # "Clifton Down" (a name before a capitalised word) is too weak to spread.
     people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface
               and (capitalised_run_before(text, m.start) or person_cue_before(text, m.start)
-                   or _after_title(text[max(0, m.start - 60):m.start]))}
+                   or after_title(text[max(0, m.start - 60):m.start]))}
     if not people:
         return
     for m in mentions:
@@ -662,12 +619,12 @@ def _said_to_be_place(text: str, mention: Mention) -> bool:
 def _is_person(text: str, mention: Mention, mode: str) -> bool:
     """"President Assad", "Assad's forces", "Ali said": a person's name, not a place."""
     before = text[max(0, mention.start - 60):mention.start]
-    if mode == "mixed" and before[-1:] in (" ", "-") and _after_title(before):
+    if mode == "mixed" and before[-1:] in (" ", "-") and after_title(before):
         return True
     if mention.kind in _WIDE_KINDS - {"city"}:
         return False
     word = mention.surface.lower().removeprefix("al-").removeprefix("al ")
-    if word in _PERSON_NAMES and not _PLACE_PREPOSITION.search(before):
+    if word in PERSON_NAMES and not _PLACE_PREPOSITION.search(before):
         return True
     # A village's name a speech verb follows is a person speaking ("Hadi said").
     return mention.kind not in _WIDE_KINDS and mention.score < 100 and \
@@ -680,7 +637,7 @@ def _plausible_uncased(rec: dict[str, Any]) -> bool:
     countries, regions, provinces, big cities and the curated layers."""
     surface = str(rec.get("surface", "")).lower()
     if len(surface) < 4 or surface in _UNCASED_STOPWORDS or surface in _COMMON_WORDS or \
-            surface in _PERSON_NAMES:
+            surface in PERSON_NAMES:
         return False
     return rec.get("kind") in _WIDE_KINDS or float(rec.get("score") or 0) >= 100
 
@@ -737,33 +694,6 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
             score=country.score, source_id=country.source_id,
             geo_precision=country.geo_precision, uncertainty_m=country.uncertainty_m,
             lon=country.lon, lat=country.lat, role=role))
-    return out
-
-
-_HASHTAG = re.compile(r"#([A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*)")
-_HUMP = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+|[0-9]+")
-
-
-def _hashtag_places(text: str) -> list[dict[str, Any]]:
-    """Places inside camel-case hashtags ("#GazaUnderAttack", "#NewYork"): the tag is
-    read as its words, and the spans map back onto the tag's letters."""
-    out: list[dict[str, Any]] = []
-    geocoder = default_geocoder()
-    for tag in _HASHTAG.finditer(text):
-        humps = list(_HUMP.finditer(tag.group(1)))
-        words, starts = [], []
-        position = 0
-        for hump in humps:
-            starts.append((position, tag.start(1) + hump.start()))
-            words.append(hump.group(0))
-            position += len(hump.group(0)) + 1
-        spaced = " ".join(words)
-        for rec in geocoder.find_places(spaced):
-            first = max(i for i, (p, _) in enumerate(starts) if p <= rec["start"])
-            last = max(i for i, (p, _) in enumerate(starts) if p < rec["end"])
-            start = starts[first][1] + rec["start"] - starts[first][0]
-            end = starts[last][1] + rec["end"] - starts[last][0]
-            out.append({**rec, "start": start, "end": end, "surface": text[start:end]})
     return out
 
 

@@ -24,10 +24,10 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-__all__ = ["FUNCTION_WORDS", "age_after", "alias_unlike", "capitalised_run_before",
-           "followed_by_surname", "hyphen_compound_before", "initialism_of",
-           "is_function_word", "lower_case_words", "named_after", "person_cue_before",
-           "place_noun_after", "sentence_initial"]
+__all__ = ["FUNCTION_WORDS", "PERSON_NAMES", "TITLES", "after_title", "age_after",
+           "alias_unlike", "capitalised_run_before", "followed_by_surname",
+           "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
+           "named_after", "person_cue_before", "place_noun_after", "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -106,6 +106,59 @@ al el ad ar as ash at az an ed es abu umm bani beni bir tel tell deir dayr ain k
 ras wadi jabal jebel khan beit bayt dar sidi ben bin ibn saint st san santa
 """)
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019])[a-z][a-z'\u2019]+")
+
+
+#: Titles and given names before a person's name ("President Assad", "Sheikh Ali",
+#: "Bashar al-Assad"), compared as whole words, lower case, without a final ".".
+TITLES = frozenset({
+    "president", "mr", "mrs", "ms", "dr", "sheikh", "shaikh", "gen", "general", "king", "queen",
+    "prince", "princess", "emir", "ayatollah", "imam", "minister", "premier", "chancellor",
+    "leader", "spokesman", "spokeswoman", "spokesperson", "commander", "sayyed", "sayyid",
+    "mullah", "colonel", "col", "maj", "major", "lt", "sgt", "sen", "senator", "rep", "governor",
+    "gov", "mayor", "judge", "justice", "pope", "secretary", "ambassador", "envoy", "brig",
+    "captain", "capt", "admiral", "adm", "rabbi", "father", "sir", "lord", "lady", "mohammed",
+    "muhammad", "bashar", "hafez", "saddam", "hassan", "hosni", "abu", "umm", "bin", "ibn",
+    # role nouns written before a name in English news ("coach Ripley", "Deputy Evans")
+    "coach", "officer", "deputy", "trooper", "sergeant", "detective", "attorney", "lawyer",
+    "director", "manager", "chairman", "chairwoman", "superintendent", "principal",
+    "professor", "prof", "reverend", "rev", "pastor", "bishop", "councilman", "councilwoman",
+    "councillor", "commissioner", "administrator", "chief", "sheriff", "constable", "nurse",
+    "actor", "actress", "singer", "author", "reporter", "columnist", "editor", "founder",
+    "ceo", "owner", "supervisor", "treasurer", "clerk", "dean", "provost", "delegate",
+})
+_NAME_WORD = re.compile(r"[A-Z][\w'\u2019]*$")
+
+
+def after_title(before: str) -> bool:
+    """Whether ``before`` ends with a title, then up to two capitalised words and an
+    optional "al-" ("President Bashar al-" before "Assad")."""
+    words = before.replace("-", " ").split()[-4:]
+    if words and words[-1].lower() in ("al", "el"):
+        words.pop()
+    for _ in range(3):
+        if not words:
+            return False
+        word = words.pop()
+        if word.rstrip(".").lower() in TITLES:
+            return True
+        if not _NAME_WORD.match(word):
+            return False
+    return False
+
+
+#: Given names and surnames of people in the news that are also GeoNames places: a
+#: single-word mention among them is a person unless the text puts it after a place
+#: preposition ("in Ali", "near Hussein").
+PERSON_NAMES = frozenset({
+    "assad", "ali", "hussein", "husayn", "abbas", "hamad", "salman", "hassan", "mohammed",
+    "muhammad", "ahmed", "ahmad", "omar", "umar", "khalid", "saddam", "bashar", "yasser",
+    "ismail", "ibrahim", "mahmoud", "mustafa", "youssef", "yusuf", "abdullah", "jamal",
+    "karim", "nasser", "faisal", "fahd", "zayed", "hamza", "saleh", "qassem", "soleimani",
+    "sadr", "maliki", "sudani", "barzani", "talabani", "erdogan", "putin", "biden",
+    "trump", "obama", "bush", "nasrallah", "sinwar", "haniyeh", "khamenei", "netanyahu",
+    "hadi", "haftar", "sisi", "morsi", "mubarak", "gaddafi", "qaddafi", "rouhani",
+    "raisi", "zarif", "hariri", "aoun", "berri", "jumblatt", "houthi", "khomeini",
+})
 
 
 def is_function_word(surface: str) -> bool:

@@ -32,7 +32,8 @@ from typing import Any
 from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 
-__all__ = ["US_STATE_ABBREVIATIONS", "resolve_in_context", "state_abbreviations",
+__all__ = ["US_STATE_ABBREVIATIONS", "hashtag_places", "resolve_in_context",
+           "state_abbreviations",
            "text_countries", "text_country_votes"]
 
 #: Kinds that are resolved once and pinned: they give the text its context.
@@ -87,6 +88,33 @@ def state_abbreviations(text: str) -> list[dict[str, Any]]:
                     "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
                     "source_id": rec["source_id"], "n_candidates": 1,
                     "key": m.group(0).lower()})
+    return out
+
+
+_HASHTAG = re.compile(r"#([A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*)")
+_HUMP = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+|[0-9]+")
+
+
+def hashtag_places(text: str) -> list[dict[str, Any]]:
+    """Places inside camel-case hashtags ("#GazaUnderAttack", "#NewYork"): the tag is
+    read as its words, and the spans map back onto the tag's letters."""
+    out: list[dict[str, Any]] = []
+    geocoder = default_geocoder()
+    for tag in _HASHTAG.finditer(text):
+        humps = list(_HUMP.finditer(tag.group(1)))
+        words, starts = [], []
+        position = 0
+        for hump in humps:
+            starts.append((position, tag.start(1) + hump.start()))
+            words.append(hump.group(0))
+            position += len(hump.group(0)) + 1
+        spaced = " ".join(words)
+        for rec in geocoder.find_places(spaced):
+            first = max(i for i, (p, _) in enumerate(starts) if p <= rec["start"])
+            last = max(i for i, (p, _) in enumerate(starts) if p < rec["end"])
+            start = starts[first][1] + rec["start"] - starts[first][0]
+            end = starts[last][1] + rec["end"] - starts[last][0]
+            out.append({**rec, "start": start, "end": end, "surface": text[start:end]})
     return out
 
 
