@@ -222,8 +222,18 @@ def _towards_text_countries(found: list[dict[str, Any]],
     main_name = _country_names().get(main)
     if main_name is None:
         return found
+    # A city votes for its own country: what counts is whether anything else does
+    # ("Ontario" the Californian city in a text on Canada points only to itself).
+    own: dict[tuple[str, str], int] = {}
+    for rec in found:
+        if rec.get("kind") == "city" and float(rec.get("score") or 0) < 100:
+            key = (str(rec["surface"]), str(rec.get("country")))
+            own[key] = own.get(key, 0) + 1
     stray = [i for i, rec in enumerate(found)
-             if rec.get("country") not in votes and int(rec.get("n_candidates") or 1) > 1
+             if votes.get(str(rec.get("country")), 0)
+             - own.get((str(rec["surface"]), str(rec.get("country"))), 0) <= 0
+             and rec.get("country") != main
+             and int(rec.get("n_candidates") or 1) > 1
              and rec.get("kind") not in _ANCHOR_KINDS and float(rec.get("score") or 0) < 100]
     if not stray:
         return found

@@ -161,3 +161,8 @@ def test_places_in_hashtags() -> None:
         assert text[row.start:row.end] == row.surface
     assert {"Iran", "Gaza", "NewYork"} <= set(mentions["surface"])
     assert set(mentions.loc[mentions["surface"] == "NewYork", "country"]) == {"USA"}
+
+
+def test_a_city_abroad_that_only_votes_for_itself_moves_to_the_text_country() -> None:
+    text = "Health officials in Toronto, Ontario said Canada had three cases."
+    assert place(text, "Ontario")["country"] == "CAN"
