@@ -14,22 +14,26 @@ Tiers (each returns :class:`_Hit` candidates from every layer of the gazetteer):
 Ranking (:meth:`_Matcher._rank_key`), most important first: the kind a qualifier asked
 for, the tier, being inside the context place (``near``, a parent, a country), the
 hinted country (the batch's or the text's own, see :mod:`._context`), curated before
-the rest, the match score, the class (country, region, city, admin1, town...) and the
-population.
+the rest, for a query that begins with the Arabic article a place of the Arab world or
+named with the article ("Ad Dali": Aḑ Ḑāli‘, Yemen, before Dali, China), the match
+score, the class (country, region, city, admin1, town...) and the population.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .._geodesic import geod
+from ..datasets import dataset_path
 from ..errors import GeocodeError
 from ._airports import code_key
 from ._gazetteer import country_outline
-from ._normalize import fold, is_arabic, latin, skeleton
+from ._normalize import fold, has_article, is_arabic, latin, skeleton
 from ._qualifiers import KIND_ALIASES
 
 if TYPE_CHECKING:
@@ -63,6 +67,7 @@ class _Context:
     near: tuple[float, float, float] | None = None  # lon, lat, radius_m of a parent
     parent: str | None = None  # fold of the parent's name
     parent_country: str | None = None  # set when the parent is a country
+    article: bool = False  # the query begins with the Arabic article ("Ad Dali")
 
 
 @dataclass
@@ -84,6 +89,17 @@ class _Result:
     notes: list[str] = field(default_factory=list)
     score_factor: float = 1.0
     ctx: _Context | None = None  # the context the hits were ranked in
+
+
+@lru_cache(maxsize=1)
+def _article_countries() -> frozenset[str]:
+    """Where place names carry the Arabic article: the Arab world of ``data/regions.csv``
+    (the 22 members of the Arab League, cited there)."""
+    with dataset_path("regions").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["id"] == "arab-world":
+                return frozenset(row["members"].split())
+    return frozenset()
 
 
 def _geod_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -281,6 +297,10 @@ class _Matcher:
             if (ctx.near or ctx.parent or ctx.parent_country) else 0.0,
             float(ctx.hint_country is not None and gaz.country[hit.idx] == ctx.hint_country),
             float(curated),
+            # "Ad Dali" is Aḑ Ḑāli‘ (Yemen) before Dali (China): fold() drops the article
+            # from both, but only one is named with it or lies where names carry it
+            float(ctx.article and (gaz.country[hit.idx] in _article_countries()
+                                   or has_article(gaz.name[hit.idx]))),
             hit.score,
             class_rank,
             float(gaz.population[hit.idx]),
@@ -314,6 +334,8 @@ class _Matcher:
         key = fold(text)
         if not key:
             return []
+        if has_article(text) != ctx.article:
+            ctx = replace(ctx, article=has_article(text))
         if ctx.hint_kinds and translit:
             # With a kind hint ("Deir ez-Zor province") a transliteration of the right
             # kind beats an exact name of another kind.

@@ -94,6 +94,26 @@ def is_arabic(text: str) -> bool:
     return _ARABIC_RANGE.search(text) is not None
 
 
+@lru_cache(maxsize=65_536)
+def has_article(text: str) -> bool:
+    """True when ``text`` begins with the Arabic article, which :func:`fold` drops.
+
+    Examples
+    --------
+    >>> has_article("Ad Dali"), has_article("Aḑ Ḑāli‘"), has_article("الضالع")
+    (True, True, True)
+    >>> has_article("Dali"), has_article("Alma")
+    (False, False)
+    """
+    if text.isascii():
+        text = text.lower().translate(_TABLE)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
+        text = _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_LATIN_EXTRA)
+    text = _NON_WORD.sub(" ", text).strip()
+    return bool(_ARTICLE.match(text)) or bool(_AR_ARTICLE.match(text))
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Return the normalised form of a place name (see the module docstring).

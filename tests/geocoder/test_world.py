@@ -106,3 +106,15 @@ def test_a_port_never_takes_its_towns_name() -> None:
     coder = default_geocoder()
     for town in ("Aden", "Port Sudan", "Umm Qasr", "Latakia"):
         assert coder.lookup(town)["kind"] != "port", town
+
+
+@pytest.mark.parametrize(("query", "country"), [
+    ("Ad Dali", "YEM"),       # not Dali, China: the article says where names carry it
+    ("Ar Ramadi", "IRQ"),     # the city, not a Yemeni hamlet named with the article
+    ("Az Zarqa", "JOR"),
+    ("Dali", "CHN"),          # no article, no pull: the big city
+    ("El Paso", "USA"),
+])
+def test_a_query_with_the_arabic_article_prefers_the_arab_world(query: str,
+                                                                country: str) -> None:
+    assert default_geocoder().lookup(query)["country"] == country
