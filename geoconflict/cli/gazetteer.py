@@ -41,7 +41,7 @@ def add_command(file: Path, name: str | None) -> None:
     else:
         events = read_events(file)
         places = places_from_events(events, dataset=file.name)
-        report = add_gazetteer(places, name=name or file.name.split(".")[0])
+        report = add_gazetteer(places, name=name or file.name.split(".")[0], origin=str(file))
         report["events"] = len(events)
     conflicts = report.get("conflicting_names")
     extra = f"; {conflicts} names had conflicting coordinates (most precise consensus " \

@@ -19,6 +19,7 @@ from .. import _progress
 from ..errors import GeocodeError
 from ..geocoder import OUTPUT_COLUMNS, Geocoder, records_to_frame
 from ..io import RECORD_SUFFIXES, write_records
+from ..units import parse_distance
 from .options import feature_output_options, read_input, write_output
 from .verbosity import info
 
@@ -96,6 +97,42 @@ def _read_batch(path: str, column: str, encoding: str | None = None
     return names, extra, gdf
 
 
+#: Admin columns used as each row's context, most general first, when --context is not
+#: given: ACLED's, then UCDP GED's.
+_CONTEXT_COLUMNS = (("country", "admin1", "admin2", "admin3"), ("country", "adm_1", "adm_2"))
+
+
+def _near(text: str) -> tuple[float, ...]:
+    """``--near``: LON,LAT / LON,LAT,RADIUS (a distance such as 30km) / W,S,E,N."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        if len(parts) == 3:
+            return float(parts[0]), float(parts[1]), parse_distance(parts[2])
+        if len(parts) in (2, 4):
+            return tuple(float(p) for p in parts)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint="--near") from None
+    raise click.BadParameter(f"{text!r}: give LON,LAT, LON,LAT,RADIUS or W,S,E,N",
+                             param_hint="--near")
+
+
+def _context_columns(given: str | None, rows: list[dict[str, Any]], path: str
+                     ) -> list[str]:
+    """The columns whose values are each row's context (see ``--context``)."""
+    present = set(rows[0]) if rows else set()
+    if given is not None:
+        columns = [c.strip() for c in given.split(",") if c.strip()]
+        missing = [c for c in columns if rows and c not in present]
+        if missing:
+            msg = f"{path}: no column {missing[0]!r} for --context"
+            raise GeocodeError(msg)
+        return columns
+    for layout in _CONTEXT_COLUMNS:
+        if any(c in present for c in layout[1:]):
+            return [c for c in layout if c in present]
+    return []
+
+
 @click.command("geocode")
 @click.argument("names", nargs=-1)
 @click.option("-i", "--input", "input_path", metavar="FILE|-",
@@ -112,6 +149,13 @@ def _read_batch(path: str, column: str, encoding: str | None = None
               help="Restrict to a country (IRQ, IQ or a name); repeatable.")
 @click.option("--kind", "kinds", multiple=True,
               help="Restrict to a kind (city, base, neighbourhood, sea, shipping lane...).")
+@click.option("--near", metavar="LON,LAT[,RADIUS]|W,S,E,N",
+              help="Favour places inside this area: a point (radius 50km unless given, "
+                   "e.g. 44.4,33.3,30km) or a bounding box.")
+@click.option("--context", "context_columns", metavar="COL[,COL...]",
+              help="Columns of --input whose values (most general first) are each row's "
+                   "context; default: country, admin1..admin3 (ACLED) or adm_1, adm_2 "
+                   "(UCDP) when present; '' for none.")
 @click.option("--user-agent",
               help="User agent for online requests (default: $GEOCONFLICT_USER_AGENT).")
 @click.option("--nominatim-url",
@@ -121,7 +165,8 @@ def _read_batch(path: str, column: str, encoding: str | None = None
 def geocode(names: tuple[str, ...], input_path: str | None, column: str,
             encoding: str | None, table: bool,
             strict: bool, online: bool, countries: tuple[str, ...], kinds: tuple[str, ...],
-            user_agent: str | None, nominatim_url: str | None, output: str, overwrite: bool,
+            near: str | None, context_columns: str | None, user_agent: str | None,
+            nominatim_url: str | None, output: str, overwrite: bool,
             precision: int) -> None:
     """Resolve place NAMES to GeoJSON features with precision and uncertainty.
 
@@ -134,6 +179,11 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str,
       geoconflict geocode --table "Deir ez-Zor" "Al Qa'im" "بغداد"
       geoconflict geocode --input events.csv --column location -o events.geojson
       geoconflict geocode --strict --country IRQ "Mashtal"
+      geoconflict geocode "Ad Dali" "Bari" --near 44.7,13.7,300km
+
+    With --input, each row's admin columns (ACLED country/admin1..3, UCDP adm_1/adm_2)
+    favour the places inside them, and the names of the whole file pull towards the
+    country most of them are in.
     """
 
     if not names and not input_path:
@@ -147,10 +197,16 @@ def geocode(names: tuple[str, ...], input_path: str | None, column: str,
         nominatim["base_url"] = nominatim_url
     coder = Geocoder(("gazetteer", "nominatim") if online else ("gazetteer",),
                      nominatim=nominatim)
-    kw: dict[str, Any] = {"country": list(countries) or None, "kinds": list(kinds) or None}
+    kw: dict[str, Any] = {"country": list(countries) or None, "kinds": list(kinds) or None,
+                          "near": _near(near) if near else None}
     extra: list[dict[str, Any]] | None = None
     if input_path:
         queries, extra, _ = _read_batch(input_path, column, encoding)
+        columns = _context_columns(context_columns, extra, input_path)
+        if columns:
+            kw["context"] = [[str(row[c]) for c in columns
+                              if row.get(c) not in (None, "") and str(row[c]) != "nan"]
+                             or None for row in extra]
         with _progress.bar(len(queries), "geocoding", unit="name") as advance:
             records = coder.records(queries, progress=advance, **kw)
     else:

@@ -437,18 +437,21 @@ class Geocoder(_Matcher):
 
     def _row_context(self, ctx: _Context, admins: str | Sequence[str | None] | None
                      ) -> _Context:
-        """``ctx`` narrowed to the most specific of a row's admin names that resolves
-        (each resolved once: rows repeat them)."""
+        """``ctx`` narrowed by a row's admin names, most general first: each is resolved
+        inside the ones before it ("Somalia", then "Bari" the Somali region, not the
+        Italian city), and one that resolves to another country is passed over."""
         names = [admins] if isinstance(admins, str) else list(admins or ())
-        for name in reversed(names):
+        for name in names:
             if not name or (isinstance(name, float) and math.isnan(name)):
                 continue
             rec = self._lookup(str(name), ctx)
             if rec["status"] == "unresolved" or rec.get("_ref") is None:
                 continue
+            if ctx.hint_country is not None and rec["country"] not in (None, ctx.hint_country):
+                continue
             lon, lat = rec["_ref"]
-            return replace(ctx, near=(lon, lat, float(rec["uncertainty_m"] or 50_000.0)),
-                           hint_country=rec["country"] or ctx.hint_country)
+            ctx = replace(ctx, near=(lon, lat, float(rec["uncertainty_m"] or 50_000.0)),
+                          hint_country=rec["country"] or ctx.hint_country)
         return ctx
 
     def _pull(self, texts: list[str], ctxs: list[_Context], out: list[dict[str, Any]]

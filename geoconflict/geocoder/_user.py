@@ -185,11 +185,22 @@ def _version_of(source: Path | pd.DataFrame) -> str:
     return digest.hexdigest()[:12]
 
 
-def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None
-                  ) -> dict[str, Any]:
+def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None,
+                  origin: str | None = None) -> dict[str, Any]:
     """Index ``source`` as gazetteer ``name`` (default: the file's stem) and keep it in
     the cache, replacing a gazetteer of that name. Returns a report (name, version,
     format, entries, seconds, conflicting_names...).
+
+    Parameters
+    ----------
+    source
+        A GeoNames dump, a places file (GeoJSON, GeoPackage, CSV) or a table of places
+        (a DataFrame, e.g. ``places_from_events(read_events(path))``).
+    name
+        The gazetteer's name (required for a table).
+    origin
+        Where a table came from (the incident file's path), kept as the gazetteer's
+        ``source`` in :func:`list_gazetteers`; default ``"table"``.
 
     Raises
     ------
@@ -213,7 +224,7 @@ def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None
     version = _version_of(path if path is not None else source)  # type: ignore[arg-type]
     out = gazetteers_dir() / f"{name}.npz"
     meta: dict[str, Any] = {"name": name, "version": version,
-                            "source": str(path) if path is not None else "table",
+                            "source": str(path) if path is not None else (origin or "table"),
                             "added": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if path is not None and is_geonames_dump(path):
         meta["format"] = "geonames"
@@ -229,7 +240,7 @@ def add_gazetteer(source: str | Path | pd.DataFrame, *, name: str | None = None
         else:
             meta["format"] = "table"
             entries, report = _from_table(source, gaz, name, version,  # type: ignore[arg-type]
-                                          f"table {name!r}")
+                                          origin or f"table {name!r}")
         meta.update(entries=entries, **report)
         gaz.admin1_of.extend([-1] * len(gaz))
         save_index(gaz, out, meta)

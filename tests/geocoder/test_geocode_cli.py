@@ -121,3 +121,33 @@ def test_batch_row_with_an_unquoted_comma_is_a_clear_error(run_cli: Any, tmp_pat
         f"geoconflict: error: {src}, row 3: 1 field(s) expected, found 2; quote names that "
         'contain the delimiter ("Mashtal, Baghdad")')
     assert "Traceback" not in proc.stderr
+
+
+def test_near_favours_the_place_inside_the_area(run_cli: Any) -> None:
+    def country(*args: str) -> str:
+        proc = run_cli("geocode", "Bari", *args)
+        return json.loads(proc.stdout)["features"][0]["properties"]["country"]
+
+    assert country() == "ITA"
+    assert country("--near", "49.5,10.5,300km") == "SOM"     # a point and a radius
+    assert country("--near", "40,-5,55,15") == "SOM"         # a bounding box
+    bad = run_cli("geocode", "Bari", "--near", "49.5", check=False)
+    assert bad.returncode == 2
+    assert "--near" in bad.stderr
+
+
+def test_batch_rows_use_their_admin_columns(run_cli: Any, tmp_path: Path) -> None:
+    """An ACLED-like file: each row's country and admin1 favour the places inside them,
+    most general first (the Somali region Bari, not the Italian city)."""
+    src = tmp_path / "rows.csv"
+    src.write_text("location,country,admin1\nBari,Somalia,Bari\nBari,Italy,Puglia\n",
+                   encoding="utf-8")
+    proc = run_cli("geocode", "--input", str(src))
+    countries = [f["properties"]["country"] for f in json.loads(proc.stdout)["features"]]
+    assert countries == ["SOM", "ITA"]
+    none = run_cli("geocode", "--input", str(src), "--context", "")
+    assert [f["properties"]["country"]
+            for f in json.loads(none.stdout)["features"]] == ["ITA", "ITA"]
+    missing = run_cli("geocode", "--input", str(src), "--context", "adm_9", check=False)
+    assert missing.returncode == 1
+    assert "no column 'adm_9'" in missing.stderr

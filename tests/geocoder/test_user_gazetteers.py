@@ -136,6 +136,7 @@ def test_cli_add_list_remove(cache: Path, tmp_path: Path, run_cli: Any) -> None:
     assert "added gazetteer acled" in proc.stderr
     listed = run_cli("gazetteer", "list", env=env)
     assert listed.stdout.startswith("acled")
+    assert "acled_current.csv" in listed.stdout  # the incident file it came from
     found = run_cli("geocode", "Baghdad - Mashtal", env=env)
     props = json.loads(found.stdout)["features"][0]["properties"]
     assert props["source_id"].startswith("acled@")
