@@ -343,7 +343,9 @@ DEMONYMS: dict[str, str] = {
 }
 _PLURAL_SAME = ("ese", "ish", "ch", "ss", "Swiss", "Thai", "Kazakh", "Uzbek", "Tajik")
 _DEMONYM_FORMS = {**DEMONYMS,
-                  **{d + "s": c for d, c in DEMONYMS.items() if not d.endswith(_PLURAL_SAME)},
+                  # not a plural that is the country's own name ("Philippines")
+                  **{d + "s": c for d, c in DEMONYMS.items()
+                     if not d.endswith(_PLURAL_SAME) and d + "s" != c},
                   "Britons": "United Kingdom", "Turks": "Turkey",
                   "Thais": "Thailand", "Kazakhs": "Kazakhstan", "Uzbeks": "Uzbekistan"}
 _DEMONYM_FORMS_UNCASED = {d.lower(): c for d, c in _DEMONYM_FORMS.items()}

@@ -116,6 +116,8 @@ def test_eu_and_peoples() -> None:
     assert found.loc["Iraqi", "is_place"]
     assert found.loc["Iraqis", "role"] == "people"
     assert not found.loc["Iraqis", "is_place"]
+    philippines = parse_text("Floods hit the Philippines.").mentions.set_index("surface")
+    assert philippines.loc["Philippines", "is_place"]
     # an ethnic adjective names no country (the project's gold set agrees)
     kurdish = parse_text("Kurdish fighters entered Kirkuk.").mentions
     assert "Kurdish" not in set(kurdish.loc[kurdish["is_place"], "surface"])
