@@ -245,6 +245,9 @@ _ORG_AFTER = re.compile(
 _ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"
                               r"Organi[sz]ation|Commission|Committee|Authority|Federation|"
                               r"Alliance|Partnership|Coalition|Project|Program|Programme)\b")
+#: Words of TITLES that also begin place names ("Abu Shok", "Umm Qasr", "Hassan").
+_NAME_TITLES = frozenset({"abu", "umm", "bin", "ibn", "mohammed", "muhammad", "bashar",
+                          "hafez", "saddam", "hassan", "hosni", "father", "king"})
 #: A middle initial after a name: "Ann H. Grose" is a person, whatever city is "Ann".
 _INITIAL_AFTER = re.compile(r" [A-Z]\. [A-Z][a-z]")
 #: A direction alone is an adjective ("Western powers", "Eastern Europe" is one longer
@@ -558,7 +561,8 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     """The role of a GeoNames match that is a word, a person or another name (see
     :mod:`._names`), or None when it may be the place."""
     surface = mention.surface
-    if is_function_word(surface) or surface.rstrip(".").lower() in TITLES:
+    if is_function_word(surface) or (surface.rstrip(".").lower() in TITLES and
+                                     surface.lower() not in _NAME_TITLES):
         return "common word"  # "And" (Andorra's code), "More", "She", "Sen."
     if len(surface) <= 3 and surface.isalpha() and not surface.isupper() and \
             alias_unlike(surface, mention.name):
