@@ -178,3 +178,32 @@ def test_every_docs_page_is_in_the_site() -> None:
             continue
         short = name.removeprefix("reference/")
         assert name in listed or short in listed, name
+
+
+STAGES = ("geocoder", "events", "geoparse", "proximity", "webmap", "io", "raster", "roads",
+          "datasets", "schema", "units", "errors")
+
+
+@pytest.mark.slow
+def test_the_api_reference_documents_every_public_name(tmp_path: Path) -> None:
+    """The strict site build (as ``make docs``) has an entry for each name in every public
+    module's ``__all__`` and for every top-level ``gc.`` name."""
+    import importlib
+    import zlib
+
+    from sphinx.cmd.build import build_main
+
+    assert build_main(["-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"),
+                       str(tmp_path / "site")]) == 0
+    raw = (tmp_path / "site" / "objects.inv").read_bytes()
+    listed = {line.split()[0] for line in
+              zlib.decompress(raw.partition(b"zlib.\n")[2]).decode().splitlines()}
+    missing = [f"geoconflict.{stage}.{name}" for stage in STAGES
+               for name in importlib.import_module(f"geoconflict.{stage}").__all__
+               if f"geoconflict.{stage}.{name}" not in listed]
+    assert missing == []
+    import geoconflict
+
+    top = {name for name in geoconflict.__all__ if name != "__version__"}
+    documented = {entry.rsplit(".", 1)[-1] for entry in listed}
+    assert top <= documented
