@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
 from ._names import (
+    COMMUNITY_WORDS,
+    COUNT_WORDS,
     PERSON_NAMES,
     TITLES,
     after_title,
@@ -526,6 +528,9 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
         return "name part"
     if surface.lower() in _COMMON_WORDS and mention.score < 100:
         return "common word"
+    if surface.lower() in COUNT_WORDS and mention.score < 100 and \
+            not _said_to_be_place(text, mention):
+        return "common word"  # "Four fighters were killed": a count, not the town Four
     if mode == "mixed" and mention.score < 100:
         not_place = _not_a_small_place(text, mention, words)
         if not_place:
@@ -750,6 +755,9 @@ def _inside_proper_name(text: str, start: int, end: int) -> bool:
     if not match:
         return False
     word = match.group(1)
+    if word.lower() in COUNT_WORDS or word.endswith(("'s", "\u2019s")) or \
+            word in COMMUNITY_WORDS:
+        return False  # "Two Baghdad car bombs", "Iraq's Anbar", "Shiite Baghdad districts"
     return word not in ("In", "At", "Near", "From", "Of", "The", "On", "To", "And", "By",
                         "Eastern", "Western", "Northern", "Southern", "Central", "Greater",
                         "North", "South", "East", "West", "Old", "New") and \

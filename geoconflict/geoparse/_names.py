@@ -24,7 +24,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-__all__ = ["FUNCTION_WORDS", "PERSON_NAMES", "TITLES", "after_title", "age_after",
+__all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "TITLES",
+           "after_title", "age_after",
            "alias_unlike", "capitalised_run_before", "followed_by_surname",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
            "named_after", "person_cue_before", "place_noun_after", "sentence_initial"]
@@ -146,6 +147,20 @@ def after_title(before: str) -> bool:
     return False
 
 
+#: Counts that are also GeoNames places ("Four", "Seven"): a count unless the text says
+#: it means the place ("in Four").
+COUNT_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "hundreds", "dozen", "dozens", "several", "scores", "thousands",
+})
+#: Communities named before a place they live in ("Shiite Baghdad districts"): an
+#: adjective, not the first word of a longer name.
+COMMUNITY_WORDS = frozenset({
+    "Shiite", "Shia", "Shi'ite", "Sunni", "Kurdish", "Christian", "Yazidi", "Turkmen", "Arab",
+    "Druze", "Alawite", "Jewish", "Muslim", "Assyrian", "Chaldean", "Bedouin", "Palestinian",
+})
 #: Given names and surnames of people in the news that are also GeoNames places: a
 #: single-word mention among them is a person unless the text puts it after a place
 #: preposition ("in Ali", "near Hussein").
@@ -208,6 +223,9 @@ def capitalised_run_before(text: str, start: int) -> bool:
     if not match:
         return False
     word = match.group(1)
+    if word.endswith(("'s", "\u2019s")) or word.lower() in COUNT_WORDS or \
+            word in COMMUNITY_WORDS:
+        return False  # "Iraq's Baghdad", "Two Baghdad car bombs": no given name
     return word.rstrip(".").lower() not in _NOT_GIVEN and not is_function_word(word)
 
 

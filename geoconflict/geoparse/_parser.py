@@ -33,6 +33,8 @@ from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
+    NUMBER,
+    bare_killing,
     casualties,
     classify_event,
     clauses,
@@ -67,6 +69,26 @@ _ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|n
                             r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
                             r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b",
                             re.IGNORECASE)
+#: Words before an actor that make it the victim ("killing three US service members").
+_VICTIM_BEFORE = re.compile(
+    rf"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|execut(?:ing|ed|es)|"
+    rf"slaughter(?:ing|ed|s)?|target(?:ing|ed|s)|against|on)\s+(?:(?:at\s+least|more\s+than|"
+    rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$",
+    re.IGNORECASE)
+#: Words after an actor that make it the victim ("IS militants killed in ...", "US troops
+#: were wounded"), unless the verb goes on to its own victims ("gunmen killed a man").
+_VICTIM_AFTER = re.compile(
+    r"^(?:\s+[\w\-]+){0,2}?\s+(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?"
+    r"(?:reportedly\s+|allegedly\s+)?(?:killed|wounded|injured|dead|slain|executed)\b"
+    rf"(?!\s+(?:(?:at\s+least|more\s+than|some|about)\s+)?(?:{NUMBER}|his|her|their|the)\b)",
+    re.IGNORECASE)
+#: An agent named by what it did, not by a listed name ("a drone launched by Iran-backed
+#: militias", "an attack claimed by local insurgents").
+_AGENT_BY = re.compile(
+    r"\b(?:launched|fired|carried\s+out|claimed|conducted|staged|planted|flown|sent|"
+    r"perpetrated|committed|shot|killed|attacked|ambushed)\s+by\s+(?:the\s+)?"
+    r"(?P<agent>(?:[\w'\u2019]+[\-\s]+){0,3}?(?:militias?|militants|gunmen|fighters|rebels|"
+    r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b", re.IGNORECASE)
 #: Sub-event types ranked within their event type: a follow-up that tells more about the
 #: same event may raise the sub-event ("... police then fired tear gas"), never lower it.
 _ESCALATION = {"Peaceful protest": 0, "Protest with intervention": 1,
@@ -88,6 +110,9 @@ class _Incident:
     killed: int | None
     injured: int | None
     actors: list[str] = field(default_factory=list)
+    #: Actors the text names as those killed or hurt: the target (``actor2``), never the
+    #: attacker.
+    victims: list[str] = field(default_factory=list)
     evidence: str = ""
     #: One of several incidents a clause spread over places it lists ("in X and Y"):
     #: a later total ("the toll was 23") belongs to none of them alone.
@@ -167,13 +192,30 @@ def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
     return chosen
 
 
-def _clause_actors(actors: Sequence[tuple[int, int, str, str]], start: int, end: int
-                   ) -> list[str]:
+def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start: int,
+                   end: int) -> tuple[list[str], list[str]]:
+    """The attackers and the victims a sentence names: an actor written as those killed
+    or hurt ("killing three US service members") is the target, not the attacker; an
+    agent named by a "by" phrase ("launched by Iran-backed militias") is an attacker."""
     names: list[str] = []
-    for a_start, _, _, name in actors:
-        if start <= a_start < end and name not in names:
+    victims: list[str] = []
+    for a_start, a_end, _, name in actors:
+        if not start <= a_start < end or name in names or name in victims:
+            continue
+        if _VICTIM_BEFORE.search(text, max(start, a_start - 50), a_start) or \
+                _VICTIM_AFTER.match(text[a_end:min(end, a_end + 60)]):
+            victims.append(name)
+        else:
             names.append(name)
-    return names
+    agents = []
+    for match in _AGENT_BY.finditer(text, start, end):
+        listed = [n for a, b, _, n in actors if a < match.end("agent") and
+                  b > match.start("agent")]
+        for name in listed or [match.group("agent")]:
+            if name not in agents:
+                agents.append(name)
+    names = agents + [n for n in names if n not in agents]
+    return names, [v for v in victims if v not in names]
 
 
 def _to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
@@ -320,6 +362,11 @@ def _parse(text: str, pub: dt.date | None
             if kind is not None and is_background(clause_text, _trigger_at(clause_text, kind[2])):
                 # "more than 160 attacks since October": a running total, no incident.
                 continue
+            if kind is not None and incidents and bare_killing(kind[2]) and \
+                    not _ANOTHER_EVENT.search(clause_text):
+                # "Three soldiers were killed" after an attack is its toll, not a second
+                # event; a killing with no event word starts one only when none came before.
+                kind = None
             if kind is None:
                 # Casualty figures or a more precise place for the event just described,
                 # unless the clause dates itself elsewhere ("Last year, 50 were killed").
@@ -347,6 +394,7 @@ def _parse(text: str, pub: dt.date | None
                 continue
             if not places:
                 places = [None]
+            attackers, victims = _clause_actors(text, actors, s_start, s_end)
             for n, place in enumerate(places):
                 near = bool(place and _NEAR_BEFORE.search(text[max(0, place.start - 20):
                                                                 place.start]))
@@ -356,7 +404,7 @@ def _parse(text: str, pub: dt.date | None
                     time_precision=precision, place=place, near=near,
                     killed=counts.killed if n == 0 and len(places) == 1 else None,
                     injured=counts.injured if n == 0 and len(places) == 1 else None,
-                    actors=_clause_actors(actors, s_start, s_end),
+                    actors=attackers, victims=victims,
                     evidence=sentence_text.strip(), split=len(places) > 1,
                 ))
     _fill_missing_places(incidents, mentions)
@@ -492,7 +540,8 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             "event_type": inc.event_type,
             "sub_event_type": inc.sub_event_type,
             "actor1": inc.actors[0] if inc.actors else None,
-            "actor2": inc.actors[1] if len(inc.actors) > 1 else None,
+            "actor2": inc.actors[1] if len(inc.actors) > 1 else
+            (inc.victims[0] if inc.victims else None),
             "country": place.country if place else None,
             "location": place.name if place else None,
             "geo_precision": precision,

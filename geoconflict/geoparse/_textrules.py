@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "Casualties",
     "ResolvedDate",
+    "bare_killing",
     "casualties",
     "classify_event",
     "clauses",
@@ -153,12 +154,31 @@ _QUAL = (r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|rou
 # ("2,500 troops stationed ...") rather than casualties.
 _NOUNS = (r"(?:(?!and\b|were\b|was\b|stationed\b|deployed\b|based\b|serving\b|remain)"
           r"[\w\-]+\s+){0,3}?")
-_KILL = r"(?:killed|killing|kills|dead|died|deaths)"
+_KILL = r"(?:killed|killing|kills|dead|died|deaths|fatalit(?:y|ies))"
 _HURT = r"(?:injured|injuring|wounded|wounding|hurt)"
 
 # "killing three people", "killed 16", "killing a woman and her child"
-_AFTER_VERB = re.compile(r"\b(?P<verb>killing|killed|kills|wounding|wounded|injuring|injured)\s+",
-                         re.IGNORECASE)
+# "car bombs kill 28", "militants executed five", "slaughters 12": present tense and the
+# other verbs of killing count their victims the same way.
+_AFTER_VERB = re.compile(
+    r"\b(?P<verb>kill(?:ing|ed|s)?|slaughter(?:s|ed|ing)?|execut(?:es|ed|ing|e)|"
+    r"behead(?:s|ed|ing)?|massacr(?:es|ed|ing)|wound(?:ing|ed|s)?|injur(?:ing|ed|es|e))\s+",
+    re.IGNORECASE)
+#: Verbs of ``_AFTER_VERB`` that injure rather than kill.
+_HURT_VERB = ("wound", "injur")
+#: One person named by a singular noun: "a militia fighter killed, six injured" is 1 dead.
+_ONE_PERSON = (r"(?:civilian|soldier|fighter|militant|policeman|policewoman|officer|man|woman|"
+               r"child|boy|girl|baby|commander|leader|journalist|reporter|member|farmer|"
+               r"shepherd|teenager|student|worker|guard|cleric|imam|official|judge|doctor|"
+               r"resident|villager|driver|person|serviceman|servicewoman|contractor|tribesman|"
+               r"elder|politician|candidate|minister|lawyer|activist|pilgrim|worshipper|"
+               r"trader|shopkeeper|engineer|recruit|conscript|jihadist|insurgent|rebel|"
+               r"militiaman|gunman|bodyguard|employee|teacher|nurse|paramedic|sheikh|chief|"
+               r"mayor|governor|general|colonel|captain|lieutenant|sergeant|major)")
+_ONE_VICTIM = re.compile(
+    rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?"
+    rf"(?P<verb>killed|shot\s+dead|slain|executed|beheaded|(?:injured|wounded|hurt))\b",
+    re.IGNORECASE)
 _STARTS_WITH_COUNT = re.compile(rf"{_QUAL}{_NUM}\b", re.IGNORECASE)
 # "three US troops were killed", "16 people were killed", "five of their fighters were killed"
 _BEFORE_VERB = re.compile(
@@ -202,10 +222,12 @@ def _count_list(phrase: str) -> int | None:
 
 #: Substrings without which a clause states no casualties (a cheap prefilter).
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
-                   "casualt", "nobody", "no ", "damag", "without", "fatalit")
+                   "casualt", "nobody", "no ", "damag", "without", "fatalit", "slaughter",
+                   "execut", "behead", "massacr", "slain")
 _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
-_VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt")
+_VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
+               "slaughter", "execut", "behead", "massacr", "slain")
 
 
 #: Words that make a figure a running total or a background figure, not an incident's.
@@ -268,6 +290,20 @@ def is_background(clause: str, pos: int) -> bool:
     return perfect and bool(_WAR.search(piece) and _PERFECT.search(piece))
 
 
+def _one_victim(clause: str, killed: int | None, injured: int | None
+                ) -> tuple[int | None, int | None]:
+    """Counts for a victim named by a singular noun and no number ("a soldier was killed",
+    "Shia militia fighter killed"), where the clause gave no count of that kind."""
+    for match in _ONE_VICTIM.finditer(clause):
+        if is_background(clause, match.start()):
+            continue
+        if match.group("verb").lower() in ("injured", "wounded", "hurt"):
+            injured = 1 if injured is None else injured
+        else:
+            killed = 1 if killed is None else killed
+    return killed, injured
+
+
 def casualties(clause: str) -> Casualties:
     """Read killed and injured counts from one clause.
 
@@ -294,7 +330,7 @@ def casualties(clause: str) -> Casualties:
         n = _count_list(re.split(r"[.;:]", rest, maxsplit=1)[0])
         if n is None:
             continue
-        if match.group("verb").lower().startswith("kill"):
+        if not match.group("verb").lower().startswith(_HURT_VERB):
             killed = n if killed is None else max(killed, n)
         else:
             injured = n if injured is None else max(injured, n)
@@ -319,6 +355,8 @@ def casualties(clause: str) -> Casualties:
     if none is not None:
         killed = 0
         evidence = evidence or none.group(0)
+    if (killed is None or injured is None) and has_verb:
+        killed, injured = _one_victim(clause, killed, injured)
     if killed is None and injured is not None:
         # Injuries reported with no death: ACLED codes zero fatalities.
         killed = 0
@@ -334,6 +372,16 @@ _VAC = "Violence against civilians"
 _SD = "Strategic developments"
 _PROTEST_WORD = (r"(?:protest\w*|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|marchers|"
                  r"sit-ins?)")
+#: The words of a killing told with no other event word (weak evidence of an event).
+#: "the dead" names people, not an event ("Among the dead was ...").
+_BARE_KILLING = r"\bkill(?:s|ed|ing)?\b|(?<!the\s)\bdead\b|\bslain\b|\bfatalit(?:y|ies)\b"
+#: An armed agent who kills or shoots ("gunmen killed"); when those killed are the armed
+#: ones ("insurgents killed near the dam") the event is a clash.
+_ARMED_AGENT = (r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|"
+                r"soldiers|troops|police|militiamen|insurgents|rebels|members)\s+(?:\w+\s+){0,2}?"
+                r"(?:shot|killed)\b")
+_PASSIVE_END = re.compile(r"\b(?:were|was|been|being)\s+killed$", re.IGNORECASE)
+_BARE_KILLING_RE = re.compile(rf"(?:{_BARE_KILLING})$", re.IGNORECASE)
 _WEAPON = (r"(?:drones?|missiles?|rockets?|projectiles?|bombs?|IEDs?|explosives?|mines?|"
            r"landmines?|devices?|UAVs?|shells?|mortars?)")
 
@@ -354,7 +402,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      _EXPLOSION, "Suicide bomb"),
     (("bomb", "ied", "improvised", "landmine", "explosive"),
      r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
-     r"\blandmines?\b|\bbomb\s+(?:exploded|went\s+off|blast)|explosive\s+device",
+     r"\blandmines?\b|\bbombs?\s+(?:exploded|explode|went\s+off|blasts?|attacks?|kill\w*|"
+     r"hit\w*|struck|rock\w*|target\w*)|explosive\s+device|\bbombings\b|\bbomb\s+attacks?",
      _EXPLOSION, "Remote explosive/landmine/IED"),
     (("grenade",), r"\bgrenades?\b", _EXPLOSION, "Grenade"),
     (("chemical",), r"\bchemical\s+(?:weapon|attack)", _EXPLOSION, "Chemical weapon"),
@@ -406,19 +455,21 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("rape", "sexual"),
      r"\brap(?:ed|e|es|ing)\b|\bsexual(?:ly)?\s+(?:violence|assault\w*|abuse\w*)",
      _VAC, "Sexual violence"),
-    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacre",
-      "assassinat", "murder", "behead"),
-     r"\b(?:attack(?:ed|s)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|stormed|"
-     r"opened\s+fire|execut(?:ed|ion)|stabbed|massacred?|assassinat(?:ed|ion)|murdered|"
-     r"beheaded)\b", _VAC, "Attack"),
+    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacr",
+      "assassinat", "murder", "behead", "slaughter", "shooting", "assault", "gunfire"),
+     r"\b(?:attack(?:ed|s|ing)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|"
+     r"stormed|opened\s+fire|execut(?:ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
+     r"assassinat(?:ed|es|ion)|murder(?:ed|s)?|behead(?:ed|s|ing)?|slaughter(?:ed|s|ing)?|"
+     r"shootings?|assaults?|gunfire)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.
-    (("killed", "shot"),
-     r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|soldiers|troops|"
-     r"police|militiamen|insurgents|rebels|members)\s+(?:\w+\s+){0,2}?(?:shot|killed)\b",
-     _VAC, "Attack"),
+    (("killed", "shot"), _ARMED_AGENT, _VAC, "Attack"),
     (("strike", "struck"), r"\bstrikes?\b|\bstruck\b", _EXPLOSION, "Air/drone strike"),
     (("explo", "blast"), r"\bexplosions?\b|\bexploded\b|\bblasts?\b", _EXPLOSION,
      "Remote explosive/landmine/IED"),
+    # A killing told with no other event word ("27 killed in X", "gunmen kill seven"):
+    # an attack, a clash when those killed are armed (see ``_armed_victims``).
+    (("kill", "dead", "slain", "fatalit"),
+     _BARE_KILLING, _VAC, "Attack"),
     # Strategic developments without violence.
     (("arrest", "detain", "rounded up", "apprehend", "custody"),
      r"\barrest(?:ed|s|ing)?\b|\bdetain(?:ed|ing|s)?\b|\brounded\s+up\b|\bapprehended\b|"
@@ -488,6 +539,37 @@ _ANAPHORA_NOUNS = ("attack", "strike", "bomb", "explos", "blast", "killing", "am
                    "assault", "raid")
 
 
+def bare_killing(trigger: str) -> bool:
+    """Whether an event was read from a killing alone ("27 killed in X"), which may well
+    be a follow-up of an event already told rather than an event of its own."""
+    return bool(_BARE_KILLING_RE.match(trigger))
+
+
+#: Armed people among a killing's victims make it a clash, not violence against civilians.
+_ARMED = re.compile(
+    r"\b(?:soldiers?|troops|army|police(?:m[ae]n)?|officers?|militants?|fighters?|"
+    r"insurgents?|jihadists?|militiam[ae]n|militias?|rebels?|members|forces|guards?|"
+    r"personnel|commanders?|gunmen|gunman|recruits|peshmerga|servicem[ae]n|elements|"
+    r"tribesmen|extremists|terrorists?|combatants|paramilitar\w+|security)\b", re.IGNORECASE)
+_ARMED_ACRONYM = re.compile(r"\b(?:IS|ISIS|ISIL|PKK|YPG|SDF|PMF|PMU)\b")
+_VICTIMS_AFTER = re.compile(rf"\s+{_QUAL}(?:{NUMBER}\b)?", re.IGNORECASE)
+
+
+def _armed_victims(clause: str, match: re.Match[str]) -> bool:
+    """Whether those a bare killing killed are armed: the words after an active verb with
+    its count ("kill 17 government troops"), else the words before ("militants killed")."""
+    after = clause[match.end():match.end() + 60]
+    opener = _VICTIMS_AFTER.match(after)
+    if match.group(0).lower() in ("kill", "kills", "killing") or \
+            (opener and opener.group(0).strip()):
+        victims = re.split(r"\b(?:in|on|at|near|by|as|after|during|when|while|amid|of)\b"
+                           r"|[,.;:]",
+                           after, maxsplit=1)[0]
+    else:
+        victims = re.split(r"[,.;:]", clause[max(0, match.end() - 60):match.end()])[-1]
+    return bool(_ARMED.search(victims) or _ARMED_ACRONYM.search(victims))
+
+
 def classify_event(clause: str) -> tuple[str, str, str] | None:
     """Return (event_type, sub_event_type, trigger text) for an event clause.
 
@@ -518,6 +600,14 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
         match = pattern.search(masked)
         if not match:
             continue
+        if pattern.pattern in (_BARE_KILLING, _ARMED_AGENT):
+            trigger = match.group(0)
+            if pattern.pattern == _ARMED_AGENT and _PASSIVE_END.search(trigger):
+                # "four fighters were killed": a killing told with no agent (bare).
+                trigger = trigger.rsplit(None, 1)[-1]
+            if _armed_victims(masked, match):
+                return "Battles", "Armed clash", trigger
+            return event_type, sub_event_type, trigger
         # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
         if sub_event_type == "Attack" and _MILITARY_TARGET.search(masked) and \
                 not _CIVILIAN_TARGET.search(masked):

@@ -1,0 +1,98 @@
+"""Event extraction on the grammar of wire headlines and ACLED-style notes.
+
+Every sentence here is invented for the tests (no text from an evaluation set).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geoconflict.geoparse import parse_text
+from geoconflict.geoparse._textrules import casualties, classify_event
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        ("Roadside bombs kill 14 on a highway", 14, None),
+        ("Raids on police posts kill at least six", 6, None),
+        ("Militants execute five shepherds", 5, None),
+        ("Gunmen slaughter 9 villagers at a farm", 9, None),
+        ("An army officer killed, four wounded in an ambush", 1, 4),
+        ("A farmer was reportedly killed near the river", 1, None),
+        ("Clashes wound seven", 0, 7),
+        ("Two fatalities were reported", 2, None),
+        ("1 fatality.", 1, None),
+    ],
+)
+def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | None,
+                                                    injured: int | None) -> None:
+    got = casualties(clause)
+    assert (got.killed, got.injured) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("clause", "event_type"),
+    [
+        ("Twelve killed in a village east of the city", "Violence against civilians"),
+        ("Gunmen kill four relatives of a teacher", "Violence against civilians"),
+        ("Dozens of insurgents killed near the dam", "Battles"),
+        ("Army kills 30 militants in the hills", "Battles"),
+        ("Drive-by shooting kills 3 at a cafe", "Violence against civilians"),
+        ("The group executes two men accused of spying", "Violence against civilians"),
+        ("Bombings in the capital kill 8", "Explosions/Remote violence"),
+    ],
+)
+def test_killings_without_another_event_word(clause: str, event_type: str) -> None:
+    kind = classify_event(clause)
+    assert kind is not None
+    assert kind[0] == event_type
+
+
+def test_a_bare_killing_after_an_event_is_its_toll() -> None:
+    text = ("A drone struck a truck near Tikrit on Monday. Four fighters were killed "
+            "and two were wounded.")
+    (inc,) = parse_text(text, published="2024-03-06").incidents.itertuples()
+    assert inc.sub_event_type == "Air/drone strike"
+    assert (inc.fatalities, inc.injuries) == (4, 2)
+
+
+def test_acled_style_note() -> None:
+    text = ("On 12 April 2024, unidentified gunmen shot and killed a shepherd near Tuz "
+            "Khurmatu (Salah al-Din governorate). 1 fatality.")
+    (inc,) = parse_text(text, published="2024-04-20").incidents.itertuples()
+    assert str(inc.event_date.date()) == "2024-04-12"
+    assert inc.event_type == "Violence against civilians"
+    assert inc.fatalities == 1
+    assert inc.country == "IRQ"
+
+
+def test_victims_are_not_the_attacker() -> None:
+    text = ("A one-way drone struck a small base in north-east Jordan on Sunday, killing "
+            "two US service members.")
+    (inc,) = parse_text(text, published="2024-05-06").incidents.itertuples()
+    assert pd.isna(inc.actor1)
+    assert inc.actor2 == "US forces"
+
+
+def test_an_agent_named_by_a_by_phrase() -> None:
+    text = ("Two US troops were wounded when a drone launched by Iran-backed militias hit "
+            "a base in eastern Syria on Friday.")
+    (inc,) = parse_text(text, published="2024-05-06").incidents.itertuples()
+    assert inc.actor1 == "Iran-backed militias"
+    assert inc.actor2 == "US forces"
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ("Blasts in Iraq's Basra kill 6", "Basrah"),
+        ("Three Mosul car bombs kill 20", "Mosul"),
+        ("Rockets hit Sunni Fallujah districts, killing 4", "Al Fallūjah"),
+        ("Four fighters were killed in Kirkuk on Monday", "Kirkuk"),
+    ],
+)
+def test_places_as_adjectives_and_after_an_owner(text: str, location: str) -> None:
+    (inc,) = parse_text(text, published="2024-05-06").incidents.itertuples()
+    assert inc.location == location
