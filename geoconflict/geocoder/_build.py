@@ -261,6 +261,12 @@ def centroid_and_radius_m(points: list[tuple[float, float]] | list[tuple[float, 
     return lon, lat, float(np.percentile(dist, 90))
 
 
+#: Countries whose GeoNames admin1 codes are the ISO 3166-2 codes (elsewhere GeoNames
+#: uses FIPS codes): GeoNames' readme.txt, "admin1 code ... ISO codes are used for US,
+#: CH, BE and ME" (https://download.geonames.org/export/dump/readme.txt).
+GEONAMES_ISO_ADMIN1 = frozenset({"US", "CH", "BE", "ME"})
+
+
 def _add_admin1(gaz: Gazetteer, admin1: _Admin1) -> None:
     import pycountry
 
@@ -273,10 +279,14 @@ def _add_admin1(gaz: Gazetteer, admin1: _Admin1) -> None:
             continue  # only first-level subdivisions
         cc, key = sub.country_code, fold(sub.name)
         capital = ADMIN1_CAPITALS.get(sub.code)
-        # Strongest link first: a curated capital, the airports' vote, then a place
-        # bearing the subdivision's name (which can lie in another subdivision: the
-        # village of Texas, Maryland is no guide to Texas).
-        if capital and (cc, fold(capital)) in admin1.by_name:
+        suffix = sub.code.split("-", 1)[1]
+        # Strongest link first: GeoNames' own code where GeoNames files first-level
+        # subdivisions under their ISO 3166-2 code, a curated capital, the airports'
+        # vote, then a place bearing the subdivision's name (which can lie in another
+        # subdivision: the village of Texas, Maryland is no guide to Texas).
+        if cc in GEONAMES_ISO_ADMIN1 and admin1.points.get((cc, suffix)):
+            links.append((-1, 0.0, sub, suffix))
+        elif capital and (cc, fold(capital)) in admin1.by_name:
             links.append((0, 0.0, sub, admin1.by_name[cc, fold(capital)]))
         elif (cc, key) in via_airports:
             code, share = via_airports[cc, key]

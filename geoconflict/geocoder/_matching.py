@@ -91,6 +91,12 @@ class _Result:
     ctx: _Context | None = None  # the context the hits were ranked in
 
 
+@lru_cache(maxsize=65_536)
+def _own_fold(name: str) -> str:
+    """The fold of an entry's own name (the base index keeps no primary-name map)."""
+    return fold(name)
+
+
 @lru_cache(maxsize=1)
 def _article_countries() -> frozenset[str]:
     """Where place names carry the Arabic article: the Arab world of ``data/regions.csv``
@@ -151,7 +157,8 @@ class _Matcher:
         hits = []
         for layer, gaz in enumerate(self._layers):
             for idx in gaz.by_fold.get(key):
-                alias = layer == 0 and gaz.primary.get(idx) != key
+                primary = gaz.primary.get(idx)
+                alias = (primary if primary is not None else _own_fold(gaz.name[idx])) != key
                 hits.append(_Hit(layer, idx, 1, 100.0, alias))
         return hits
 
@@ -274,7 +281,8 @@ class _Matcher:
         return False
 
     def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
-                  towns: dict[str | None, int] | None = None) -> tuple[float, ...]:
+                  towns: dict[int, int] | None = None, biggest_city: int = 0
+                  ) -> tuple[float, ...]:
         gaz = self._gaz(hit)
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
@@ -285,11 +293,17 @@ class _Matcher:
         curated = curated or (hit.layer >= 2 and gaz.ranks_as_curated
                               and gaz.geo_precision[hit.idx] == 1)
         class_rank = _CLASS_RANK.get(kind, 2.0)
-        if kind == "admin1" and towns \
-                and 20 * towns.get(gaz.country[hit.idx], -1) >= gaz.population[hit.idx]:
+        if kind == "admin1" and towns and hit.layer == 1 \
+                and 20 * towns.get(hit.idx, -1) >= gaz.population[hit.idx]:
             # "Mafraq" the town before the governorate named after it; not the village
             # of California before the state (a town under 5 % of its province's people).
             class_rank = 1.0
+        elif kind == "admin1" and hit.layer == 1 and biggest_city \
+                and gaz.population[hit.idx] >= 10 * biggest_city:
+            # a province ten times the biggest city of its name ranks with cities and
+            # above them: "Virginia" the state, not the South African town of 66,000;
+            # "Baghdad" and "New York" stay the cities.
+            class_rank = _CLASS_RANK["city"] + 0.1
         return (
             float(ctx.hint_kinds is not None and kind in ctx.hint_kinds),
             -hit.tier,
@@ -303,6 +317,9 @@ class _Matcher:
                                    or has_article(gaz.name[hit.idx]))),
             hit.score,
             class_rank,
+            # a place's own name before another place's alternate name, in one class:
+            # "Salem" is a Salem before Jerusalem, "Montgomery" Alabama's before Sahiwal
+            float(hit.tier == 1 and not hit.alias),
             float(gaz.population[hit.idx]),
         )
 
@@ -315,15 +332,21 @@ class _Matcher:
         # same name in the same country: the base still appears among the candidates.
         big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
                     and self.base.kind[h.idx] == "city"}
-        towns: dict[str | None, int] = {}  # country -> its biggest town of the name
+        # province -> its biggest town of the name *inside it* (Mafraq in Mafraq; Delaware,
+        # Ohio is no reason to put the town before the state of Delaware)
+        towns: dict[int, int] = {}
+        admin1_of = self.base.admin1_of
         for h in hits:
-            if h.layer == 1 and self.base.kind[h.idx] in ("city", "town"):
-                country = self.base.country[h.idx]
-                towns[country] = max(towns.get(country, 0), int(self.base.population[h.idx]))
+            if h.layer == 1 and self.base.kind[h.idx] in ("city", "town") \
+                    and h.idx < len(admin1_of) and admin1_of[h.idx] >= 0:
+                a1 = admin1_of[h.idx]
+                towns[a1] = max(towns.get(a1, 0), int(self.base.population[h.idx]))
+        biggest_city = max((int(self.base.population[h.idx]) for h in hits
+                            if h.layer == 1 and self.base.kind[h.idx] == "city"), default=0)
         seen: set[tuple[int, int]] = set()
         unique = []
-        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns),
-                        reverse=True):
+        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns,
+                                                           biggest_city), reverse=True):
             if (h.layer, h.idx) not in seen:
                 seen.add((h.layer, h.idx))
                 unique.append(h)

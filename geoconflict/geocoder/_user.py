@@ -62,10 +62,17 @@ def gazetteers_dir() -> Path:
     return cache_dir() / "gazetteers"
 
 
-def generation() -> int:
-    """A counter bumped by every add and remove in this process (geocoders built
-    before it changed reload)."""
-    return _generation
+def generation() -> tuple[int, str, int]:
+    """What the added gazetteers' state depends on: a counter bumped by every add and
+    remove in this process, the gazetteers folder (``GEOCONFLICT_CACHE_DIR`` can change)
+    and its modification time (another process sharing the cache added or removed
+    one). Geocoders built under another state reload."""
+    folder = gazetteers_dir()
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _generation, str(folder), mtime
 
 
 def _check_name(name: str) -> str:

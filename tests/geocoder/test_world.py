@@ -118,3 +118,26 @@ def test_a_port_never_takes_its_towns_name() -> None:
 def test_a_query_with_the_arabic_article_prefers_the_arab_world(query: str,
                                                                 country: str) -> None:
     assert default_geocoder().lookup(query)["country"] == country
+
+
+@pytest.mark.parametrize("state", ["Texas", "Florida", "Virginia", "Nebraska", "Kentucky",
+                                   "Delaware", "Wyoming", "Vermont", "New Hampshire"])
+def test_us_states_are_the_states(state: str) -> None:
+    """GeoNames files US states under their ISO 3166-2 code; a town of the same name in
+    another state (Delaware, Ohio) does not come first."""
+    rec = default_geocoder().lookup(state)
+    assert (rec["kind"], rec["country"]) == ("admin1", "USA")
+    assert rec["source_id"].startswith("iso3166-2:US-")
+
+
+@pytest.mark.parametrize(("query", "name", "country"), [
+    ("Mafraq", "Mafraq", "JOR"),        # the town inside the governorate named after it
+    ("Montgomery", "Montgomery", "USA"),  # its own name, not Sahiwal's old one
+    ("Bombay", "Mumbai", "IND"),        # an old name still finds the city
+    ("Kiev", "Kyiv", "UKR"),
+])
+def test_own_names_before_other_places_alternate_names(query: str, name: str,
+                                                        country: str) -> None:
+    rec = default_geocoder().lookup(query)
+    assert (rec["name"], rec["country"]) == (name, country)
+    assert default_geocoder().lookup("Salem")["name"] == "Salem"
