@@ -175,6 +175,10 @@ _ONE_PERSON = (r"(?:civilian|soldier|fighter|militant|policeman|policewoman|offi
                r"trader|shopkeeper|engineer|recruit|conscript|jihadist|insurgent|rebel|"
                r"militiaman|gunman|bodyguard|employee|teacher|nurse|paramedic|sheikh|chief|"
                r"mayor|governor|general|colonel|captain|lieutenant|sergeant|major)")
+_ONE_AFTER = re.compile(
+    rf"\b(?:kill(?:s|ed|ing)?|execut(?:es|ed|ing|e)|behead(?:s|ed|ing)?)\s+"
+    rf"(?:(?:[A-Z][\w'\u2019\-]*|kidnapped|abducted|senior|local|young|elderly|former|top|"
+    rf"prominent|key)\s+){{0,3}}{_ONE_PERSON}\b")
 _ONE_VICTIM = re.compile(
     rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?"
     rf"(?P<verb>killed|shot\s+dead|slain|executed|beheaded|(?:injured|wounded|hurt))\b",
@@ -290,10 +294,42 @@ def is_background(clause: str, pos: int) -> bool:
     return perfect and bool(_WAR.search(piece) and _PERFECT.search(piece))
 
 
+#: An earlier item of a list of counted people: "Four militants, " before "two civilians
+#: killed" (a date is no such item: "On 5 March, two civilians ...").
+_EARLIER_ITEM = re.compile(
+    rf"(?:^|\b){_QUAL}(?P<n>{_NUM})\s+(?P<who>(?:[\w\-']+\s+){{0,3}}?[\w\-']+)\s*(?:,|\s+and)\s+$",
+    re.IGNORECASE)
+_NOT_PEOPLE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                         r"\b(?:years?|days?|weeks?|months?|hours?|km|kilometres?|miles?)\b|"
+                         r"\b(?:were|was|are|is|been|killed|killing|kills?|wounded|wounding|"
+                         r"injured|injuring|dead|hurt)\b",
+                         re.IGNORECASE)
+
+
+def _earlier_items(clause: str, start: int) -> int:
+    """The people counted in list items right before the count at ``start``."""
+    total = 0
+    while start > 0:
+        item = _EARLIER_ITEM.search(clause, max(0, start - 50), start)
+        if not item or _NOT_PEOPLE.search(item.group("who")):
+            break
+        value = word_number(item.group("n"))
+        if value is None:
+            break
+        total += value
+        start = item.start()
+    return total
+
+
 def _one_victim(clause: str, killed: int | None, injured: int | None
                 ) -> tuple[int | None, int | None]:
     """Counts for a victim named by a singular noun and no number ("a soldier was killed",
-    "Shia militia fighter killed"), where the clause gave no count of that kind."""
+    "Shia militia fighter killed", "kills kidnapped Kurdish fighter"), where the clause
+    gave no count of that kind."""
+    if killed is None:
+        after = _ONE_AFTER.search(clause)
+        if after and not is_background(clause, after.start()):
+            killed = 1
     for match in _ONE_VICTIM.finditer(clause):
         if is_background(clause, match.start()):
             continue
@@ -302,6 +338,20 @@ def _one_victim(clause: str, killed: int | None, injured: int | None
         else:
             killed = 1 if killed is None else killed
     return killed, injured
+
+
+#: Quotation marks (not apostrophes): "'kill' five", "\"execute\" 13".
+_QUOTES = re.compile("[\"\u201c\u201d]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?!\\w)")
+
+
+_QUOTE_CHARS = ("'", '"', "\u201c", "\u201d", "\u2018", "\u2019")
+
+
+def unquote(text: str) -> str:
+    """``text`` with quotation marks blanked (same length, so offsets hold)."""
+    if not any(q in text for q in _QUOTE_CHARS):
+        return text
+    return _QUOTES.sub(" ", text)
 
 
 def casualties(clause: str) -> Casualties:
@@ -319,6 +369,7 @@ def casualties(clause: str) -> Casualties:
     low = clause.lower()
     if not any(word in low for word in _CASUALTY_WORDS):
         return _NO_CASUALTIES
+    clause = unquote(clause)
     killed: int | None = None
     injured: int | None = None
     evidence: str | None = None
@@ -339,6 +390,7 @@ def casualties(clause: str) -> Casualties:
         n = word_number(match.group("n"))
         if n is None or is_background(clause, match.start("n")):
             continue
+        n += _earlier_items(clause, match.start())
         verb = match.group("verb").lower()
         if re.match(_KILL, verb):
             killed = n if killed is None else max(killed, n)
@@ -380,7 +432,8 @@ _BARE_KILLING = r"\bkill(?:s|ed|ing)?\b|(?<!the\s)\bdead\b|\bslain\b|\bfatalit(?
 _ARMED_AGENT = (r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|"
                 r"soldiers|troops|police|militiamen|insurgents|rebels|members)\s+(?:\w+\s+){0,2}?"
                 r"(?:shot|killed)\b")
-_PASSIVE_END = re.compile(r"\b(?:were|was|been|being)\s+killed$", re.IGNORECASE)
+_PASSIVE_END = re.compile(r"\b(?:were|was|been|being|reportedly|allegedly)\s+killed$",
+                          re.IGNORECASE)
 _BARE_KILLING_RE = re.compile(rf"(?:{_BARE_KILLING})$", re.IGNORECASE)
 _WEAPON = (r"(?:drones?|missiles?|rockets?|projectiles?|bombs?|IEDs?|explosives?|mines?|"
            r"landmines?|devices?|UAVs?|shells?|mortars?)")
@@ -438,8 +491,9 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\bprojectiles?\b", _EXPLOSION, "Shelling/artillery/missile attack"),
     # Territory, before clashes: "after heavy fighting, the army retook the town".
     (("recapt", "retook", "retake", "regain", "liberat", "reclaim"),
-     r"\b(?:recaptur(?:ed|es|ing)|retook|retaken|regain(?:ed|s)?\s+control|"
-     r"liberat(?:ed|es)|reclaim(?:ed|s))\b", "Battles", "Government regains territory"),
+     r"\b(?:recaptur(?:e|ed|es|ing)|retook|retaken|retak(?:e|es|ing)|regain(?:ed|s)?\s+"
+     r"control|liberat(?:e|ed|es|ing)|reclaim(?:ed|s))\b", "Battles",
+     "Government regains territory"),
     (("seiz", "captur", "overran", "took control", "taken control", "took over", "fell to"),
      r"\b(?:seiz(?:ed|es)|captur(?:ed|es)|overran|took\s+(?:full\s+)?control|"
      r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
@@ -455,10 +509,10 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("rape", "sexual"),
      r"\brap(?:ed|e|es|ing)\b|\bsexual(?:ly)?\s+(?:violence|assault\w*|abuse\w*)",
      _VAC, "Sexual violence"),
-    (("attack", "shot", "gunned", "stormed", "fire", "execut", "stabbed", "massacr",
+    (("attack", "shot", "gunned", "storm", "fire", "execut", "stabbed", "massacr",
       "assassinat", "murder", "behead", "slaughter", "shooting", "assault", "gunfire"),
      r"\b(?:attack(?:ed|s|ing)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|"
-     r"stormed|opened\s+fire|execut(?:ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
+     r"storm(?:ed|s|ing)?(?=\s+(?:into|on|a|an|the|its|their|(?-i:[A-Z])))|opened\s+fire|execut(?:e|ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
      r"assassinat(?:ed|es|ion)|murder(?:ed|s)?|behead(?:ed|s|ing)?|slaughter(?:ed|s|ing)?|"
      r"shootings?|assaults?|gunfire)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.
@@ -588,7 +642,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}
     if not present:
         return None
-    masked = clause
+    masked = clause = unquote(clause)
     if any(noun in low for noun in _ANAPHORA_NOUNS):
         masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
         if masked != clause:

@@ -24,6 +24,11 @@ from geoconflict.geoparse._textrules import casualties, classify_event
         ("Clashes wound seven", 0, 7),
         ("Two fatalities were reported", 2, None),
         ("1 fatality.", 1, None),
+        ("Three rebels, two farmers and a boy killed in shelling", 6, None),
+        ("On 9 May, two farmers were killed", 2, None),
+        ("Troops 'kill' eleven insurgents", 11, None),
+        ('The group "executed" 4 captives', 4, None),
+        ("Militants kill abducted local official", 1, None),
     ],
 )
 def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | None,
@@ -42,6 +47,8 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("Drive-by shooting kills 3 at a cafe", "Violence against civilians"),
         ("The group executes two men accused of spying", "Violence against civilians"),
         ("Bombings in the capital kill 8", "Explosions/Remote violence"),
+        ("Rebels storm a police station", "Battles"),
+        ("Army troops retake two villages", "Battles"),
     ],
 )
 def test_killings_without_another_event_word(clause: str, event_type: str) -> None:
