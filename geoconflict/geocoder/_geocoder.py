@@ -219,10 +219,11 @@ class Geocoder(_Matcher):
                           ctx.parent)
         result = self._resolve(core, hinted, depth + 1)
         top = result.hits[0] if result.hits else None
-        if top is not None and top.layer == 1 and "admin1" in kinds \
+        if top is not None and top.layer == 1 and "admin1" in kinds and not top.alias \
                 and self.base.kind[top.idx] != "admin1" \
                 and (a1 := self._admin1_of(top.idx)) >= 0:
-            # "Deir ez-Zor province": the province that contains the city.
+            # "Deir ez-Zor province": the province that contains the city (of that very
+            # name: an Ohio town once called Nineveh does not make Ohio "Nineveh province").
             return _Result([_Hit(1, a1, top.tier, top.score)], "qualifier", ctx=hinted)
         if top is not None and self._gaz(top).kind[top.idx] not in kinds:
             named = self._named_feature(core, top, alias, kinds, hinted)
