@@ -407,7 +407,7 @@ def _parse(text: str, pub: dt.date | None
                     actors=attackers, victims=victims,
                     evidence=sentence_text.strip(), split=len(places) > 1,
                 ))
-    _fill_missing_places(incidents, mentions)
+    _fill_missing_places(text, incidents, mentions)
     for inc in incidents:
         if inc.place is not None:
             inc.place.role = "event location"
@@ -479,13 +479,20 @@ def _enrich(incident: _Incident, killed: int | None, injured: int | None,
         incident.place = places[0]
 
 
-def _fill_missing_places(incidents: list[_Incident], mentions: list[Mention]) -> None:
+def _fill_missing_places(text: str, incidents: list[_Incident], mentions: list[Mention]
+                         ) -> None:
     """An event clause that names no place happened at the most specific place of its
     own sentence, else at the place of the incident told just before it, else at the
     text's most specific place (marked approximate: ``near``)."""
     usable = [m for m in mentions if m.role == "mention"]
     if not usable:
-        return
+        # "Iraq attacks kill 31", "in Iraq's disputed areas": a country that only
+        # qualifies a noun still says which country the event is in, when no place does.
+        # Not "Iran-backed": who backs an actor is no site.
+        usable = [m for m in mentions if m.role == "attribute" and m.kind == "country" and
+                  text[m.end:m.end + 1] not in ("-", "\u2010", "\u2011")][:1]
+        if not usable:
+            return
     fallback = min(usable, key=lambda m: (m.specificity, m.start))
     previous: Mention | None = None
     for inc in incidents:

@@ -512,7 +512,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("attack", "shot", "gunned", "storm", "fire", "execut", "stabbed", "massacr",
       "assassinat", "murder", "behead", "slaughter", "shooting", "assault", "gunfire"),
      r"\b(?:attack(?:ed|s|ing)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|"
-     r"storm(?:ed|s|ing)?(?=\s+(?:into|on|a|an|the|its|their|(?-i:[A-Z])))|opened\s+fire|execut(?:e|ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
+     r"storm(?:ed|s|ing)?(?=\s+(?:into|on|a|an|the|its|their|(?-i:[A-Z])))|opened\s+fire|"
+     r"execut(?:e|ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
      r"assassinat(?:ed|es|ion)|murder(?:ed|s)?|behead(?:ed|s|ing)?|slaughter(?:ed|s|ing)?|"
      r"shootings?|assaults?|gunfire)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.

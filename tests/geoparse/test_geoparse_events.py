@@ -103,3 +103,13 @@ def test_an_agent_named_by_a_by_phrase() -> None:
 def test_places_as_adjectives_and_after_an_owner(text: str, location: str) -> None:
     (inc,) = parse_text(text, published="2024-05-06").incidents.itertuples()
     assert inc.location == location
+
+
+def test_a_country_qualifying_a_noun_places_an_unplaced_event() -> None:
+    (inc,) = parse_text("Syria bombings kill 12", published="2024-05-06").incidents.itertuples()
+    assert inc.country == "SYR"
+    assert inc.geo_precision == 3
+    # who backs an actor says nothing of where the event is
+    (inc,) = parse_text("Iran-backed gunmen kill 3 guards",
+                        published="2024-05-06").incidents.itertuples()
+    assert pd.isna(inc.location)
