@@ -453,6 +453,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     actor_starts = [a[0] for a in actors]
     actor_ends = [a[1] for a in actors]
     mentions: list[Mention] = list(specials)
+    demonym_ends = {m.end for m in specials if m.role == "demonym"}
     for rec in found:
         start, end = int(rec["start"]), int(rec["end"])
         if _overlaps(taken_starts, taken_ends, start, end):
@@ -460,6 +461,9 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
         mention = _from_record(rec, text)
         mention.role = _role(text, mention, mode, context, outlets, vessels,
                              (actor_starts, actor_ends), words)
+        if mention.role in ("name part", "person") and start - 1 in demonym_ends and \
+                mention.surface.lower() not in PERSON_NAMES:
+            mention.role = "mention"  # "Iraqi Kirkuk": a demonym qualifies the place
         mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
     _people_named_again(text, mentions)

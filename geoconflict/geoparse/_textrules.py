@@ -456,7 +456,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("bomb", "ied", "improvised", "landmine", "explosive"),
      r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
      r"\blandmines?\b|\bbombs?\s+(?:exploded|explode|went\s+off|blasts?|attacks?|kill\w*|"
-     r"hit\w*|struck|rock\w*|target\w*)|explosive\s+device|\bbombings\b|\bbomb\s+attacks?",
+     r"hit\w*|struck|rock\w*|target\w*)|explosive\s+device|\bbombings\b|\bbomb\s+attacks?|"
+     r"\bbombs\b(?!\s+(?:dropped|fell|from))",
      _EXPLOSION, "Remote explosive/landmine/IED"),
     (("grenade",), r"\bgrenades?\b", _EXPLOSION, "Grenade"),
     (("chemical",), r"\bchemical\s+(?:weapon|attack)", _EXPLOSION, "Chemical weapon"),
@@ -606,7 +607,8 @@ _ARMED = re.compile(
     r"insurgents?|jihadists?|militiam[ae]n|militias?|rebels?|members|forces|guards?|"
     r"personnel|commanders?|gunmen|gunman|recruits|peshmerga|servicem[ae]n|elements|"
     r"tribesmen|extremists|terrorists?|combatants|paramilitar\w+|security)\b", re.IGNORECASE)
-_ARMED_ACRONYM = re.compile(r"\b(?:IS|ISIS|ISIL|PKK|YPG|SDF|PMF|PMU)\b")
+_ARMED_ACRONYM = re.compile(r"\b(?:IS|ISIS|ISIL|PKK|YPG|SDF|PMF|PMU|Islamic\s+State|Qaeda|"
+                            r"Daesh|Taliban)\b")
 _VICTIMS_AFTER = re.compile(rf"\s+{_QUAL}(?:{NUMBER}\b)?", re.IGNORECASE)
 
 
@@ -617,8 +619,10 @@ def _armed_victims(clause: str, match: re.Match[str]) -> bool:
     opener = _VICTIMS_AFTER.match(after)
     if match.group(0).lower() in ("kill", "kills", "killing") or \
             (opener and opener.group(0).strip()):
-        victims = re.split(r"\b(?:in|on|at|near|by|as|after|during|when|while|amid|of)\b"
-                           r"|[,.;:]",
+        # "relatives of a policeman" are not the policeman; "dozens of IS fighters" are
+        victims = re.split(r"\b(?:in|on|at|near|by|as|after|during|when|while|amid|"
+                           r"(?:relatives|family|families|wives|wife|children|sons|daughters|"
+                           r"parents|brothers?|sisters?|mother|father)\s+of)\b|[,.;:]",
                            after, maxsplit=1)[0]
     else:
         victims = re.split(r"[,.;:]", clause[max(0, match.end() - 60):match.end()])[-1]
@@ -649,12 +653,20 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
         if masked != clause:
             low = masked.lower()
             present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}
+    protest: tuple[str, str, str] | None = None
     for words, pattern, event_type, sub_event_type in _EVENT_RULES:
         if words.isdisjoint(present):
             continue
         match = pattern.search(masked)
         if not match:
             continue
+        if sub_event_type == "Peaceful protest":
+            # "rally blasts kill 28": an explosion at a rally is the explosion.
+            protest = protest or (event_type, sub_event_type, match.group(0))
+            continue
+        if protest is not None and (event_type != _EXPLOSION or match.group(0).lower() in
+                                    ("strike", "strikes", "struck", "strikes on")):
+            return protest  # a general strike is a protest, not an air strike
         if pattern.pattern in (_BARE_KILLING, _ARMED_AGENT):
             trigger = match.group(0)
             if pattern.pattern == _ARMED_AGENT and _PASSIVE_END.search(trigger):
@@ -668,7 +680,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
                 not _CIVILIAN_TARGET.search(masked):
             return "Battles", "Armed clash", match.group(0)
         return event_type, sub_event_type, match.group(0)
-    return None
+    return protest
 
 
 # ------------------------------------------------------------------------------ dates

@@ -49,6 +49,10 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("Bombings in the capital kill 8", "Explosions/Remote violence"),
         ("Rebels storm a police station", "Battles"),
         ("Army troops retake two villages", "Battles"),
+        ("Rebels kill dozens of Islamic State fighters", "Battles"),
+        ("Militants kill five relatives of a soldier", "Violence against civilians"),
+        ("Blasts at an election rally kill 9", "Explosions/Remote violence"),
+        ("Teachers held a rally during a general strike", "Protests"),
     ],
 )
 def test_killings_without_another_event_word(clause: str, event_type: str) -> None:
@@ -98,6 +102,7 @@ def test_an_agent_named_by_a_by_phrase() -> None:
         ("Three Mosul car bombs kill 20", "Mosul"),
         ("Rockets hit Sunni Fallujah districts, killing 4", "Al Fallūjah"),
         ("Four fighters were killed in Kirkuk on Monday", "Kirkuk"),
+        ("Clashes kill 5 in Syrian Raqqa", "Ar Raqqah"),
     ],
 )
 def test_places_as_adjectives_and_after_an_owner(text: str, location: str) -> None:
