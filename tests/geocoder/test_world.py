@@ -27,11 +27,14 @@ def test_small_places_of_every_country(query: str, country: str, lon: float, lat
     assert km(rec, lon, lat) < 10
 
 
-def test_countries_sit_at_the_natural_earth_label_point_not_the_capital() -> None:
+def test_countries_sit_at_their_centre_not_the_capital_or_the_label_point() -> None:
     rec = default_geocoder().lookup("Iraq")
     assert rec["source_id"] == "naturalearth:IRQ"
     assert rec["geo_precision"] == 3
-    assert km(rec, 43.26, 33.09) < 1  # LABEL_X/LABEL_Y, ~130 km from Baghdad
+    assert km(rec, 44.0, 33.0) < 1  # countryinfo's centre, ~100 km from Baghdad
+    russia = default_geocoder().lookup("Russia")
+    assert km(russia, 100.0, 60.0) < 1  # not Natural Earth's label in European Russia
+    assert russia["uncertainty_m"] == 2_500_000
 
 
 @pytest.mark.parametrize(("query", "expected"), [
