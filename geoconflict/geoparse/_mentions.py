@@ -214,6 +214,11 @@ _UNCASED_STOPWORDS = frozenset({
     "peace", "dam", "mount", "lake", "river", "bank", "east", "west", "north", "south",
     "central", "city", "town", "village", "port", "island", "islands", "life", "time",
 })
+#: A day and a month ("28 May", "May 28"): places named after dates are read as dates.
+_MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+                r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_DAY_AND_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}|"
+                            rf"{_MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?", re.IGNORECASE)
 #: Vessel names follow these words: "the tanker Marlin Luanda".
 _VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
                      r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
@@ -532,6 +537,8 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
         return "name part"
     if surface.lower() in _COMMON_WORDS and mention.score < 100:
         return "common word"
+    if _DAY_AND_MONTH.fullmatch(surface):
+        return "common word"  # "On 28 May 2023": a date, not a place named after one
     if surface.lower() in COUNT_WORDS and mention.score < 100 and \
             not _said_to_be_place(text, mention):
         return "common word"  # "Four fighters were killed": a count, not the town Four

@@ -55,6 +55,14 @@ _NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south
 #: What may stand between places listed together ("X province and near Y").
 _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
                         r"(?:near\s+|in\s+|around\s+)?")
+#: What stands between a place and the coarser one that says where it is: "Mashtal,
+#: Baghdad", "(Soran district, Erbil governorate)".
+_APPOSITION_JOIN = re.compile(r"(?:\s+(?:district|sub-?district|governorate|province|county|"
+                              r"region|area|city|town|village|neighbou?rhood))?\s*,\s*",
+                              re.IGNORECASE)
+#: A place inside parentheses after a word ("near Sidakan (Soran district, Erbil)"): the
+#: admin units an ACLED-style note gives for a place the gazetteer may not know.
+_IN_PARENTHESES = re.compile(r"\w[\w'\u2019\-]*\s+\([^()]*$")
 #: A clause opening that refers back to the previous event ("The strike hit ...").
 _COREFERENT = re.compile(r"^\s*(?:the|that|this|it|its)\s+(?:strike|attack|drone|blast|"
                          r"bombing|explosion|missile|rocket|raid|strikes|attacks)?\b",
@@ -72,7 +80,8 @@ _ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|n
 #: Words before an actor that make it the victim ("killing three US service members").
 _VICTIM_BEFORE = re.compile(
     rf"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|execut(?:ing|ed|es)|"
-    rf"slaughter(?:ing|ed|s)?|target(?:ing|ed|s)|against|on)\s+(?:(?:at\s+least|more\s+than|"
+    rf"slaughter(?:ing|ed|s)?|target(?:ing|ed|s)|attack(?:ing|ed|s)|ambush(?:ing|ed|es)|"
+    rf"against|on)\s+(?:(?:at\s+least|more\s+than|"
     rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$",
     re.IGNORECASE)
 #: Words after an actor that make it the victim ("IS militants killed in ...", "US troops
@@ -89,6 +98,8 @@ _AGENT_BY = re.compile(
     r"perpetrated|committed|shot|killed|attacked|ambushed)\s+by\s+(?:the\s+)?"
     r"(?P<agent>(?:[\w'\u2019]+[\-\s]+){0,3}?(?:militias?|militants|gunmen|fighters|rebels|"
     r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b", re.IGNORECASE)
+#: The actor of ``data/actors.csv`` for armed people the text does not name ("gunmen").
+_UNIDENTIFIED = "Unidentified armed group"
 #: Sub-event types ranked within their event type: a follow-up that tells more about the
 #: same event may raise the sub-event ("... police then fired tear gas"), never lower it.
 _ESCALATION = {"Peaceful protest": 0, "Protest with intervention": 1,
@@ -165,8 +176,8 @@ def _coordinated(text: str, first: Mention, second: Mention) -> bool:
 def _apposition(text: str, first: Mention, second: Mention) -> bool:
     """True for "X, Y" where Y is a coarser place than X, named to say where X is
     ("Mashtal, Baghdad", "Kilu 16, Al Hudaydah"): one place, not a list of two."""
-    between = text[first.end:second.start]
-    return between.strip() == "," and second.specificity > first.specificity
+    return bool(_APPOSITION_JOIN.fullmatch(text, first.end, second.start)) and \
+        second.specificity > first.specificity
 
 
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
@@ -199,9 +210,13 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
     agent named by a "by" phrase ("launched by Iran-backed militias") is an attacker."""
     names: list[str] = []
     victims: list[str] = []
+    previous_end = -10
     for a_start, a_end, _, name in actors:
+        after_named, previous_end = a_start - previous_end <= 1, a_end
         if not start <= a_start < end or name in names or name in victims:
             continue
+        if after_named and name == _UNIDENTIFIED:
+            continue  # "ISIS militants": the militants are the group just named
         if _VICTIM_BEFORE.search(text, max(start, a_start - 50), a_start) or \
                 _VICTIM_AFTER.match(text[a_end:min(end, a_end + 60)]):
             victims.append(name)
@@ -349,9 +364,14 @@ def _parse(text: str, pub: dt.date | None
 
     incidents: list[_Incident] = []
     last_date: tuple[dt.date, int] | None = None
+    text_date: tuple[dt.date, int] | None = None
     for s_index, (s_start, s_end) in enumerate(sentence_spans):
         sentence_text = text[s_start:s_end]
         sentence_date = resolve_date(sentence_text, pub)
+        if sentence_date is not None and last_date is None:
+            # "On 2 June, a body was found ... 1 fatality.": the note's date, for an
+            # event told in a later sentence that names none.
+            text_date = (sentence_date.date, sentence_date.time_precision)
         parts = clauses(text, s_start, s_end)
         for c_start, c_end in parts:
             clause_text = text[c_start:c_end]
@@ -381,6 +401,8 @@ def _parse(text: str, pub: dt.date | None
                 last_date = (date, precision)
             elif last_date is not None:
                 date, precision = last_date
+            elif text_date is not None:
+                date, precision = text_date
             elif pub is not None:
                 date, precision = pub, 2
             else:
@@ -396,8 +418,10 @@ def _parse(text: str, pub: dt.date | None
                 places = [None]
             attackers, victims = _clause_actors(text, actors, s_start, s_end)
             for n, place in enumerate(places):
-                near = bool(place and _NEAR_BEFORE.search(text[max(0, place.start - 20):
-                                                                place.start]))
+                near = bool(place and (_NEAR_BEFORE.search(text[max(0, place.start - 20):
+                                                                 place.start]) or
+                                       _IN_PARENTHESES.search(text, max(0, place.start - 60),
+                                                              place.start)))
                 incidents.append(_Incident(
                     clause=(c_start, c_end), sentence=s_index, event_type=kind[0],
                     sub_event_type=kind[1], trigger=kind[2], date=date,

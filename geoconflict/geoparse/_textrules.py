@@ -488,7 +488,7 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\bwarplanes?\b|\bbombers?\b|\baircraft\b|\bhelicopters?\b|\bjets?\b|\bair\s+raids?\b|"
      r"\bbombed\b|\bbombing\b|\bUAVs?\b", _EXPLOSION, "Air/drone strike"),
     (("rocket", "missile", "mortar", "shell", "artiller", "projectile"),
-     r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshelling\b|\bshells?\b|\bartillery\b|"
+     r"\brockets?\b|\bmissiles?\b|\bmortars?\b|\bshell(?:ing|ed|s)?\b|\bartillery\b|"
      r"\bprojectiles?\b", _EXPLOSION, "Shelling/artillery/missile attack"),
     # Territory, before clashes: "after heavy fighting, the army retook the town".
     (("recapt", "retook", "retake", "regain", "liberat", "reclaim"),
@@ -517,6 +517,10 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"execut(?:e|ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
      r"assassinat(?:ed|es|ion)|murder(?:ed|s)?|behead(?:ed|s|ing)?|slaughter(?:ed|s|ing)?|"
      r"shootings?|assaults?|gunfire)\b", _VAC, "Attack"),
+    # A body found with marks of violence: ACLED codes the killing as an attack.
+    (("bod", "found"),
+     r"\bbod(?:y|ies)\s+(?:\w+\s+){0,8}?(?:was|were)\s+(?:\w+\s+)?found\b|"
+     r"\bfound\s+(?:\w+\s+){0,3}?(?:bod(?:y|ies)|dead|shot|killed)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.
     (("killed", "shot"), _ARMED_AGENT, _VAC, "Attack"),
     (("strike", "struck"), r"\bstrikes?\b|\bstruck\b", _EXPLOSION, "Air/drone strike"),
@@ -593,6 +597,12 @@ _ANAPHORA = re.compile(
 #: Substrings the event noun of an anaphoric phrase starts with (a prefilter).
 _ANAPHORA_NOUNS = ("attack", "strike", "bomb", "explos", "blast", "killing", "ambush",
                    "assault", "raid")
+
+
+#: An attack word that is a verb taking its target as object ("shot and killed", "executed").
+_VERB_WITH_OBJECT = re.compile(r"(?:ed|dead|down)$", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(rf"\s+(?:(?:a|an|the|his|her|their|{NUMBER})\b|(?-i:[A-Z]))",
+                           re.IGNORECASE)
 
 
 def bare_killing(trigger: str) -> bool:
@@ -676,9 +686,19 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
                 return "Battles", "Armed clash", trigger
             return event_type, sub_event_type, trigger
         # An attack on armed forces is a clash in ACLED's terms; on civilians, an attack.
-        if sub_event_type == "Attack" and _MILITARY_TARGET.search(masked) and \
-                not _CIVILIAN_TARGET.search(masked):
-            return "Battles", "Armed clash", match.group(0)
+        # The target follows the event word ("forces shot a man", "an attack on a
+        # checkpoint"); only when nothing there says, the whole clause.
+        if sub_event_type == "Attack":
+            after = masked[match.end():]
+            if _CIVILIAN_TARGET.search(after):
+                return event_type, sub_event_type, match.group(0)
+            if _MILITARY_TARGET.search(after):
+                return "Battles", "Armed clash", match.group(0)
+            if _VERB_WITH_OBJECT.search(match.group(0)) and _OBJECT_AFTER.match(after):
+                # "forces shot and killed a man": the object is the target, not the agent
+                return event_type, sub_event_type, match.group(0)
+            if _MILITARY_TARGET.search(masked) and not _CIVILIAN_TARGET.search(masked):
+                return "Battles", "Armed clash", match.group(0)
         return event_type, sub_event_type, match.group(0)
     return protest
 

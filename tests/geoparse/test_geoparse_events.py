@@ -118,3 +118,43 @@ def test_a_country_qualifying_a_noun_places_an_unplaced_event() -> None:
     (inc,) = parse_text("Iran-backed gunmen kill 3 guards",
                         published="2024-05-06").incidents.itertuples()
     assert pd.isna(inc.location)
+
+
+def test_acled_style_note_admin_units_in_parentheses() -> None:
+    # The village is unknown to the gazetteer; its district and governorate follow it
+    # in parentheses: one incident, in the district, approximate, with the note's toll.
+    text = ("On 3 July 2024, military forces carried out drone strikes near Qalat Gharb "
+            "(Soran district, Erbil governorate). 2 fatalities.")
+    (inc,) = parse_text(text, published="2024-07-10").incidents.itertuples()
+    assert inc.location == "Soran"
+    assert inc.geo_precision == 2
+    assert inc.fatalities == 2
+
+
+def test_acled_style_note_dated_in_its_first_sentence() -> None:
+    text = ("On 14 August 2024, the body of a man bearing stab wounds was found in Baquba "
+            "(Diyala). 1 fatality.")
+    (inc,) = parse_text(text, published="2024-08-20").incidents.itertuples()
+    assert str(inc.event_date.date()) == "2024-08-14"
+    assert inc.event_type == "Violence against civilians"
+    assert inc.fatalities == 1
+    assert inc.location != "14 August"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor1", "actor2"),
+    [
+        ("On 2 May 2024, police forces shot and killed a young man near Karbala. 1 fatality.",
+         "Violence against civilians", None, None),
+        ("On 2 May 2024, ISIS militants attacked a PMF checkpoint near Tikrit, killing a PMF "
+         "member. 1 fatality.", "Battles", "Islamic State", "Popular Mobilisation Forces"),
+        ("On 2 May 2024, Houthi forces shelled a village near Taiz, wounding a child.",
+         "Explosions/Remote violence", "Houthis", None),
+    ],
+)
+def test_acled_style_note_target_and_actors(text: str, event_type: str, actor1: str | None,
+                                            actor2: str | None) -> None:
+    (inc,) = parse_text(text, published="2024-05-10").incidents.itertuples()
+    assert inc.event_type == event_type
+    assert (None if pd.isna(inc.actor1) else inc.actor1) == actor1
+    assert (None if pd.isna(inc.actor2) else inc.actor2) == actor2
