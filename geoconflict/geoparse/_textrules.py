@@ -423,7 +423,7 @@ _EXPLOSION = "Explosions/Remote violence"
 _VAC = "Violence against civilians"
 _SD = "Strategic developments"
 _PROTEST_WORD = (r"(?:protest\w*|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies|ied)|marchers|"
-                 r"sit-ins?)")
+                 r"sit-ins?|vigils?)")
 #: The words of a killing told with no other event word (weak evidence of an event).
 #: "the dead" names people, not an event ("Among the dead was ...").
 _BARE_KILLING = r"\bkill(?:s|ed|ing)?\b|(?<!the\s)\bdead\b|\bslain\b|\bfatalit(?:y|ies)\b"
@@ -453,9 +453,9 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("suicide", "blew"),
      r"\bsuicide\s+(?:bomb|bomber|attack|car)|blew\s+(?:himself|herself|themselves)\s+up",
      _EXPLOSION, "Suicide bomb"),
-    (("bomb", "ied", "improvised", "landmine", "explosive"),
+    (("bomb", "ied", "improvised", "landmine", "explosive", "ordnance", "uxo"),
      r"\b(?:roadside|car|sticky|truck|magnetic)\s+bomb|\bIEDs?\b|improvised\s+explosive|"
-     r"\blandmines?\b|\bbombs?\s+(?:exploded|explode|went\s+off|blasts?|attacks?|kill\w*|"
+     r"\blandmines?\b|\b(?:unexploded\s+)?ordnance\b|\bUXOs?\b|\bbombs?\s+(?:exploded|explode|went\s+off|blasts?|attacks?|kill\w*|"
      r"hit\w*|struck|rock\w*|target\w*)|explosive\s+device|\bbombings\b|\bbomb\s+attacks?|"
      r"\bbombs\b(?!\s+(?:dropped|fell|from))",
      _EXPLOSION, "Remote explosive/landmine/IED"),
@@ -474,14 +474,18 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      "Riots", "Violent demonstration"),
     (("mob", "lynch", "vigilante"), r"\bmobs?\b|\blynch(?:ed|ing)?\b|\bvigilantes?\b",
      "Riots", "Mob violence"),
+    (("threw", "hurled", "pelted"),
+     r"\b(?:threw|hurled)\s+(?:stones|rocks|molotov\w*(?:\s+cocktails)?|petrol\s+bombs|"
+     r"fire\s*bombs)\b|\bpelted\b", "Riots", "Violent demonstration"),
     (("protest", "demonstrat", "rall", "march", "sit-in"),
      rf"\b{_PROTEST_WORD}\b[^.;]{{0,100}}?\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|"
      rf"rubber\s+bullets|arrest(?:ed|s|ing)|detain(?:ed|ing)|broke\s+up|intervened)\b|"
      rf"\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|broke\s+up)\b[^.;]{{0,60}}?"
      rf"\b{_PROTEST_WORD}",
      "Protests", "Protest with intervention"),
-    (("protest", "demonstrat", "rall", "march", "sit-in"),
-     rf"\b{_PROTEST_WORD}\b", "Protests", "Peaceful protest"),
+    (("protest", "demonstrat", "rall", "march", "sit-in", "vigil", "gather"),
+     rf"\b{_PROTEST_WORD}\b|\bgathered\s+(?:\w+\s+){{0,8}}?to\s+(?:demand|denounce|condemn|"
+     rf"call\s+for|express|reject|oppose|protest|decry)\b", "Protests", "Peaceful protest"),
     (("drone", "air", "strike", "warplane", "bomber", "aircraft", "helicopter", "jet",
       "raid", "bomb", "uav"),
      r"\bdrones?\b|\bair\s*strikes?\b|\bstrikes?\s+(?:on|against)\b|\bairstrikes?\b|"
@@ -500,8 +504,9 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
      r"district|territory|province|region|positions?|base|airport|[A-Z]\w+)\b|\bfell\s+to\b",
      "Battles", "Non-state actor overtakes territory"),
-    (("clash", "fighting", "ambush", "firefight", "battle", "fire"),
+    (("clash", "fighting", "ambush", "firefight", "battle", "fire", "fought"),
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
+     r"\bfought\b|"
      r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
     (("abduct", "kidnap", "disappear", "hostage", "taken captive"),
      r"\babduct(?:ed|ion|s|ing)?\b|\bkidnap(?:ped|ping|s)?\b|\bforcibly\s+disappeared\b|"
@@ -511,12 +516,13 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\brap(?:ed|e|es|ing)\b|\bsexual(?:ly)?\s+(?:violence|assault\w*|abuse\w*)",
      _VAC, "Sexual violence"),
     (("attack", "shot", "gunned", "storm", "fire", "execut", "stabbed", "massacr",
-      "assassinat", "murder", "behead", "slaughter", "shooting", "assault", "gunfire"),
+      "assassinat", "murder", "behead", "slaughter", "shooting", "assault", "gunfire",
+      "tortur", "beat"),
      r"\b(?:attack(?:ed|s|ing)?|shot\s+(?:dead|and\s+killed|and\s+wounded)|gunned\s+down|"
      r"storm(?:ed|s|ing)?(?=\s+(?:into|on|a|an|the|its|their|(?-i:[A-Z])))|opened\s+fire|"
      r"execut(?:e|ed|es|ing|ions?)|stabb(?:ed|ing)|massacr(?:e|es|ed|ing)|"
      r"assassinat(?:ed|es|ion)|murder(?:ed|s)?|behead(?:ed|s|ing)?|slaughter(?:ed|s|ing)?|"
-     r"shootings?|assaults?|gunfire)\b", _VAC, "Attack"),
+     r"shootings?|assaults?|gunfire|tortur(?:ed|es|ing)|beat\s+up|beaten)\b", _VAC, "Attack"),
     # A body found with marks of violence: ACLED codes the killing as an attack.
     (("bod", "found"),
      r"\bbod(?:y|ies)\s+(?:\w+\s+){0,8}?(?:was|were)\s+(?:\w+\s+)?found\b|"

@@ -53,6 +53,12 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("Militants kill five relatives of a soldier", "Violence against civilians"),
         ("Blasts at an election rally kill 9", "Explosions/Remote violence"),
         ("Teachers held a rally during a general strike", "Protests"),
+        ("Nurses gathered outside the hospital to demand unpaid wages", "Protests"),
+        ("Families held a vigil for the missing", "Protests"),
+        ("Youths threw stones at a patrol", "Riots"),
+        ("A boy was killed when unexploded ordnance went off", "Explosions/Remote violence"),
+        ("Two clans fought over farmland", "Battles"),
+        ("Guards tortured a detainee", "Violence against civilians"),
     ],
 )
 def test_killings_without_another_event_word(clause: str, event_type: str) -> None:
