@@ -446,8 +446,10 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     # Shared names ("Dhiban" in Syria and Jordan, "Paris, Texas") go where the rest of
     # the text is: the geocoder's context rule, given the whole text as one batch.
     found = resolve_in_context(found, actors)
-    context = text_countries(found, actors)
     specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
+    # "Palestinian militants" points to Palestine as much as a place named there does.
+    context = text_countries(found, actors) | {
+        m.country for m in specials if m.role == "demonym" and m.country}
     taken = sorted((m.start, m.end) for m in specials)
     taken_starts = [a for a, _ in taken]
     taken_ends = [b for _, b in taken]

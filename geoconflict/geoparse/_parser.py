@@ -180,6 +180,13 @@ def _apposition(text: str, first: Mention, second: Mention) -> bool:
         second.specificity > first.specificity
 
 
+def _same_parentheses(text: str, first: Mention, second: Mention) -> bool:
+    """True for two places in one parenthesis after a word ("Tal Tamer (Ras al-Ain,
+    Hasakah)"): the admin units of one place, never a list of two sites."""
+    return bool(_IN_PARENTHESES.search(text, max(0, first.start - 60), first.start)) and \
+        ")" not in text[first.end:second.start]
+
+
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
     """The place(s) a clause ties its event to: the most specific, plus places listed
     alongside it ("X and Y") that are as specific."""
@@ -193,8 +200,8 @@ def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
         i = ordered.index(chosen[0])
         for nxt in ordered[i + 1:]:
             prev = ordered[ordered.index(nxt) - 1]
-            if _apposition(text, prev, nxt):
-                break  # "in Mashtal, Baghdad": the second names where the first is
+            if _apposition(text, prev, nxt) or _same_parentheses(text, prev, nxt):
+                break  # "in Mashtal, Baghdad", "(Ras al-Ain, Hasakah)": where the first is
             if _coordinated(text, prev, nxt) and \
                     abs(nxt.specificity - best) <= 3 and nxt.kind not in ("country",):
                 chosen.append(nxt)
