@@ -380,6 +380,7 @@ def _parse(text: str, pub: dt.date | None
             # event told in a later sentence that names none.
             text_date = (sentence_date.date, sentence_date.time_precision)
         parts = clauses(text, s_start, s_end)
+        sentence_actors: tuple[list[str], list[str]] | None = None
         for c_start, c_end in parts:
             clause_text = text[c_start:c_end]
             kind = classify_event(clause_text)
@@ -423,7 +424,9 @@ def _parse(text: str, pub: dt.date | None
                 continue
             if not places:
                 places = [None]
-            attackers, victims = _clause_actors(text, actors, s_start, s_end)
+            if sentence_actors is None:  # once per sentence, only for one with an event
+                sentence_actors = _clause_actors(text, actors, s_start, s_end)
+            attackers, victims = sentence_actors
             for n, place in enumerate(places):
                 near = bool(place and (_NEAR_BEFORE.search(text[max(0, place.start - 20):
                                                                  place.start]) or
@@ -435,7 +438,7 @@ def _parse(text: str, pub: dt.date | None
                     time_precision=precision, place=place, near=near,
                     killed=counts.killed if n == 0 and len(places) == 1 else None,
                     injured=counts.injured if n == 0 and len(places) == 1 else None,
-                    actors=attackers, victims=victims,
+                    actors=list(attackers), victims=list(victims),
                     evidence=sentence_text.strip(), split=len(places) > 1,
                 ))
     _fill_missing_places(text, incidents, mentions)

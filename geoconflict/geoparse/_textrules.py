@@ -179,9 +179,12 @@ _ONE_AFTER = re.compile(
     rf"\b(?:kill(?:s|ed|ing)?|execut(?:es|ed|ing|e)|behead(?:s|ed|ing)?)\s+"
     rf"(?:(?:[A-Z][\w'\u2019\-]*|kidnapped|abducted|senior|local|young|elderly|former|top|"
     rf"prominent|key)\s+){{0,3}}{_ONE_PERSON}\b")
+# The verb is found first and the noun looked for just before it: a long alternation of
+# nouns tried at every word of every clause would cost more than the rest of the rules.
+_ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt)\b",
+                       re.IGNORECASE)
 _ONE_VICTIM = re.compile(
-    rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?"
-    rf"(?P<verb>killed|shot\s+dead|slain|executed|beheaded|(?:injured|wounded|hurt))\b",
+    rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?$",
     re.IGNORECASE)
 _STARTS_WITH_COUNT = re.compile(rf"{_QUAL}{_NUM}\b", re.IGNORECASE)
 # "three US troops were killed", "16 people were killed", "five of their fighters were killed"
@@ -326,14 +329,16 @@ def _one_victim(clause: str, killed: int | None, injured: int | None
     """Counts for a victim named by a singular noun and no number ("a soldier was killed",
     "Shia militia fighter killed", "kills kidnapped Kurdish fighter"), where the clause
     gave no count of that kind."""
-    if killed is None:
+    low = clause.lower()
+    if killed is None and ("kill" in low or "execut" in low or "behead" in low):
         after = _ONE_AFTER.search(clause)
         if after and not is_background(clause, after.start()):
             killed = 1
-    for match in _ONE_VICTIM.finditer(clause):
-        if is_background(clause, match.start()):
+    for verb in _ONE_VERB.finditer(clause):
+        if not _ONE_VICTIM.search(clause, max(0, verb.start() - 50), verb.start()) or \
+                is_background(clause, verb.start()):
             continue
-        if match.group("verb").lower() in ("injured", "wounded", "hurt"):
+        if verb.group(0).lower() in ("injured", "wounded", "hurt"):
             injured = 1 if injured is None else injured
         else:
             killed = 1 if killed is None else killed
