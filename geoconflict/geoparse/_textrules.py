@@ -509,9 +509,9 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
      r"district|territory|province|region|positions?|base|airport|[A-Z]\w+)\b|\bfell\s+to\b",
      "Battles", "Non-state actor overtakes territory"),
-    (("clash", "fighting", "ambush", "firefight", "battle", "fire", "fought"),
+    (("clash", "fighting", "ambush", "firefight", "battle", "fire", "fought", "repel"),
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
-     r"\bfought\b|"
+     r"\bfought\b|\brepel(?:s|led|ling)?\b|"
      r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
     (("abduct", "kidnap", "disappear", "hostage", "taken captive"),
      r"\babduct(?:ed|ion|s|ing)?\b|\bkidnap(?:ped|ping|s)?\b|\bforcibly\s+disappeared\b|"
@@ -530,7 +530,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"shootings?|assaults?|gunfire|tortur(?:ed|es|ing)|beat\s+up|beaten)\b", _VAC, "Attack"),
     # A body found with marks of violence: ACLED codes the killing as an attack.
     (("bod", "found"),
-     r"\bbod(?:y|ies)\s+(?:\w+\s+){0,8}?(?:was|were)\s+(?:\w+\s+)?found\b|"
+     r"\bbod(?:y|ies)\s+(?:\w+\s+){0,8}?(?:(?:was|were|have\s+been|had\s+been)\s+)?"
+     r"(?:\w+\s+)?found\b|"
      r"\bfound\s+(?:\w+\s+){0,3}?(?:bod(?:y|ies)|dead|shot|killed)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.
     (("killed", "shot"), _ARMED_AGENT, _VAC, "Attack"),

@@ -59,6 +59,8 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("A boy was killed when unexploded ordnance went off", "Explosions/Remote violence"),
         ("Two clans fought over farmland", "Battles"),
         ("Guards tortured a detainee", "Violence against civilians"),
+        ("Three bodies found dumped near a highway", "Violence against civilians"),
+        ("Villagers repel an attack by raiders", "Battles"),
     ],
 )
 def test_killings_without_another_event_word(clause: str, event_type: str) -> None:
