@@ -21,6 +21,8 @@ Columns, all copied from Natural Earth except where said:
 - ``radius_m`` (computed here): the geodesic distance from the centre within which 90 %
   of the vertices of the country's outline parts within 2,500 km of it lie (overseas
   territories left out), 1-2,500 km, as its uncertainty;
+- ``area_km2`` (computed here): the geodesic area of the whole outline on the WGS84
+  ellipsoid, which weighs each member in a region's centre;
 - ``continent``, ``region_un``, ``subregion``: Natural Earth's ``CONTINENT``,
   ``REGION_UN`` and ``SUBREGION`` (the latter two follow the UN M49 regions), used to
   define continents and UN regions;
@@ -53,7 +55,8 @@ SOURCE = ("Natural Earth Admin 0 Countries 1:10m v5.1.1 (German point of view), 
 SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/"
 COLUMNS = ("iso_a3", "iso_a2", "name", "name_long", "formal_en", "name_alt", "abbrev",
            "name_ar", "label_lon", "label_lat", "centre_lon", "centre_lat", "centre_source",
-           "radius_m", "continent", "region_un", "subregion", "source", "source_url")
+           "radius_m", "area_km2", "continent", "region_un", "subregion", "source",
+           "source_url")
 CENTRE_MAX_KM = 100.0
 
 
@@ -133,6 +136,7 @@ def build(out: Path = OUT) -> int:
         _, _, dist = geod().inv(np.full(len(xy), clon), np.full(len(xy), clat), xy[:, 0],
                                 xy[:, 1])
         radius = min(MAX_RADIUS_M, max(1_000.0, float(np.percentile(dist, 90))))
+        area_m2 = abs(geod().geometry_area_perimeter(geom)[0])
         rows.append({
             "iso_a3": _code(rec, "ISO_A3"), "iso_a2": _code(rec, "ISO_A2"),
             "name": _text(rec["NAME"]), "name_long": _text(rec["NAME_LONG"]),
@@ -140,7 +144,8 @@ def build(out: Path = OUT) -> int:
             "abbrev": _text(rec["ABBREV"]), "name_ar": _text(rec["NAME_AR"]),
             "label_lon": f"{lon:.5f}", "label_lat": f"{lat:.5f}",
             "centre_lon": f"{clon:.5f}", "centre_lat": f"{clat:.5f}", "centre_source": csource,
-            "radius_m": f"{round(radius, -3):.0f}", "continent": rec["CONTINENT"],
+            "radius_m": f"{round(radius, -3):.0f}", "area_km2": f"{area_m2 / 1e6:.0f}",
+            "continent": rec["CONTINENT"],
             "region_un": rec["REGION_UN"], "subregion": rec["SUBREGION"],
             "source": SOURCE, "source_url": SOURCE_URL})
     rows.sort(key=lambda r: r["iso_a3"])

@@ -339,6 +339,11 @@ def _admin1_via_airports(admin1: _Admin1) -> dict[tuple[str, str], tuple[str, fl
     return out
 
 
+#: The most a member country weighs in a region's centre (km²): a transcontinental
+#: country's area is not all in the region.
+REGION_MEMBER_MAX_KM2 = 1_000_000.0
+
+
 def _region_members(spec: str, countries: list[dict[str, str]]) -> list[dict[str, str]]:
     """Countries selected by ``spec``: ISO alpha-3 codes, or ``field=value`` rules
     (``continent=Europe``), ``;``-separated, a leading ``-`` removing."""
@@ -391,7 +396,12 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
             xs = np.array([float(m["label_lon"]) for m in members])
             ys = np.array([float(m["label_lat"]) for m in members])
             rs = np.array([float(m["radius_m"]) for m in members])
-            weights = np.maximum(rs, 1_000.0) ** 2
+            # by area, each member at most a million km² (St Helena's islands span
+            # 1,300 km of ocean and weigh nothing; Russia's Siberia does not pull Europe's
+            # centre to the Volga)
+            weights = np.array([float(m.get("area_km2") or 0.0) for m in members]) \
+                if all(m.get("area_km2") for m in members) else np.maximum(rs, 1_000.0) ** 2
+            weights = np.clip(weights, 1.0, REGION_MEMBER_MAX_KM2)
             if xs.max() - xs.min() > 180:  # across the antimeridian (Oceania)
                 xs = np.where(xs < 0, xs + 360.0, xs)
             lon = float(np.average(xs, weights=weights))
