@@ -431,7 +431,9 @@ _PROTEST_WORD = (r"(?:protest\w*|demonstrat(?:ion|ions|ors?|ed|ing)|rall(?:y|ies
                  r"sit-ins?|vigils?)")
 #: The words of a killing told with no other event word (weak evidence of an event).
 #: "the dead" names people, not an event ("Among the dead was ...").
-_BARE_KILLING = r"\bkill(?:s|ed|ing)?\b|(?<!the\s)\bdead\b|\bslain\b|\bfatalit(?:y|ies)\b"
+#: "vowed to kill", "would kill": a threat, not a killing.
+_BARE_KILLING = (r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bcould\s)(?<!\bmight\s)"
+                 r"\bkill(?:s|ed|ing)?\b|(?<!the\s)\bdead\b|\bslain\b|\bfatalit(?:y|ies)\b")
 #: An armed agent who kills or shoots ("gunmen killed"); when those killed are the armed
 #: ones ("insurgents killed near the dam") the event is a clash.
 _ARMED_AGENT = (r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|"

@@ -69,6 +69,12 @@ def test_killings_without_another_event_word(clause: str, event_type: str) -> No
     assert kind[0] == event_type
 
 
+@pytest.mark.parametrize("clause", ["The group vowed to kill anyone who collaborates",
+                                    "Officials said the militia would kill hostages"])
+def test_a_threat_to_kill_is_no_event(clause: str) -> None:
+    assert classify_event(clause) is None
+
+
 def test_a_bare_killing_after_an_event_is_its_toll() -> None:
     text = ("A drone struck a truck near Tikrit on Monday. Four fighters were killed "
             "and two were wounded.")
