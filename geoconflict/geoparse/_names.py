@@ -248,11 +248,18 @@ def named_after(text: str, end: int) -> bool:
     return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
 
 
+#: An administrative noun in lower case after a name, as ACLED-style notes write them
+#: ("Al-Daur district", "Salah al-Din governorate", "Kharab village").
+_ADMIN_NOUN_AFTER = re.compile(r"[ \t](?:district|sub-?district|governorate|province|village|"
+                               r"town|city|county|municipality|neighbou?rhood|camp)\b")
+
+
 def place_noun_after(text: str, end: int) -> bool:
     """"Walker County", "Hamilton Township", "Carthage Police": a place or institution
     noun after the span makes it a place (or a place used as a modifier)."""
     match = _SURNAME_AFTER.match(text, end) or _POSSESSIVE_NOUN_AFTER.match(text, end)
-    return match is not None and match.group(1).lower() in _PLACE_NOUN_AFTER
+    return (match is not None and match.group(1).lower() in _PLACE_NOUN_AFTER) or \
+        bool(_ADMIN_NOUN_AFTER.match(text, end))
 
 
 def age_after(text: str, end: int) -> bool:

@@ -172,3 +172,12 @@ def test_acled_style_note_target_and_actors(text: str, event_type: str, actor1: 
     assert inc.event_type == event_type
     assert (None if pd.isna(inc.actor1) else inc.actor1) == actor1
     assert (None if pd.isna(inc.actor2) else inc.actor2) == actor2
+
+
+def test_acled_style_note_lower_case_admin_noun() -> None:
+    # "Al-Daur" is another spelling of Ad Dawr; "district" says the writer means the place.
+    text = ("On 9 September 2024, gunmen shot and killed a farmer in a village of Al-Daur "
+            "district (Salah al-Din governorate). 1 fatality.")
+    (inc,) = parse_text(text, published="2024-09-15").incidents.itertuples()
+    assert inc.location == "Ad Dawr"
+    assert inc.fatalities == 1
