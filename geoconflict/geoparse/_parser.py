@@ -31,12 +31,11 @@ from typing import TYPE_CHECKING, Any
 from .. import _progress
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
+from ._events import bare_killing, classify_event
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
     NUMBER,
-    bare_killing,
     casualties,
-    classify_event,
     clauses,
     is_background,
     resolve_date,

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geoconflict.geoparse import parse_text
-from geoconflict.geoparse._textrules import casualties, classify_event
+from geoconflict.geoparse._events import classify_event
+from geoconflict.geoparse._textrules import casualties
 
 
 @pytest.mark.parametrize(

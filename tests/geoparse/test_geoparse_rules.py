@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from geoconflict.geoparse._events import classify_event
 from geoconflict.geoparse._textrules import (
     casualties,
-    classify_event,
     clauses,
     resolve_date,
     sentences,
