@@ -281,8 +281,8 @@ class _Matcher:
         return False
 
     def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
-                  towns: dict[int, int] | None = None, biggest_city: int = 0
-                  ) -> tuple[float, ...]:
+                  towns: dict[int, int] | None = None, biggest_city: int = 0,
+                  kind_max: dict[str, int] | None = None) -> tuple[float, ...]:
         gaz = self._gaz(hit)
         kind = gaz.kind[hit.idx]
         curated = hit.layer == 0 and not (hit.alias and gaz.country[hit.idx] in big_city
@@ -317,9 +317,12 @@ class _Matcher:
                                    or has_article(gaz.name[hit.idx]))),
             hit.score,
             class_rank,
-            # a place's own name before another place's alternate name, in one class:
-            # "Salem" is a Salem before Jerusalem, "Montgomery" Alabama's before Sahiwal
-            float(hit.tier == 1 and not hit.alias),
+            # a place's own name before another place's alternate name, in one class,
+            # unless the other is ten times bigger: "Salem" is a Salem before Jerusalem,
+            # "Montgomery" Alabama's before Sahiwal, but "Jenin" is Janīn, not a Polish
+            # village of 1,100 named Jenin
+            float(hit.tier == 1 and not hit.alias
+                  and 10 * gaz.population[hit.idx] >= (kind_max or {}).get(kind, 0)),
             float(gaz.population[hit.idx]),
         )
 
@@ -343,10 +346,16 @@ class _Matcher:
                 towns[a1] = max(towns.get(a1, 0), int(self.base.population[h.idx]))
         biggest_city = max((int(self.base.population[h.idx]) for h in hits
                             if h.layer == 1 and self.base.kind[h.idx] == "city"), default=0)
+        kind_max: dict[str, int] = {}  # kind -> the biggest population among the hits
+        for h in hits:
+            g = self._gaz(h)
+            kind_max[g.kind[h.idx]] = max(kind_max.get(g.kind[h.idx], 0),
+                                          int(g.population[h.idx]))
         seen: set[tuple[int, int]] = set()
         unique = []
         for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns,
-                                                           biggest_city), reverse=True):
+                                                           biggest_city, kind_max),
+                        reverse=True):
             if (h.layer, h.idx) not in seen:
                 seen.add((h.layer, h.idx))
                 unique.append(h)

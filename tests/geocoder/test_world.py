@@ -144,3 +144,9 @@ def test_own_names_before_other_places_alternate_names(query: str, name: str,
     rec = default_geocoder().lookup(query)
     assert (rec["name"], rec["country"]) == (name, country)
     assert default_geocoder().lookup("Salem")["name"] == "Salem"
+
+
+def test_a_namesake_village_does_not_beat_the_town_known_by_that_name() -> None:
+    """"Jenin" is Janīn (West Bank, 35,000), though a Polish village of 1,100 is named
+    Jenin exactly and Janīn has the spelling only as an alternate name."""
+    assert default_geocoder().lookup("Jenin")["country"] == "PSE"
