@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -69,6 +70,13 @@ def cache_dir() -> Path:
     value = get("GEOCONFLICT_CACHE_DIR")
     if value:
         return Path(value).expanduser()
+    return _platform_cache_dir()
+
+
+@lru_cache(maxsize=1)
+def _platform_cache_dir() -> Path:
+    """The platform's user cache folder for geoconflict (looked up once: the geoparser
+    asks for the cache on every report)."""
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("geoconflict", appauthor=False))
