@@ -105,13 +105,20 @@ def has_article(text: str) -> bool:
     >>> has_article("Dali"), has_article("Alma")
     (False, False)
     """
+    text = _words(text)
+    return bool(_ARTICLE.match(text)) or bool(_AR_ARTICLE.match(text))
+
+
+def _words(text: str) -> str:
+    """Lower case, no diacritics, Arabic letter variants folded, words separated by single
+    spaces: :func:`fold` before it drops the articles."""
     if text.isascii():
         text = text.lower().translate(_TABLE)
     else:
+        # Tashkeel and Latin diacritics are combining marks after NFD.
         text = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
         text = _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_LATIN_EXTRA)
-    text = _NON_WORD.sub(" ", text).strip()
-    return bool(_ARTICLE.match(text)) or bool(_AR_ARTICLE.match(text))
+    return _NON_WORD.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=200_000)
@@ -127,13 +134,7 @@ def fold(text: str) -> str:
     >>> fold("دير الزور")
     'دير زور'
     """
-    if text.isascii():
-        text = text.lower().translate(_TABLE)
-    else:
-        # Tashkeel and Latin diacritics are combining marks after NFD.
-        text = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
-        text = _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_LATIN_EXTRA)
-    text = _NON_WORD.sub(" ", text).strip()
+    text = _words(text)
     if not text:
         return ""
     text = _ARTICLE.sub("", text)
