@@ -327,30 +327,17 @@ window.GeoconflictMap = (function () {
     }
     return false;
   };
-  BoxGrid.prototype.hits = function (b) {
-    var cells = this.cells;
+  /* Whether box `b` touches a box of the grid; with (x, y, tol), boxes centred within
+   * `tol` pixels of (x, y) (the symbols of the labelled place itself) do not count. */
+  BoxGrid.prototype.hits = function (b, x, y, tol) {
+    var cells = this.cells, skip = tol !== undefined;
     return this.each(b, function (key) {
       var list = cells[key];
       if (!list) { return false; }
       for (var i = 0; i < list.length; i++) {
         var o = list[i];
-        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
-      }
-      return false;
-    });
-  };
-  /* Like hits, leaving out the boxes centred within `tol` pixels of (x, y): the symbols
-   * of the labelled place itself. */
-  BoxGrid.prototype.hitsOther = function (b, x, y, tol) {
-    var cells = this.cells;
-    return this.each(b, function (key) {
-      var list = cells[key];
-      if (!list) { return false; }
-      for (var i = 0; i < list.length; i++) {
-        var o = list[i];
-        if (Math.abs((o[0] + o[2]) / 2 - x) <= tol && Math.abs((o[1] + o[3]) / 2 - y) <= tol) {
-          continue;
-        }
+        if (skip && Math.abs((o[0] + o[2]) / 2 - x) <= tol &&
+            Math.abs((o[1] + o[3]) / 2 - y) <= tol) { continue; }
         if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) { return true; }
       }
       return false;
@@ -479,7 +466,7 @@ window.GeoconflictMap = (function () {
             free.push(!grid.hits(sides[s]) && !avoid.hard.hits(sides[s]));
           }
           for (s = 0; s < 2 && b === null; s++) {
-            if (free[s] && !avoid.soft.hitsOther(texts[s], x, y, 3)) {
+            if (free[s] && !avoid.soft.hits(texts[s], x, y, 3)) {
               b = sides[s];
               onLeft = s === 1;
             }
