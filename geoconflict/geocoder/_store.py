@@ -102,11 +102,7 @@ def save_index(gaz: Gazetteer, path: Path, meta: dict[str, Any] | None = None, *
     kind, kinds = _codes(list(gaz.kind))
     country, countries = _codes(list(gaz.country))
     parent_mask = np.array([p is not None for p in gaz.parent], dtype=bool)
-    manifest = {"format": FORMAT, "entries": len(gaz), "keys": len(keys),
-                "skeletons": len(skel_keys), "kinds": kinds, "countries": countries,
-                "meta": meta or {}}
     arrays = {
-        "manifest": np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
         "name": _blob(gaz.name), "source_id": _blob(gaz.source_id),
         "parent": _blob([p or "" for p in gaz.parent]), "parent_mask": parent_mask,
         "kind": kind, "country": country,
@@ -124,16 +120,18 @@ def save_index(gaz: Gazetteer, path: Path, meta: dict[str, Any] | None = None, *
         "skel_keys": _blob(skel_keys), "skel_start": skel_start,
         "skel_members": np.array(skel_members, dtype=np.int32),
     }
-    _publish(path, lambda fh: (np.savez_compressed if compressed else np.savez)(fh, **arrays))
+    save_columns(path, arrays, entries=len(gaz), keys=len(keys), skeletons=len(skel_keys),
+                 kinds=kinds, countries=countries, meta=meta or {}, compressed=compressed)
 
 
 def save_columns(path: Path, arrays: dict[str, Any], *, entries: int, keys: int,
                  skeletons: int, kinds: list[str], countries: list[str],
-                 meta: dict[str, Any], source_prefix: str | None = None) -> None:
+                 meta: dict[str, Any], source_prefix: str | None = None,
+                 compressed: bool = False) -> None:
     """Write an index already in columns (the members :func:`save_index` writes, plus the
-    optional ``*_end`` and ``source_num``: see the module docstring), uncompressed so it
-    can be mapped, atomically. The streaming GeoNames reader builds indexes this way:
-    no Python object per entry."""
+    optional ``*_end`` and ``source_num``: see the module docstring) with its manifest,
+    atomically; uncompressed (the default) so it can be mapped. The streaming GeoNames
+    reader builds indexes this way: no Python object per entry."""
     import numpy as np
 
     manifest: dict[str, Any] = {"format": FORMAT, "entries": entries, "keys": keys,
@@ -143,7 +141,7 @@ def save_columns(path: Path, arrays: dict[str, Any], *, entries: int, keys: int,
         manifest["source_prefix"] = source_prefix
     members = {"manifest": np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
                **arrays}
-    _publish(path, lambda fh: np.savez(fh, **members))
+    _publish(path, lambda fh: (np.savez_compressed if compressed else np.savez)(fh, **members))
 
 
 def _publish(path: Path, write: Any) -> None:
