@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
@@ -67,3 +68,19 @@ class LoopbackServer:
         """Stop serving and release the port."""
         self.server.shutdown()
         self.server.server_close()
+
+
+def offline(page: Any, url: str, requests: list[str] | None = None) -> list[str]:
+    """Let ``page`` load only ``url`` (the map file itself); every other request is
+    recorded in the returned list (or ``requests``) and aborted, as with no network."""
+    seen = [] if requests is None else requests
+
+    def route(r: Any) -> None:
+        seen.append(r.request.url)
+        if r.request.url == url:
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    return seen

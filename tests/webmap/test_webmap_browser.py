@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
-from support import ROOT
+from support import ROOT, offline
 
 import geoconflict as gc
 from geoconflict.webmap._spec import render_map_spec
@@ -52,15 +52,7 @@ def load(browser: Any, html_path: Path, *, maps: int = 1, init: str | None = Non
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     url = html_path.resolve().as_uri()
     loaded = Loaded(page, url)
-
-    def route(r: Any) -> None:
-        loaded.requests.append(r.request.url)
-        if r.request.url == url:
-            r.continue_()
-        else:
-            r.abort()
-
-    page.route("**/*", route)
+    offline(page, url, loaded.requests)
     page.on("console", lambda m: loaded.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: loaded.errors.append(str(e)))
 

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from support import ROOT, LoopbackServer, chromium_path
+from support import ROOT, LoopbackServer, chromium_path, offline
 
 import geoconflict as gc
 from geoconflict.errors import ArgumentError, ImageError, MapWarning
@@ -195,16 +195,7 @@ def _ready_page(chromium: str, html: Path, width: int, height: int,
         b = pw.chromium.launch(executable_path=chromium, args=["--disable-gpu"])
         page = b.new_page(viewport={"width": width, "height": height})
         url = html.resolve().as_uri()
-        requests: list[str] = []
-
-        def route(r: Any) -> None:
-            requests.append(r.request.url)
-            if r.request.url == url:
-                r.continue_()
-            else:
-                r.abort()
-
-        page.route("**/*", route)
+        requests = offline(page, url)
         if picture:
             page.add_init_script("window.GEOCONFLICT_PICTURE = true;")
         page.goto(url)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support import ROOT
+from support import ROOT, offline
 
 import geoconflict as gc
 from geoconflict.webmap._spec import render_map_spec
@@ -51,17 +51,8 @@ HIDE = """() => { for (const s of ['.leaflet-gcLabels-pane', '.leaflet-gcInciden
 def open_map(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     page = browser.new_page(viewport={"width": W, "height": H})
     url = path.resolve().as_uri()
-    requests: list[str] = []
+    requests = offline(page, url)
     errors: list[str] = []
-
-    def route(r: Any) -> None:
-        requests.append(r.request.url)
-        if r.request.url == url:
-            r.continue_()
-        else:
-            r.abort()
-
-    page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
     page.wait_for_function(READY, timeout=60_000)
