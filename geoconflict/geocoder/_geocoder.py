@@ -582,32 +582,6 @@ class Geocoder(_Matcher):
                 end = bounds[j][1]
         return spans
 
-    def prefer_countries(self, mentions: list[dict[str, Any]], countries: Iterable[str]
-                         ) -> list[dict[str, Any]]:
-        """Re-resolve shared names of :meth:`find_places` mentions towards ``countries``.
-
-        Soft, unlike ``country=``: a mention whose name has no entry in those countries
-        keeps its first answer, so nothing is dropped. Used by the geoparser once it
-        knows which countries a text is about ("Dhiban" in a report on Syria).
-        """
-        wanted = set(countries)
-        out = []
-        for m in mentions:
-            if m.get("n_candidates", 1) > 1 and m.get("country") not in wanted:
-                hits = [h for h in self._exact(m["key"])
-                        if self._gaz(h).country[h.idx] in wanted]
-                if hits:
-                    ranked = self._rank(hits, _Context())
-                    e = self._entry(ranked[0])
-                    m = {**m, "name": e["name"], "kind": e["kind"], "country": e["country"],
-                         "lon": e["lon"], "lat": e["lat"], "geometry": e["geometry"],
-                         "geo_precision": e["geo_precision"],
-                         "uncertainty_m": e["uncertainty_m"],
-                         "score": 100.0 if ranked[0].layer == 0 else 90.0,
-                         "source_id": e["source_id"]}
-            out.append(m)
-        return out
-
 
 def longest_mentions(mentions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The mentions (dicts with ``start``/``end``) that lie inside no longer one, by start.
