@@ -281,7 +281,7 @@ class _Matcher:
         return False
 
     def _rank_key(self, hit: _Hit, ctx: _Context, big_city: set[str | None],
-                  towns: dict[int, int] | None = None, biggest_city: int = 0,
+                  towns: dict[int, int] | None = None,
                   kind_max: dict[str, int] | None = None) -> tuple[float, ...]:
         gaz = self._gaz(hit)
         kind = gaz.kind[hit.idx]
@@ -298,8 +298,8 @@ class _Matcher:
             # "Mafraq" the town before the governorate named after it; not the village
             # of California before the state (a town under 5 % of its province's people).
             class_rank = 1.0
-        elif kind == "admin1" and hit.layer == 1 and biggest_city \
-                and gaz.population[hit.idx] >= 10 * biggest_city:
+        elif kind == "admin1" and hit.layer == 1 and (kind_max or {}).get("city") \
+                and gaz.population[hit.idx] >= 10 * (kind_max or {})["city"]:
             # a province ten times the biggest city of its name ranks with cities and
             # above them: "Virginia" the state, not the South African town of 66,000;
             # "Baghdad" and "New York" stay the cities.
@@ -336,25 +336,21 @@ class _Matcher:
         big_city = {self.base.country[h.idx] for h in hits if h.layer == 1 and h.tier == 1
                     and self.base.kind[h.idx] == "city"}
         # province -> its biggest town of the name *inside it* (Mafraq in Mafraq; Delaware,
-        # Ohio is no reason to put the town before the state of Delaware)
+        # Ohio is no reason to put the town before the state of Delaware), and kind -> the
+        # biggest population among the hits
         towns: dict[int, int] = {}
+        kind_max: dict[str, int] = {}
         admin1_of = self.base.admin1_of
         for h in hits:
-            if h.layer == 1 and self.base.kind[h.idx] in ("city", "town") \
-                    and h.idx < len(admin1_of) and admin1_of[h.idx] >= 0:
-                a1 = admin1_of[h.idx]
-                towns[a1] = max(towns.get(a1, 0), int(self.base.population[h.idx]))
-        biggest_city = max((int(self.base.population[h.idx]) for h in hits
-                            if h.layer == 1 and self.base.kind[h.idx] == "city"), default=0)
-        kind_max: dict[str, int] = {}  # kind -> the biggest population among the hits
-        for h in hits:
             g = self._gaz(h)
-            kind_max[g.kind[h.idx]] = max(kind_max.get(g.kind[h.idx], 0),
-                                          int(g.population[h.idx]))
+            kind, population = g.kind[h.idx], int(g.population[h.idx])
+            kind_max[kind] = max(kind_max.get(kind, 0), population)
+            if h.layer == 1 and kind in ("city", "town") \
+                    and h.idx < len(admin1_of) and admin1_of[h.idx] >= 0:
+                towns[admin1_of[h.idx]] = max(towns.get(admin1_of[h.idx], 0), population)
         seen: set[tuple[int, int]] = set()
         unique = []
-        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns,
-                                                           biggest_city, kind_max),
+        for h in sorted(hits, key=lambda h: self._rank_key(h, ctx, big_city, towns, kind_max),
                         reverse=True):
             if (h.layer, h.idx) not in seen:
                 seen.add((h.layer, h.idx))
