@@ -230,19 +230,10 @@ def write_ports(ports: list[dict[str, Any]]) -> Path:
     return path
 
 
-def _searoute_port(feature: dict[str, Any]) -> bool:
-    props = feature["properties"]
-    return props["kind"] == "port" and str(props.get("source", "")).startswith("searoute")
-
-
 if __name__ == "__main__":
     features = build_features()
     merge_features(features)
     sites = json.loads(SITES_FILE.read_text(encoding="utf-8"))
-    sites["features"] = [f for f in sites["features"] if not _searoute_port(f)]
-    with atomic_path(SITES_FILE, overwrite=True) as tmp:
-        Path(tmp).write_text(json.dumps(sites, ensure_ascii=False, indent=1) + "\n",
-                             encoding="utf-8")
     taken = {a.lower() for f in sites["features"] for a in f["properties"]["aliases"]}
     ports = port_features(taken)
     write_ports(ports)
