@@ -43,7 +43,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("intercept", "shot down", "downed", "defus", "dismantl", "thwart", "foil", "seized",
       "destroyed", "disabled"),
      rf"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed|defus(?:ed|ing)|dismantl(?:ed|ing)|"
-     rf"thwart(?:ed|ing)|foil(?:ed|ing)|seized|destroyed|disabled)\s+(?:\w+\s+){{0,4}}?{_WEAPON}\b"
+     rf"thwart(?:ed|ing)|foil(?:ed|ing)|seized|destroyed|disabled)\s+(?:\w+\s+){{0,4}}?"
+     rf"(?:{_WEAPON}|weapons?|arms|ammunition|caches?|stockpiles?)\b"
      rf"|\b{_WEAPON}\s+(?:\w+\s+){{0,2}}?(?:was|were)\s+(?:\w+\s+)?(?:intercepted|shot\s+down|"
      rf"defused|downed|dismantled)\b",
      _SD, "Disrupted weapons use"),
@@ -81,7 +82,7 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      rf"\b{_PROTEST_WORD}",
      "Protests", "Protest with intervention"),
     (("protest", "demonstrat", "rall", "march", "sit-in", "vigil", "gather"),
-     rf"\b{_PROTEST_WORD}\b|\bgathered\s+(?:\w+\s+){{0,8}}?to\s+(?:demand|denounce|condemn|"
+     rf"\b{_PROTEST_WORD}\b|\bgathered\s+(?:[(\[]?[\w'-]+[)\]]?\s+){{0,10}}?to\s+(?:demand|denounce|condemn|"
      rf"call\s+for|express|reject|oppose|protest|decry)\b", "Protests", "Peaceful protest"),
     (("drone", "air", "strike", "warplane", "bomber", "aircraft", "helicopter", "jet",
       "raid", "bomb", "uav"),

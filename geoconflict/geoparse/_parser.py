@@ -568,7 +568,10 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             precision = max(precision, 2)
             uncertainty = max(uncertainty, DEFAULT_UNCERTAINTY_M[2])
         lon = lat = float("nan")
-        if place is not None and place.geometry is not None:
+        if place is not None and place.lon is not None and place.lat is not None:
+            # The place's own point: a country's label point, not a point of its outline.
+            lon, lat = place.lon, place.lat
+        elif place is not None and place.geometry is not None:
             point = place.geometry if place.geometry.geom_type == "Point" \
                 else place.geometry.representative_point()
             lon, lat = point.x, point.y
@@ -586,7 +589,9 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             "location": place.name if place else None,
             "geo_precision": precision,
             "uncertainty_m": uncertainty,
-            "fatalities": inc.killed,
+            # ACLED's convention: an event that reports no deaths has 0 fatalities. Only
+            # one of several places a toll was told for has an unknown (empty) count.
+            "fatalities": inc.killed if inc.killed is not None or inc.split else 0,
             "source": sources[report],
             "notes": notes,
             "origin": "geoparse",

@@ -190,6 +190,11 @@ _ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured
 _ONE_VICTIM = re.compile(
     rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?$",
     re.IGNORECASE)
+#: One person killed told by a pronoun or by a verb that means a killing of one.
+_ONE_PRONOUN = re.compile(
+    r"\b(?:shot|shooting|stabbed|stabbing|beat|beating|beaten)\s+(?:him|her)\s+(?:to\s+)?"
+    r"(?:dead|death)\b|\b(?:killing|killed|blew\s+up)\s+(?:him|her)self\b|"
+    r"\bassassinat(?:ed|es|ing)\s+(?:a|an|the)\s+", re.IGNORECASE)
 _STARTS_WITH_COUNT = re.compile(rf"{_QUAL}{_NUM}\b", re.IGNORECASE)
 # "three US troops were killed", "16 people were killed", "five of their fighters were killed"
 _BEFORE_VERB = re.compile(
@@ -234,11 +239,11 @@ def _count_list(phrase: str) -> int | None:
 #: Substrings without which a clause states no casualties (a cheap prefilter).
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
                    "casualt", "nobody", "no ", "damag", "without", "fatalit", "slaughter",
-                   "execut", "behead", "massacr", "slain")
+                   "execut", "behead", "massacr", "slain", "assassinat")
 _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
-               "slaughter", "execut", "behead", "massacr", "slain")
+               "slaughter", "execut", "behead", "massacr", "slain", "assassinat")
 
 
 #: Words that make a figure a running total or a background figure, not an incident's.
@@ -337,6 +342,11 @@ def _one_victim(clause: str, killed: int | None, injured: int | None
     if killed is None and ("kill" in low or "execut" in low or "behead" in low):
         after = _ONE_AFTER.search(clause)
         if after and not is_background(clause, after.start()):
+            killed = 1
+    if killed is None and ("dead" in low or "assassinat" in low or "self" in low):
+        # "shooting him dead", "assassinated a former official", "killing himself"
+        one = _ONE_PRONOUN.search(clause)
+        if one and not is_background(clause, one.start()):
             killed = 1
     for verb in _ONE_VERB.finditer(clause):
         if not _ONE_VICTIM.search(clause, max(0, verb.start() - 50), verb.start()) or \

@@ -216,13 +216,14 @@ def test_dates_of_any_year_do_not_crash(phrase: str, kept: str | None) -> None:
      [("Rafah", "Air/drone strike", 12)]),
     # Escalation: police intervention turns the protest into a protest with intervention.
     ("Hundreds of people protested in Basra on Friday. Police later fired tear gas to "
-     "disperse the protesters in Basra.", [("Basra", "Protest with intervention", None)]),
+     "disperse the protesters in Basra.", [("Basra", "Protest with intervention", 0)]),
+    # No deaths reported: 0 fatalities, as ACLED codes it.
     # Two events, on two days or said to be separate, stay two.
     ("A drone struck Erbil on Monday. On Tuesday, a drone struck Kirkuk.",
-     [("Erbil", "Air/drone strike", None), ("Kirkuk", "Air/drone strike", None)]),
+     [("Erbil", "Air/drone strike", 0), ("Kirkuk", "Air/drone strike", 0)]),
     ("A roadside bomb hit a patrol in Fallujah on Monday. A separate roadside bomb exploded "
-     "in Fallujah later that day.", [("Fallujah", "Remote explosive/landmine/IED", None),
-                                     ("Fallujah", "Remote explosive/landmine/IED", None)]),
+     "in Fallujah later that day.", [("Fallujah", "Remote explosive/landmine/IED", 0),
+                                     ("Fallujah", "Remote explosive/landmine/IED", 0)]),
 ])
 def test_one_incident_per_reported_event(text: str, expected: list[tuple[str, str, int | None]]
                                          ) -> None:

@@ -30,6 +30,9 @@ from geoconflict.geoparse._textrules import casualties
         ("Troops 'kill' eleven insurgents", 11, None),
         ('The group "executed" 4 captives', 4, None),
         ("Militants kill abducted local official", 1, None),
+        ("Gunmen stopped a trader on the road, shooting him dead", 1, None),
+        ("Unknown men assassinated a former council member", 1, None),
+        ("A suicide bomber detonated his belt at a checkpoint, killing himself", 1, None),
     ],
 )
 def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | None,
@@ -56,6 +59,8 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("Teachers held a rally during a general strike", "Protests"),
         ("Nurses gathered outside the hospital to demand unpaid wages", "Protests"),
         ("Families held a vigil for the missing", "Protests"),
+        ("People gathered in Hilla (Babil) to denounce the power cuts", "Protests"),
+        ("Border guards seized a weapons cache near the river", "Strategic developments"),
         ("Youths threw stones at a patrol", "Riots"),
         ("A boy was killed when unexploded ordnance went off", "Explosions/Remote violence"),
         ("Two clans fought over farmland", "Battles"),
