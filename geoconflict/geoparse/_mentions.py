@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
+from ._cues import respelled_places
 from ._names import (
     COMMUNITY_WORDS,
     COUNT_WORDS,
@@ -446,6 +447,9 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     # Shared names ("Dhiban" in Syria and Jordan, "Paris, Texas") go where the rest of
     # the text is: the geocoder's context rule, given the whole text as one batch.
     found = resolve_in_context(found, actors)
+    if mode == "mixed":  # "Makhmour", "Tal Rifaat": the names the exact scan missed
+        found = longest_mentions(found + respelled_places(
+            text, found, text_countries(found, actors), [(a[0], a[1]) for a in actors]))
     specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
     # "Palestinian militants" points to Palestine as much as a place named there does.
     context = text_countries(found, actors) | {

@@ -39,6 +39,8 @@ __all__ = ["US_STATE_ABBREVIATIONS", "hashtag_places", "resolve_in_context",
 #: Kinds that are resolved once and pinned: they give the text its context.
 _ANCHOR_KINDS = frozenset({"country", "continent", "region", "admin1", "sea", "gulf",
                            "strait", "chokepoint", "canal", "shipping lane"})
+#: How many equally named main countries a stray name is looked for in.
+_COUNTRIES_TRIED = 3
 #: How far (characters) a province may be from a name to say where the name is.
 _PROVINCE_REACH = 250
 
@@ -218,10 +220,6 @@ def _towards_text_countries(found: list[dict[str, Any]],
     votes = text_country_votes(found, actors)
     if not votes:
         return found
-    main = max(votes, key=lambda c: votes[c])
-    main_name = _country_names().get(main)
-    if main_name is None:
-        return found
     # A city votes for its own country: what counts is whether anything else does
     # ("Ontario" the Californian city in a text on Canada points only to itself).
     own: dict[tuple[str, str], int] = {}
@@ -232,17 +230,23 @@ def _towards_text_countries(found: list[dict[str, Any]],
     stray = [i for i, rec in enumerate(found)
              if votes.get(str(rec.get("country")), 0)
              - own.get((str(rec["surface"]), str(rec.get("country"))), 0) <= 0
-             and rec.get("country") != main
              and int(rec.get("n_candidates") or 1) > 1
              and rec.get("kind") not in _ANCHOR_KINDS and float(rec.get("score") or 0) < 100]
-    if not stray:
-        return found
-    again = default_geocoder().records([str(found[i]["surface"]) for i in stray],
-                                       context=[[main_name]] * len(stray), pull=False)
     out = list(found)
-    for i, new in zip(stray, again, strict=True):
-        if new.get("country") == main:
-            out[i] = _moved(found[i], new)
+    # The text's main country; when several are named as often, each in turn ("Arad" in
+    # a text on Iran and Israel is the Israeli town, though Iran is named first).
+    top = max(votes.values())
+    for main in [c for c in votes if votes[c] == top][:_COUNTRIES_TRIED]:
+        main_name = _country_names().get(main)
+        stray = [i for i in stray if out[i].get("country") != main]
+        if main_name is None or not stray:
+            continue
+        again = default_geocoder().records([str(found[i]["surface"]) for i in stray],
+                                           context=[[main_name]] * len(stray), pull=False)
+        for i, new in zip(stray, again, strict=True):
+            if new.get("country") == main:
+                out[i] = _moved(found[i], new)
+        stray = [i for i in stray if out[i] is found[i]]
     return out
 
 

@@ -1,0 +1,118 @@
+"""Places the text scan misses because they are spelled another way.
+
+The geocoder's text scan (:meth:`geoconflict.geocoder.Geocoder.find_places`) matches
+names exactly, as the gazetteer folds them: fast, and safe on every capitalised word of
+a report. Arabic place names reach English text in many spellings, though ("Makhmour"
+for Makhmur, "Tal Rifaat" for Tall Rif'at, "Al-Hawija" for Al Hawijah), and a scan that
+only matches exactly finds none of them, or only a piece ("Tal", which the parser then
+reads as a given name).
+
+This pass looks again, with the geocoder's transliteration tier, at the capitalised
+names the text itself marks as places and the scan did not cover whole:
+
+* a name after a preposition of place ("in", "near", "of", "outside", "around"...),
+* a name followed by its admin units in parentheses, ACLED's convention for its notes
+  ("Tafas (Daraa)", "Sidakan (Soran, Erbil)").
+
+A name is kept only when it resolves exactly or by transliteration inside the
+countries the rest of the text points to (by a close typo match only when it is also
+written with its admin units); a text that points to no country keeps only a name
+written with its admin units. Used by the geoparse stage only
+(``_mentions``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..geocoder import default_geocoder
+from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES
+
+__all__ = ["respelled_places"]
+
+_WORD = r"[A-Z][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
+#: Arabic articles and name particles written in lower case inside a name.
+_ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|adh|an|ed|es|ez|et|ul)-"
+_JOINER = r"(?:al|el|ad|as|ash|ibn|bin|bani|beni|abu|umm|um|de|ez|es|ed)"
+_RUN = re.compile(rf"(?<![\w'\u2019-])(?:{_ARTICLE})?{_WORD}"
+                  rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}")
+#: A preposition of place just before the name.
+_CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|between|"
+                         r"across|inside|from)[ \t]+$", re.IGNORECASE)
+#: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)".
+_ADMIN_AFTER = re.compile(r"[ \t]*\([A-Z][^()\n]{1,60}\)")
+#: Kinds a respelled name may resolve to (a sea or a country is never respelled).
+_KINDS = frozenset({"city", "town", "village", "populated place", "neighbourhood",
+                    "district", "admin1", "admin2", "camp", "base", "crossing", "port",
+                    "airport", "mountain", "locality"})
+_MATCHES = frozenset({"exact", "transliteration"})
+#: A typo match is taken only for a name written with its admin units, inside the text's
+#: countries, and this close ("Al-Hawija (Kirkuk)" for Al Hawijah).
+_FUZZY_SCORE = 85.0
+_SHORTEST = 4  # letters: shorter names respell into too many places
+#: Words of :data:`TITLES` that also begin place names ("Abu Ghraib", "Umm Qasr").
+_PLACE_PARTICLES = frozenset({"abu", "umm", "bin", "ibn"})
+
+
+def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable[str],
+                     taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """``find_places``-like records for the names of ``text`` the exact scan missed (see
+    the module docstring), each resolved inside ``countries``.
+
+    ``found`` are the scan's records, ``taken`` spans already read as something else
+    (actors): a name overlapping one is left alone.
+    """
+    codes = sorted(countries)
+    geocoder = default_geocoder()
+    covered = [(int(r["start"]), int(r["end"])) for r in found]
+    out: list[dict[str, Any]] = []
+    for m in _RUN.finditer(text):
+        start, end = m.start(), m.end()
+        admin = _ADMIN_AFTER.match(text, end) is not None
+        if not admin and _CUE_BEFORE.search(text, max(0, start - 12), start) is None:
+            continue
+        if not codes and not admin:
+            continue
+        if any(a <= start and end <= b for a, b in covered) or \
+                any(a < end and start < b for a, b in taken):
+            continue
+        words = m.group(0).split()
+        # Longest first; never shorter than a name the scan found at the same start.
+        shortest = max((b for a, b in covered if a == start), default=start)
+        for n in range(len(words), 0, -1):
+            surface = " ".join(words[:n])
+            stop = start + len(surface)
+            if stop <= shortest:
+                break
+            if not _worth_a_lookup(words[:n]):
+                continue
+            rec = geocoder.lookup(surface, country=codes or None)
+            if rec["status"] == "unresolved" or rec.get("kind") not in _KINDS or \
+                    rec.get("_ref") is None or not (rec["match"] in _MATCHES or (
+                        admin and codes and rec["match"] == "fuzzy"
+                        and float(rec.get("score") or 0) >= _FUZZY_SCORE)):
+                continue
+            lon, lat = rec["_ref"]
+            out.append({
+                "start": start, "end": stop, "surface": surface, "name": rec["name"],
+                "kind": rec["kind"], "country": rec["country"], "lon": float(lon),
+                "lat": float(lat), "geometry": rec["geometry"],
+                "geo_precision": rec["geo_precision"],
+                "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
+                "source_id": rec["source_id"], "n_candidates": 1,
+                "key": surface.lower()})
+            break
+    return out
+
+
+def _worth_a_lookup(words: list[str]) -> bool:
+    """Whether a run of words may be a respelled place name: not a title, a given name
+    or a function word alone, and long enough."""
+    first = words[0].lower().rstrip(".")
+    if first in TITLES and first not in _PLACE_PARTICLES:
+        return False  # "President Assad", "Dr Hamid"
+    if len(words) == 1 and (first in FUNCTION_WORDS or first in PERSON_NAMES):
+        return False
+    return sum(len(w) for w in words) >= _SHORTEST

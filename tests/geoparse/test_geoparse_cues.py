@@ -1,0 +1,48 @@
+"""Respelled place names (``_cues``) and the text's countries taken in turn.
+
+Every sentence here is invented for the tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geoconflict.geoparse import parse_text
+
+
+@pytest.mark.parametrize(("text", "country", "name_starts"), [
+    # Transliterations the exact scan misses, each after a place preposition or with its
+    # admin units in parentheses.
+    ("On 4 May 2024, police arrested two men in Makhmour (Erbil), Iraq.", "IRQ", "Mexmur"),
+    ("On 4 May 2024, shells hit the town of Tal Rifaat (Aleppo) in Syria.", "SYR", "Tall Rif"),
+    ("On 4 May 2024, farmers protested in Al-Hawija (Kirkuk) over water cuts in Iraq.",
+     "IRQ", "Al \u1e28aw"),
+])
+def test_respelled_names_are_found_in_the_texts_country(text: str, country: str,
+                                                        name_starts: str) -> None:
+    (inc,) = parse_text(text, published="2024-06-01").incidents.itertuples()
+    assert inc.country == country
+    assert inc.location.startswith(name_starts)
+    assert inc.geo_precision == 1
+
+
+def test_a_respelled_piece_is_not_a_given_name() -> None:
+    # "Tal" alone is a given name and a village; "Tal Tamr" is one town.
+    mentions = parse_text("Shelling hit Tal Tamr (Al-Hasakeh) in Syria.").mentions
+    places = mentions[mentions["is_place"]]
+    assert "Tal Tamr" in places["surface"].tolist()
+    assert "Tal" not in mentions["surface"].tolist()
+
+
+def test_no_respelling_outside_the_texts_countries() -> None:
+    # A capitalised word after "in" that is no place of the text's country stays unread.
+    mentions = parse_text("Iraqi police said the suspects hid in Sidakan.").mentions
+    assert "Sidakan" not in mentions["surface"].tolist()
+
+
+def test_equally_named_countries_are_each_tried() -> None:
+    text = ("Iran launched drones at Israel, most of them intercepted. A girl was "
+            "injured in Arad.")
+    incidents = parse_text(text, published="2024-04-14").incidents
+    assert incidents["country"].tolist() == ["ISR"]
+    assert incidents["location"].tolist() == ["Arad"]
