@@ -115,13 +115,26 @@ def _geod_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return float(abs(geod().inv(lon1, lat1, lon2, lat2)[2])) / 1000.0
 
 
+@lru_cache(maxsize=1)
+def _table_codes() -> frozenset[str]:
+    """The alpha-3 codes of ``data/countries.csv``."""
+    with dataset_path("countries").open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["iso_a3"] for row in csv.DictReader(fh) if row["iso_a3"])
+
+
 def _country_codes(country: str | Iterable[str] | None) -> frozenset[str] | None:
     """ISO alpha-3 codes for names/alpha-2/alpha-3 given by the user."""
     if country is None:
         return None
     items = [country] if isinstance(country, str) else list(country)
     out = set()
+    own = _table_codes()
     for item in items:
+        if item.strip().upper() in own:
+            # the codes the gazetteer itself returns, ISO's or Natural Earth's own for
+            # places ISO does not list (Kosovo "KOS", Scarborough Reef "SCR")
+            out.add(item.strip().upper())
+            continue
         import pycountry
 
         try:

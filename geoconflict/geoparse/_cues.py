@@ -30,7 +30,7 @@ from typing import Any
 from ..geocoder import default_geocoder
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES
 
-__all__ = ["respelled_places"]
+__all__ = ["admin_units_after", "respelled_places"]
 
 _WORD = r"[A-Z][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
 #: Arabic articles and name particles written in lower case inside a name.
@@ -41,8 +41,16 @@ _RUN = re.compile(rf"(?<![\w'\u2019-])(?:{_ARTICLE})?{_WORD}"
 #: A preposition of place just before the name.
 _CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|between|"
                          r"across|inside|from)[ \t]+$", re.IGNORECASE)
-#: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)".
-_ADMIN_AFTER = re.compile(r"[ \t]*\([A-Z][^()\n]{1,60}\)")
+#: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)";
+#: "district"/"city" may come between ("Sinjar district (Ninewa)").
+_ADMIN_AFTER = re.compile(r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?"
+                          r"[ \t]*\([A-Z][^()\n]{1,60}\)")
+
+
+def admin_units_after(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is followed by its admin units in parentheses,
+    as ACLED's notes write every location ("Tafas (Daraa)")."""
+    return _ADMIN_AFTER.match(text, end) is not None
 #: Kinds a respelled name may resolve to (a sea or a country is never respelled).
 _KINDS = frozenset({"city", "town", "village", "populated place", "neighbourhood",
                     "district", "admin1", "admin2", "camp", "base", "crossing", "port",
@@ -70,7 +78,7 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
     out: list[dict[str, Any]] = []
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
-        admin = _ADMIN_AFTER.match(text, end) is not None
+        admin = admin_units_after(text, end)
         if not admin and _CUE_BEFORE.search(text, max(0, start - 12), start) is None:
             continue
         if not codes and not admin:

@@ -28,7 +28,7 @@ _BARE_KILLING = (r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bcould\s)(?<!\bmig
 #: ones ("insurgents killed near the dam") the event is a clash.
 _ARMED_AGENT = (r"\b(?:gunmen|militants|attackers|assailants|armed\s+men|fighters|forces|"
                 r"soldiers|troops|police|militiamen|insurgents|rebels|members)\s+(?:\w+\s+){0,2}?"
-                r"(?:shot|killed)\b")
+                r"(?:shot|killed|hit|hits)\b")
 _PASSIVE_END = re.compile(r"\b(?:were|was|been|being|reportedly|allegedly)\s+killed$",
                           re.IGNORECASE)
 _BARE_KILLING_RE = re.compile(rf"(?:{_BARE_KILLING})$", re.IGNORECASE)
@@ -97,8 +97,9 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\b(?:recaptur(?:e|ed|es|ing)|retook|retaken|retak(?:e|es|ing)|regain(?:ed|s)?\s+"
      r"control|liberat(?:e|ed|es|ing)|reclaim(?:ed|s))\b", "Battles",
      "Government regains territory"),
-    (("seiz", "captur", "overran", "took control", "taken control", "took over", "fell to"),
-     r"\b(?:seiz(?:ed|es)|captur(?:ed|es)|overran|took\s+(?:full\s+)?control|"
+    (("seiz", "captur", "overran", "overrun", "took control", "taken control", "took over",
+      "fell to"),
+     r"\b(?:seiz(?:e|ed|es)|captur(?:e|ed|es)|overr(?:a|u)n|took\s+(?:full\s+)?control|"
      r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
      r"district|territory|province|region|positions?|base|airport|[A-Z]\w+)\b|\bfell\s+to\b",
      "Battles", "Non-state actor overtakes territory"),
@@ -127,7 +128,7 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"(?:\w+\s+)?found\b|"
      r"\bfound\s+(?:\w+\s+){0,3}?(?:bod(?:y|ies)|dead|shot|killed)\b", _VAC, "Attack"),
     # An armed agent who kills or shoots is an event even without an attack word.
-    (("killed", "shot"), _ARMED_AGENT, _VAC, "Attack"),
+    (("killed", "shot", "hit"), _ARMED_AGENT, _VAC, "Attack"),
     (("strike", "struck"), r"\bstrikes?\b|\bstruck\b", _EXPLOSION, "Air/drone strike"),
     (("explo", "blast"), r"\bexplosions?\b|\bexploded\b|\bblasts?\b", _EXPLOSION,
      "Remote explosive/landmine/IED"),
@@ -161,6 +162,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\bannounced\s+(?:the\s+|its\s+)?formation\b|\bmerg(?:ed|er)\b|\bnew\s+leader\b|"
      r"\brecruit(?:ed|ing|ment)\b|\bdisband(?:ed|ing)?\b|\bdissolv(?:ed|ing)\b",
      _SD, "Change to group/activity"),
+    # Last: events of no other kind that ACLED still records.
+    (("parade", "mass grave"), r"\b(?:military\s+)?parades?\b|\bmass\s+graves?\b", _SD, "Other"),
 )
 _EVENT_RULES: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = tuple(
     (frozenset(words), re.compile(pattern, re.IGNORECASE), event_type, sub_event_type)

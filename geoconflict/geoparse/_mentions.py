@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
-from ._cues import respelled_places
+from ._cues import admin_units_after, respelled_places
 from ._names import (
     COMMUNITY_WORDS,
     COUNT_WORDS,
@@ -453,7 +453,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
     # "Palestinian militants" points to Palestine as much as a place named there does.
     context = text_countries(found, actors) | {
-        m.country for m in specials if m.role == "demonym" and m.country}
+        m.country for m in specials if m.role in ("demonym", "people") and m.country}
     taken = sorted((m.start, m.end) for m in specials)
     taken_starts = [a for a, _ in taken]
     taken_ends = [b for _, b in taken]
@@ -553,9 +553,11 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
         if not_place:
             return not_place
     if context and mention.score < 100 and mention.country not in context and \
-            mention.kind in ("town", "village", "locality", "populated place"):
+            mention.kind in ("town", "village", "locality", "populated place") and \
+            not (mode == "mixed" and admin_units_after(text, end)):
         # A small GeoNames town in a country nothing else in the text points to is
-        # far more often a partial or foreign word than the event's site.
+        # far more often a partial or foreign word than the event's site, unless the
+        # text gives its admin units ("Sinjar (Ninewa)", ACLED's notes).
         return "out of context"
     if mention.kind in ("country", "city", "admin1") and _SPEECH_AFTER.match(text, end,
                                                                             end + 40):

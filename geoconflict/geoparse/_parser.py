@@ -26,9 +26,11 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .. import _progress
+from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
 from ._events import bare_killing, classify_event
@@ -51,6 +53,8 @@ __all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
 #: Words before a place that mark an approximate location ("near X") -> precision 2.
 _NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
                           r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$",
+                             re.IGNORECASE)
 #: What may stand between places listed together ("X province and near Y").
 _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
                         r"(?:near\s+|in\s+|around\s+)?")
@@ -194,6 +198,8 @@ def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
         return []
     best = min(m.specificity for m in usable)
     chosen = [min(usable, key=lambda m: (m.specificity, m.start))]
+    if _BETWEEN_BEFORE.search(text, max(0, chosen[0].start - 20), chosen[0].start):
+        return chosen  # "between X and Y": one event, near the first place
     if best <= SPECIFICITY["city"] or chosen[0].kind == "admin1":
         ordered = sorted(usable, key=lambda m: m.start)
         i = ordered.index(chosen[0])
@@ -426,6 +432,10 @@ def _parse(text: str, pub: dt.date | None
             if sentence_actors is None:  # once per sentence, only for one with an event
                 sentence_actors = _clause_actors(text, actors, s_start, s_end)
             attackers, victims = sentence_actors
+            if kind[1] == "Non-state actor overtakes territory" and attackers and \
+                    attackers[0] in _state_actors():
+                # "Iraqi forces seize a village": the state takes it back (ACLED's terms).
+                kind = ("Battles", "Government regains territory", kind[2])
             for n, place in enumerate(places):
                 near = bool(place and (_NEAR_BEFORE.search(text[max(0, place.start - 20):
                                                                  place.start]) or
@@ -445,6 +455,14 @@ def _parse(text: str, pub: dt.date | None
         if inc.place is not None:
             inc.place.role = "event location"
     return mentions, incidents, actors
+
+
+@cache
+def _state_actors() -> frozenset[str]:
+    """The actors of ``data/actors.csv`` that are a state's forces."""
+    table = load_dataset("actors")
+    return frozenset(str(n) for n, k in zip(table["name"], table["kind"], strict=True)
+                     if k == "state")
 
 
 def _trigger_at(clause: str, trigger: str) -> int:

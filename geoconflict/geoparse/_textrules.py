@@ -201,6 +201,9 @@ _BEFORE_VERB = re.compile(
     rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b",
     re.IGNORECASE,
 )
+_DEATH_OF = re.compile(
+    rf"\b(?P<what>deaths?|injur(?:y|ies)|wounding)\s+of\s+{_QUAL}(?P<n>{_NUM})\b",
+    re.IGNORECASE)
 _TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:(?:from|in|of)\s+(?:\w+\s+){{0,4}}?)?"
                    rf"(?:at|of|to|(?:rose|climbed|jumped|risen|reached|stood)(?:\s+(?:to|at))?)"
                    rf"\s+{_QUAL}(?P<n>{_NUM})\b",
@@ -412,6 +415,16 @@ def casualties(clause: str) -> Casualties:
         n += _earlier_items(clause, match.start())
         verb = match.group("verb").lower()
         if re.match(_KILL, verb):
+            killed = n if killed is None else max(killed, n)
+        else:
+            injured = n if injured is None else max(injured, n)
+        evidence = evidence or match.group(0)
+    for match in _DEATH_OF.finditer(clause) if "of" in low and has_verb else ():
+        # "resulting in the death of 3 people and the injury of 5"
+        n = word_number(match.group("n"))
+        if n is None or is_background(clause, match.start("n")):
+            continue
+        if match.group("what").lower().startswith("death"):
             killed = n if killed is None else max(killed, n)
         else:
             injured = n if injured is None else max(injured, n)

@@ -182,6 +182,8 @@ def test_country_and_kind_filters(coder: Geocoder) -> None:
     assert coder.lookup("Tower 22", country="IRQ")["status"] == "unresolved"
     with pytest.raises(GeocodeError, match="unknown country"):
         coder.lookup("Baghdad", country="Atlantis")
+    # The codes the gazetteer returns are taken back as filters, ISO's or not (Kosovo).
+    assert coder.lookup("Baghdad", country=["KOS", "IRQ"])["country"] == "IRQ"
 
 
 # ---------------------------------------------------------------- qualifiers
