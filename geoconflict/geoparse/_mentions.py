@@ -247,7 +247,8 @@ _ORG_AFTER = re.compile(
     r"University|College|Institute|Airlines|Airways|FC|United|Rangers|Stock\s+Exchange|"
     r"Company|Corporation|Corp|Inc|Ltd|Bank|Agency|Club|Symphony|Orchestra|Cardinals|"
     r"Giants|Yankees|Lakers|Bulls|Warriors|Declaration|Convention|Accords?|Protocol|"
-    r"Treaty|Group|Media|TV|Radio|Broadcasting)\b")
+    r"Treaty|Group|Media|TV|Radio|Broadcasting|Operations\s+Command|Police\s+Command|"
+    r"(?:Provincial\s+|Governorate\s+)?Council)\b")
 #: Words after a village's name that make the whole an institution's name ("Drug
 #: Administration"); after a country or a city they usually qualify it ("Iraq Ministry").
 _ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"

@@ -46,3 +46,14 @@ def test_equally_named_countries_are_each_tried() -> None:
     incidents = parse_text(text, published="2024-04-14").incidents
     assert incidents["country"].tolist() == ["ISR"]
     assert incidents["location"].tolist() == ["Arad"]
+
+
+def test_a_command_named_after_a_city_is_no_place() -> None:
+    text = ("On 20 March 2024, gunmen shot and injured a member of the Basrah Operations "
+            "Command in Abu al-Khaseeb (Basrah).")
+    result = parse_text(text, published="2024-03-21")
+    roles = dict(zip(result.mentions["start"], result.mentions["role"], strict=True))
+    assert roles[text.index("Basrah Operations")] == "organisation"
+    (inc,) = result.incidents.itertuples()
+    assert inc.location.startswith("Ab")  # Abu al-Khasib, the town in parentheses' province
+    assert inc.fatalities == 0
