@@ -30,7 +30,7 @@ from typing import Any
 from ..geocoder import default_geocoder
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES
 
-__all__ = ["admin_units_after", "respelled_places"]
+__all__ = ["admin_units_after", "inside_admin_units", "respelled_places"]
 
 _WORD = r"[A-Z][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
 #: Arabic articles and name particles written in lower case inside a name.
@@ -124,3 +124,58 @@ def _worth_a_lookup(words: list[str]) -> bool:
     if len(words) == 1 and (first in FUNCTION_WORDS or first in PERSON_NAMES):
         return False
     return sum(len(w) for w in words) >= _SHORTEST
+
+
+#: More capitalised words, then admin units: the name before them is only their start.
+_NAME_THEN_UNITS = re.compile(rf"(?:[ \t]+(?:{_ARTICLE})?{_WORD}){{1,3}}{_ADMIN_AFTER.pattern}")
+#: Words after a name that say what it is, not more of the name ("Baghdad Governorate").
+_KIND_WORD = re.compile(r"\b(?:Province|Governorate|District|Sub-?district|City|Town|"
+                        r"Village|Camp|Area|Region|Municipality|Neighbou?rhood|Countryside|"
+                        r"Desert|Outskirts)\b", re.IGNORECASE)
+#: Kinds that may stand in a name's parentheses as its admin units.
+_ADMIN_KINDS = frozenset({"admin1", "admin2", "district", "city", "town", "country",
+                          "region", "populated place"})
+
+
+def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterable[str]
+                       ) -> list[dict[str, Any]]:
+    """``found`` with every name written with its admin units ("Tripoli (North
+    Lebanon)", "Rafah (North Sinai)") resolved inside them, through the geocoder's row
+    context (most general unit first); a name that has no place there is dropped, so
+    the units themselves locate the event; so is the first word of a longer name the
+    gazetteer lacks ("Wadi Omran (Mudiyah, Abyan)": "Wadi" is not the Algerian city).
+    Units count only in a country the text points to (``countries``): "North Sinai"
+    read as a Mexican town says nothing of where Rafah is."""
+    if "(" not in text:
+        return found
+    geocoder = default_geocoder()
+    trusted = set(countries)
+    out: list[dict[str, Any]] = []
+    for rec in found:
+        end = int(rec["end"])
+        m = _ADMIN_AFTER.match(text, end)
+        more = _NAME_THEN_UNITS.match(text, end) if m is None else None
+        fragment = more is not None and not _KIND_WORD.search(
+            more.group(0).split("(", 1)[0])
+        if fragment and float(rec.get("score") or 0) < 100:
+            continue
+        if m is None:
+            out.append(rec)
+            continue
+        units = [r for r in found if m.start() < int(r["start"]) and int(r["end"]) <= m.end()
+                 and r.get("kind") in _ADMIN_KINDS and r.get("country") in trusted]
+        if not units or units[-1]["country"] == rec.get("country"):
+            out.append(rec)
+            continue
+        country = units[-1]["country"]
+        new = geocoder.records([str(rec["surface"])],
+                               context=[[str(u["surface"]) for u in reversed(units)]],
+                               pull=False)[0]
+        ref = new.get("_ref")
+        if new["status"] == "unresolved" or new.get("country") != country or ref is None:
+            continue  # not a place of the units' country: the units say where
+        out.append({**rec, "name": new["name"], "kind": new["kind"], "country": country,
+                    "lon": float(ref[0]), "lat": float(ref[1]), "geometry": new["geometry"],
+                    "geo_precision": new["geo_precision"],
+                    "uncertainty_m": new["uncertainty_m"], "source_id": new["source_id"]})
+    return out

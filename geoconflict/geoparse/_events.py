@@ -97,6 +97,12 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"\b(?:recaptur(?:e|ed|es|ing)|retook|retaken|retak(?:e|es|ing)|regain(?:ed|s)?\s+"
      r"control|liberat(?:e|ed|es|ing)|reclaim(?:ed|s))\b", "Battles",
      "Government regains territory"),
+    # People captured are arrested, not territory taken: "the capture of an IS leader".
+    (("captur",),
+     r"\bcaptur(?:e|ed|es|ing)\s+(?:of\s+)?(?:(?:an?|the|\d+|two|three|four|five|several|"
+     r"dozens\s+of)\s+)?(?:[\w'-]+\s+){0,2}?(?:leaders?|members?|commanders?|militants?|"
+     r"fighters?|suspects?|officials?|emirs?|operatives?|soldiers?|officers?)\b",
+     _SD, "Arrests"),
     (("seiz", "captur", "overran", "overrun", "took control", "taken control", "took over",
       "fell to"),
      r"\b(?:seiz(?:e|ed|es)|captur(?:e|ed|es)|overr(?:a|u)n|took\s+(?:full\s+)?control|"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
-from ._cues import admin_units_after, respelled_places
+from ._cues import admin_units_after, inside_admin_units, respelled_places
 from ._names import (
     COMMUNITY_WORDS,
     COUNT_WORDS,
@@ -449,8 +449,9 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     # the text is: the geocoder's context rule, given the whole text as one batch.
     found = resolve_in_context(found, actors)
     if mode == "mixed":  # "Makhmour", "Tal Rifaat": the names the exact scan missed
-        found = longest_mentions(found + respelled_places(
-            text, found, text_countries(found, actors), [(a[0], a[1]) for a in actors]))
+        countries = text_countries(found, actors)
+        found = inside_admin_units(text, longest_mentions(found + respelled_places(
+            text, found, countries, [(a[0], a[1]) for a in actors])), countries)
     specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
     # "Palestinian militants" points to Palestine as much as a place named there does.
     context = text_countries(found, actors) | {

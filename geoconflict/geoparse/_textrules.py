@@ -204,6 +204,8 @@ _BEFORE_VERB = re.compile(
 _DEATH_OF = re.compile(
     rf"\b(?P<what>deaths?|injur(?:y|ies)|wounding)\s+of\s+{_QUAL}(?P<n>{_NUM})\b",
     re.IGNORECASE)
+_BODIES = re.compile(rf"\bbod(?:y|ies)\s+of\s+{_QUAL}(?P<n>{_NUM})\b", re.IGNORECASE)
+_FOUND = re.compile(r"\b(?:found|discovered|recovered|retrieved|pulled)\b", re.IGNORECASE)
 _TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:(?:from|in|of)\s+(?:\w+\s+){{0,4}}?)?"
                    rf"(?:at|of|to|(?:rose|climbed|jumped|risen|reached|stood)(?:\s+(?:to|at))?)"
                    rf"\s+{_QUAL}(?P<n>{_NUM})\b",
@@ -242,7 +244,7 @@ def _count_list(phrase: str) -> int | None:
 #: Substrings without which a clause states no casualties (a cheap prefilter).
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
                    "casualt", "nobody", "no ", "damag", "without", "fatalit", "slaughter",
-                   "execut", "behead", "massacr", "slain", "assassinat")
+                   "execut", "behead", "massacr", "slain", "assassinat", "bod")
 _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
@@ -429,6 +431,12 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or match.group(0)
+    if killed is None and "bod" in low and _FOUND.search(clause):
+        # "the bodies of 3 men were found": a killing ACLED codes with its dead
+        bodies = _BODIES.search(clause)
+        if bodies and (n := word_number(bodies.group("n"))) is not None:
+            killed = n
+            evidence = evidence or bodies.group(0)
     toll = _TOLL.search(clause) if "toll" in low else None
     if toll and (n := word_number(toll.group("n"))) is not None and \
             not (_WAR.search(toll.group(0)) or _CUMULATIVE.search(_segment(clause, toll.start()))):

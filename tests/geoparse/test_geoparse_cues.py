@@ -57,3 +57,19 @@ def test_a_command_named_after_a_city_is_no_place() -> None:
     (inc,) = result.incidents.itertuples()
     assert inc.location.startswith("Ab")  # Abu al-Khasib, the town in parentheses' province
     assert inc.fatalities == 0
+
+
+@pytest.mark.parametrize(("text", "country", "location"), [
+    # The admin units say which Tripoli.
+    ("On 16 April 2024, the army defused a bomb in Tripoli (North Lebanon).", "LBN", "Tripoli"),
+    # A name the gazetteer lacks: its first word is not a city elsewhere; its units place it.
+    ("On 6 April 2024, two groups clashed in Wadi Omran (Mudiyah, Abyan).", "YEM", None),
+    # A kind word after a name is not more of the name.
+    ("On 2 May 2024, a bomb exploded in Baghdad Governorate (Iraq), killing 2.", "IRQ", None),
+])
+def test_names_are_resolved_inside_their_admin_units(text: str, country: str,
+                                                     location: str | None) -> None:
+    (inc,) = parse_text(text, published="2024-06-01").incidents.itertuples()
+    assert inc.country == country
+    if location is not None:
+        assert inc.location == location
