@@ -515,6 +515,8 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+#: Characters between a relative word and the absolute date it qualifies.
+_QUALIFIED_GAP = 8
 _MONTH_WORDS = tuple(sorted({name[:3] for name in _MONTHS}))
 _DIGITS = tuple("0123456789")
 #: Substrings without which a date pattern cannot match (a prefilter, not a parser).
@@ -566,6 +568,8 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     else:
         masked = clause
     found: list[tuple[int, ResolvedDate]] = []
+    absolute: list[tuple[int, ResolvedDate]] = []
+    relative_end = -1
     for kind, pattern in _DATE_PATTERNS:
         # Cheap substring tests first: most clauses hold one date expression at most.
         if not _KIND_FILTERS[kind].search(low):
@@ -578,10 +582,20 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
             resolved = _resolve(kind, match, published or dt.date.max)
             if resolved is not None:
                 found.append((match.start(), resolved))
+                if kind in ("iso", "dmy", "mdy"):
+                    absolute.append((match.start(), resolved))
+                elif match.start() == min(start for start, _ in found):
+                    relative_end = match.end()
                 break
     if not found:
         return None
-    return min(found, key=lambda item: item[0])[1]
+    first = min(found, key=lambda item: item[0])
+    if absolute and relative_end >= 0:
+        # "Overnight on 3 January", "Tuesday, 3 January": the date the words qualify
+        start, date = min(absolute, key=lambda item: item[0])
+        if start - relative_end <= _QUALIFIED_GAP:
+            return date
+    return first[1]
 
 
 def _resolve(kind: str, m: re.Match[str], published: dt.date) -> ResolvedDate | None:

@@ -40,6 +40,9 @@ THU = dt.date(2024, 2, 8)  # a Thursday
         ("on 4 January 2024", dt.date(2024, 1, 4), 1),
         ("on Jan. 4", dt.date(2024, 1, 4), 1),
         ("on 2024-01-26", dt.date(2024, 1, 26), 1),
+        # A relative word that qualifies an absolute date gives way to it.
+        ("overnight on 3 January 2024", dt.date(2024, 1, 3), 1),
+        ("on Tuesday, 2 January 2024", dt.date(2024, 1, 2), 1),
     ],
 )
 def test_resolve_date(phrase: str, date: dt.date, precision: int) -> None:
