@@ -131,6 +131,8 @@ class _Incident:
     #: One of several incidents a clause spread over places it lists ("in X and Y"):
     #: a later total ("the toll was 23") belongs to none of them alone.
     split: bool = False
+    #: A toll was told for several places at once: this one's share is unknown.
+    toll_shared: bool = False
 
 
 @dataclass
@@ -449,6 +451,7 @@ def _parse(text: str, pub: dt.date | None
                     injured=counts.injured if n == 0 and len(places) == 1 else None,
                     actors=list(attackers), victims=list(victims),
                     evidence=sentence_text.strip(), split=len(places) > 1,
+                    toll_shared=len(places) > 1 and bool(counts.killed or counts.injured),
                 ))
     _fill_missing_places(text, incidents, mentions)
     for inc in incidents:
@@ -520,6 +523,8 @@ def _enrich(incident: _Incident, killed: int | None, injured: int | None,
             in_clause: list[Mention], text: str) -> None:
     """Fold a follow-up clause into the incident it refers back to."""
     if incident.split:
+        if killed or injured:
+            incident.toll_shared = True
         killed = injured = None  # a total over several places is none of theirs alone
     if killed is not None and (incident.killed is None or incident.killed < killed):
         incident.killed = killed
@@ -577,6 +582,8 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
 
     rows = []
     counters: dict[int, int] = {}
+    # A toll told after an event listed at several places is shared by all of them.
+    shared = {(report, inc.clause) for report, inc in incidents if inc.toll_shared}
     for report, inc in incidents:
         counters[report] = n = counters.get(report, 0) + 1
         place = inc.place
@@ -609,7 +616,8 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
             "uncertainty_m": uncertainty,
             # ACLED's convention: an event that reports no deaths has 0 fatalities. Only
             # one of several places a toll was told for has an unknown (empty) count.
-            "fatalities": inc.killed if inc.killed is not None or inc.split else 0,
+            "fatalities": inc.killed if inc.killed is not None
+            or (report, inc.clause) in shared else 0,
             "source": sources[report],
             "notes": notes,
             "origin": "geoparse",
