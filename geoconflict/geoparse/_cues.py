@@ -23,12 +23,13 @@ written with its admin units. Used by the geoparse stage only
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..geocoder import default_geocoder
-from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES
+from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES, lower_case_words
 
 __all__ = ["admin_units_after", "inside_admin_units", "respelled_places"]
 
@@ -60,6 +61,15 @@ _MATCHES = frozenset({"exact", "transliteration"})
 #: countries, and this close ("Al-Hawija (Kirkuk)" for Al Hawijah).
 _FUZZY_SCORE = 85.0
 _SHORTEST = 4  # letters: shorter names respell into too many places
+#: A name's possessive ending, not part of the name.
+_POSSESSIVE = re.compile(r"['\u2019\u2018`]s?$")
+#: First words of runs that are no respelled name: directions (a part of the place that
+#: follows), months and days.
+_NOT_FIRST = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "central", "upper", "lower", "greater", "new", "old",
+    *(m.lower() for m in calendar.month_name if m), *(d.lower() for d in calendar.day_name),
+})
 #: Words of :data:`TITLES` that also begin place names ("Abu Ghraib", "Umm Qasr").
 _PLACE_PARTICLES = frozenset({"abu", "umm", "bin", "ibn"})
 
@@ -75,9 +85,12 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
     codes = sorted(countries)
     geocoder = default_geocoder()
     covered = [(int(r["start"]), int(r["end"])) for r in found]
+    lower = lower_case_words(text)
     out: list[dict[str, Any]] = []
     for m in _RUN.finditer(text):
-        start, end = m.start(), m.end()
+        start = m.start()
+        surface = _POSSESSIVE.sub("", m.group(0))  # "Cairo's": the name is "Cairo"
+        end = start + len(surface)
         admin = admin_units_after(text, end)
         if not admin and _CUE_BEFORE.search(text, max(0, start - 12), start) is None:
             continue
@@ -86,43 +99,47 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
         if any(a <= start and end <= b for a, b in covered) or \
                 any(a < end and start < b for a, b in taken):
             continue
-        words = m.group(0).split()
-        # Longest first; never shorter than a name the scan found at the same start.
-        shortest = max((b for a, b in covered if a == start), default=start)
-        for n in range(len(words), 0, -1):
-            surface = " ".join(words[:n])
-            stop = start + len(surface)
-            if stop <= shortest:
-                break
-            if not _worth_a_lookup(words[:n]):
-                continue
-            rec = geocoder.lookup(surface, country=codes or None)
-            if rec["status"] == "unresolved" or rec.get("kind") not in _KINDS or \
-                    rec.get("_ref") is None or not (rec["match"] in _MATCHES or (
+        # Longer than a name the scan found at its start by whole words only ("Tal" ->
+        # "Tal Rifaat"; not "Fargo" -> "Fargo-Moorhead").
+        scanned = max((b for a, b in covered if a == start), default=start)
+        if scanned > start and text[scanned:scanned + 1] not in (" ", "\t"):
+            continue
+        words = surface.split()
+        if not _worth_a_lookup(words, lower):
+            continue
+        rec = geocoder.lookup(surface, country=codes or None)
+        if rec["status"] == "unresolved" or rec.get("kind") not in _KINDS or \
+                rec.get("_ref") is None or rec.get("notes") or not (
+                    rec["match"] in _MATCHES or (
                         admin and codes and rec["match"] == "fuzzy"
                         and float(rec.get("score") or 0) >= _FUZZY_SCORE)):
-                continue
-            lon, lat = rec["_ref"]
-            out.append({
-                "start": start, "end": stop, "surface": surface, "name": rec["name"],
-                "kind": rec["kind"], "country": rec["country"], "lon": float(lon),
-                "lat": float(lat), "geometry": rec["geometry"],
-                "geo_precision": rec["geo_precision"],
-                "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
-                "source_id": rec["source_id"], "n_candidates": 1,
-                "key": surface.lower()})
-            break
+            continue  # notes: a qualifier's fallback ("Hartford Hospital" -> Hartford)
+        lon, lat = rec["_ref"]
+        out.append({
+            "start": start, "end": end, "surface": surface, "name": rec["name"],
+            "kind": rec["kind"], "country": rec["country"], "lon": float(lon),
+            "lat": float(lat), "geometry": rec["geometry"],
+            "geo_precision": rec["geo_precision"],
+            "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
+            "source_id": rec["source_id"], "n_candidates": 1,
+            "key": surface.lower()})
     return out
 
 
-def _worth_a_lookup(words: list[str]) -> bool:
-    """Whether a run of words may be a respelled place name: not a title, a given name
-    or a function word alone, and long enough."""
+def _worth_a_lookup(words: list[str], lower: frozenset[str]) -> bool:
+    """Whether a run of words may be a respelled place name: not a title, a direction,
+    a month or a day first, not a given name, a function word or a word the text also
+    writes in lower case alone, and long enough."""
     first = words[0].lower().rstrip(".")
     if first in TITLES and first not in _PLACE_PARTICLES:
         return False  # "President Assad", "Dr Hamid"
-    if len(words) == 1 and (first in FUNCTION_WORDS or first in PERSON_NAMES):
-        return False
+    if first in _NOT_FIRST or first in FUNCTION_WORDS:
+        return False  # "North Texas" is a part of Texas; "in August" a month; "The City"
+    if len(words) == 1 and words[0].isupper():
+        return False  # an acronym ("PTA")
+    if len(words) == 1 and (first in FUNCTION_WORDS or first in PERSON_NAMES or
+                            first in lower):
+        return False  # "in River": the text writes "river" too
     return sum(len(w) for w in words) >= _SHORTEST
 
 
@@ -155,15 +172,14 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
         end = int(rec["end"])
         m = _ADMIN_AFTER.match(text, end)
         more = _NAME_THEN_UNITS.match(text, end) if m is None else None
-        fragment = more is not None and not _KIND_WORD.search(
-            more.group(0).split("(", 1)[0])
-        if fragment and float(rec.get("score") or 0) < 100:
-            continue
+        if more is not None and float(rec.get("score") or 0) < 100 and \
+                not _KIND_WORD.search(more.group(0).split("(", 1)[0]) and \
+                _units(found, text.index("(", end), more.end(), trusted):
+            continue  # the first word of a longer name the gazetteer lacks
         if m is None:
             out.append(rec)
             continue
-        units = [r for r in found if m.start() < int(r["start"]) and int(r["end"]) <= m.end()
-                 and r.get("kind") in _ADMIN_KINDS and r.get("country") in trusted]
+        units = _units(found, m.start(), m.end(), trusted)
         if not units or units[-1]["country"] == rec.get("country"):
             out.append(rec)
             continue
@@ -179,3 +195,11 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
                     "geo_precision": new["geo_precision"],
                     "uncertainty_m": new["uncertainty_m"], "source_id": new["source_id"]})
     return out
+
+
+def _units(found: list[dict[str, Any]], start: int, end: int, trusted: set[str]
+           ) -> list[dict[str, Any]]:
+    """The admin units the scan found between ``start`` and ``end`` (a parenthesis), in
+    a country the text points to."""
+    return [r for r in found if start < int(r["start"]) and int(r["end"]) <= end
+            and r.get("kind") in _ADMIN_KINDS and r.get("country") in trusted]

@@ -247,8 +247,12 @@ _ORG_AFTER = re.compile(
     r"University|College|Institute|Airlines|Airways|FC|United|Rangers|Stock\s+Exchange|"
     r"Company|Corporation|Corp|Inc|Ltd|Bank|Agency|Club|Symphony|Orchestra|Cardinals|"
     r"Giants|Yankees|Lakers|Bulls|Warriors|Declaration|Convention|Accords?|Protocol|"
-    r"Treaty|Group|Media|TV|Radio|Broadcasting|Operations\s+Command|Police\s+Command|"
-    r"(?:Provincial\s+|Governorate\s+)?Council)\b")
+    r"Treaty|Group|Media|TV|Radio|Broadcasting)\b")
+#: Institutions named after the place they serve ("Basrah Operations Command", "Kirkuk
+#: Provincial Council"): the name still refers to the place, but no event happens there.
+_INSTITUTION_AFTER = re.compile(
+    r"[ \t]+(?:Operations\s+Command|Police\s+Command|(?:Provincial\s+|Governorate\s+)?"
+    r"Council)\b")
 #: Words after a village's name that make the whole an institution's name ("Drug
 #: Administration"); after a country or a city they usually qualify it ("Iraq Ministry").
 _ORG_AFTER_SMALL = re.compile(r"[ \t]+(?:Administration|Association|Foundation|Society|"
@@ -561,6 +565,9 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
         # far more often a partial or foreign word than the event's site, unless the
         # text gives its admin units ("Sinjar (Ninewa)", ACLED's notes).
         return "out of context"
+    if mode == "mixed" and mention.kind in _WIDE_KINDS and \
+            _INSTITUTION_AFTER.match(text, end, end + 40):
+        return "attribute"  # "Basrah Operations Command": the city names the command
     if mention.kind in ("country", "city", "admin1") and _SPEECH_AFTER.match(text, end,
                                                                             end + 40):
         return "metonym"  # "Washington said", "Moscow denied"
