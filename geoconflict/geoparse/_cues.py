@@ -170,6 +170,10 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
     out: list[dict[str, Any]] = []
     for rec in found:
         end = int(rec["end"])
+        if rec.get("kind") == "city" and _LAST_UNIT.match(text, end) and \
+                _UNIT_OPEN.search(text, max(0, int(rec["start"]) - 80), int(rec["start"])):
+            # "(Sidakan, Erbil)": the last unit is the province, not its capital city
+            rec = _as_province(geocoder, rec)
         m = _ADMIN_AFTER.match(text, end)
         more = _NAME_THEN_UNITS.match(text, end) if m is None else None
         if more is not None and float(rec.get("score") or 0) < 100 and \
@@ -203,3 +207,22 @@ def _units(found: list[dict[str, Any]], start: int, end: int, trusted: set[str]
     a country the text points to."""
     return [r for r in found if start < int(r["start"]) and int(r["end"]) <= end
             and r.get("kind") in _ADMIN_KINDS and r.get("country") in trusted]
+
+
+#: A unit that closes its parenthesis: the last, most general one.
+_LAST_UNIT = re.compile(r"\)")
+#: An open parenthesis after a name, with units before this one: "X (" or "X (Y, ".
+_UNIT_OPEN = re.compile(r"[\w'\u2019)][ \t]*\((?:[^()\n]{1,40},[ \t]*)?$")
+
+
+def _as_province(geocoder: Any, rec: dict[str, Any]) -> dict[str, Any]:
+    """The province of the same name as a city written as the last admin unit, at its
+    own point and precision (3), when the gazetteer has one; else the city."""
+    new = geocoder.lookup(str(rec["surface"]), country=rec.get("country"), kinds="admin1")
+    ref = new.get("_ref")
+    if new["status"] == "unresolved" or new.get("kind") != "admin1" or ref is None:
+        return rec
+    return {**rec, "name": new["name"], "kind": "admin1", "lon": float(ref[0]),
+            "lat": float(ref[1]), "geometry": new["geometry"],
+            "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
+            "source_id": new["source_id"]}

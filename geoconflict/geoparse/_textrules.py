@@ -188,7 +188,8 @@ _ONE_AFTER = re.compile(
 _ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt)\b",
                        re.IGNORECASE)
 _ONE_VICTIM = re.compile(
-    rf"\b{_ONE_PERSON}\s+(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?$",
+    rf"\b{_ONE_PERSON}(?:\s+of\s+(?:the\s+|a\s+)?[\w'-]+)?\s+"
+    rf"(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?$",
     re.IGNORECASE)
 #: One person killed told by a pronoun or by a verb that means a killing of one.
 _ONE_PRONOUN = re.compile(

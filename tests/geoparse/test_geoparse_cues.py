@@ -75,3 +75,17 @@ def test_names_are_resolved_inside_their_admin_units(text: str, country: str,
     assert inc.country == country
     if location is not None:
         assert inc.location == location
+
+
+def test_the_last_admin_unit_is_the_province() -> None:
+    # A place the gazetteer lacks, written with its province: the province, at
+    # precision 3, not the province's capital city at its own point.
+    text = "On 6 March 2024, gunmen attacked a farm in Qwertyville (Basrah), killing a farmer."
+    (inc,) = parse_text(text, published="2024-03-07").incidents.itertuples()
+    assert (inc.place_kind, inc.geo_precision, inc.fatalities) == ("admin1", 3, 1)
+
+
+def test_one_victim_of_a_group() -> None:
+    text = "On 15 February 2024, a member of the PMF was shot dead by gunmen in Baquba."
+    (inc,) = parse_text(text, published="2024-02-16").incidents.itertuples()
+    assert inc.fatalities == 1
