@@ -109,8 +109,10 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      r"taken\s+control|took\s+over)\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:towns?|city|villages?|areas?|"
      r"district|territory|province|region|positions?|base|airport|[A-Z]\w+)\b|\bfell\s+to\b",
      "Battles", "Non-state actor overtakes territory"),
-    (("clash", "fighting", "ambush", "firefight", "battle", "fire", "fought", "repel"),
+    (("clash", "fighting", "ambush", "firefight", "battle", "fire", "fought", "repel",
+      "tribal"),
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bambush(?:ed)?\b|\bfirefight\b|\bgun\s*battle|"
+     r"\btribal\s+(?:dispute|conflict|feud|fight)s?\b|"
      r"\bfought\b|\brepel(?:s|led|ling)?\b|"
      r"\bbattle\b|\bexchanged?\s+fire", "Battles", "Armed clash"),
     (("abduct", "kidnap", "disappear", "hostage", "taken captive"),
@@ -183,8 +185,12 @@ _CIVILIAN_TARGET = re.compile(
     r"children|women|family|families|homes?|shop|camp\s+for|journalists?|protesters?)\b",
     re.IGNORECASE,
 )
+#: People as an attack's object ("shot and killed a man").
+_PERSON_TARGET = re.compile(
+    r"\b(?:man|men|woman|women|person|people|boy|girl|child|youth|teenager|civilian|"
+    r"Palestinians?|elderly|worker|driver|doctor|teacher|student)\b", re.IGNORECASE)
 _MILITARY_TARGET = re.compile(
-    r"\b(?:checkpoint|patrol|soldiers?|troops|army|police|base|outpost|convoy|fighters?|"
+    r"\b(?:checkpoint|patrol|soldiers?|troops|army|military|police|base|outpost|convoy|fighters?|"
     r"forces|garrison|position)\b", re.IGNORECASE)
 #: Phrases that refer back to an event already described ("claimed the attack",
 #: "arrested over the bombing"): masked before the rules run, so they start no event.
@@ -203,6 +209,9 @@ _ANAPHORA_NOUNS = ("attack", "strike", "bomb", "explos", "blast", "killing", "am
 
 #: An attack word that is a verb taking its target as object ("shot and killed", "executed").
 _VERB_WITH_OBJECT = re.compile(r"(?:ed|dead|down)$", re.IGNORECASE)
+#: Where an attack's object ends: its place, time or a new clause.
+_TARGET_END = re.compile(r"\b(?:in|at|near|on|outside|inside|during|after|while|as|when|"
+                         r"with|from|by)\b|[,.;:(]")
 _OBJECT_AFTER = re.compile(rf"\s+(?:(?:a|an|the|his|her|their|{NUMBER})\b|(?-i:[A-Z]))",
                            re.IGNORECASE)
 
@@ -292,6 +301,14 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
         # checkpoint"); only when nothing there says, the whole clause.
         if sub_event_type == "Attack":
             after = masked[match.end():]
+            if _VERB_WITH_OBJECT.search(match.group(0)) and _OBJECT_AFTER.match(after):
+                # "shot and killed a man at a checkpoint": the object is the target
+                target = _TARGET_END.split(after, maxsplit=1)[0]
+                if _ARMED.search(target) or _ARMED_ACRONYM.search(target) or \
+                        _MILITARY_TARGET.search(target):
+                    return "Battles", "Armed clash", match.group(0)
+                if _PERSON_TARGET.search(target) or _CIVILIAN_TARGET.search(target):
+                    return event_type, sub_event_type, match.group(0)
             if _CIVILIAN_TARGET.search(after):
                 return event_type, sub_event_type, match.group(0)
             if _MILITARY_TARGET.search(after):

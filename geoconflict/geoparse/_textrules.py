@@ -166,7 +166,8 @@ _HURT = r"(?:injured|injuring|wounded|wounding|hurt)"
 # other verbs of killing count their victims the same way.
 _AFTER_VERB = re.compile(
     r"\b(?P<verb>kill(?:ing|ed|s)?|slaughter(?:s|ed|ing)?|execut(?:es|ed|ing|e)|"
-    r"behead(?:s|ed|ing)?|massacr(?:es|ed|ing)|wound(?:ing|ed|s)?|injur(?:ing|ed|es|e))\s+",
+    r"behead(?:s|ed|ing)?|massacr(?:es|ed|ing)|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
+    r"wound(?:ing|ed|s)?|injur(?:ing|ed|es|e))\s+",
     re.IGNORECASE)
 #: Verbs of ``_AFTER_VERB`` that injure rather than kill.
 _HURT_VERB = ("wound", "injur")
@@ -185,7 +186,8 @@ _ONE_AFTER = re.compile(
     rf"prominent|key)\s+){{0,3}}{_ONE_PERSON}\b")
 # The verb is found first and the noun looked for just before it: a long alternation of
 # nouns tried at every word of every clause would cost more than the rest of the rules.
-_ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt)\b",
+_ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt|"
+                       r"(?:stabbed|beaten|shot|burned|burnt|tortured)\s+to\s+death)\b",
                        re.IGNORECASE)
 _ONE_VICTIM = re.compile(
     rf"\b{_ONE_PERSON}(?:\s+of\s+(?:the\s+|a\s+)?[\w'-]+)?\s+"
