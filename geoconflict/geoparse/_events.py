@@ -202,6 +202,14 @@ _ANAPHORA = re.compile(
     r"blasts?|killings?|ambush|assault|raids?)\b", re.IGNORECASE)
 
 
+#: Someone's part in events in general, not an event ("the commander had directed attacks
+#: on US forces", "the group behind dozens of bombings"): masked like the phrases above.
+_PLANNED = re.compile(
+    r"\b(?:directed|planned|ordered|orchestrated|masterminded|coordinated|plotted|"
+    r"organi[sz]ed|behind|responsible\s+for)\s+(?:the\s+|many\s+|several\s+|numerous\s+|"
+    r"dozens\s+of\s+|hundreds\s+of\s+|a\s+(?:series|wave|string)\s+of\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:attacks|strikes|bombings|assaults|raids|killings)\b",
+    re.IGNORECASE)
 #: Substrings the event noun of an anaphoric phrase starts with (a prefilter).
 _ANAPHORA_NOUNS = ("attack", "strike", "bomb", "explos", "blast", "killing", "ambush",
                    "assault", "raid")
@@ -271,6 +279,7 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
     masked = clause = unquote(clause)
     if any(noun in low for noun in _ANAPHORA_NOUNS):
         masked = _ANAPHORA.sub(lambda m: " " * len(m.group(0)), clause)
+        masked = _PLANNED.sub(lambda m: " " * len(m.group(0)), masked)
         if masked != clause:
             low = masked.lower()
             present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}

@@ -94,6 +94,10 @@ _VICTIM_AFTER = re.compile(
     r"(?:reportedly\s+|allegedly\s+)?(?:killed|wounded|injured|dead|slain|executed)\b"
     rf"(?!\s+(?:(?:at\s+least|more\s+than|some|about)\s+)?(?:{NUMBER}|his|her|their|the)\b)",
     re.IGNORECASE)
+#: A speech verb after an actor: it speaks of the event, it is no party to it.
+_SPEAKS_AFTER = re.compile(
+    r"\s+(?:(?:has|have|had)\s+)?(?:said|says|stated|announced|confirmed|reported|denied|"
+    r"blamed|accused|warned|added|told)\b", re.IGNORECASE)
 #: An agent named by what it did, not by a listed name ("a drone launched by Iran-backed
 #: militias", "an attack claimed by local insurgents").
 _AGENT_BY = re.compile(
@@ -231,6 +235,8 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
             continue
         if after_named and name == _UNIDENTIFIED:
             continue  # "ISIS militants": the militants are the group just named
+        if _SPEAKS_AFTER.match(text, a_end, min(end, a_end + 30)):
+            continue  # "The Pentagon said ...": the speaker, not a party to the event
         if _VICTIM_BEFORE.search(text, max(start, a_start - 50), a_start) or \
                 _VICTIM_AFTER.match(text[a_end:min(end, a_end + 60)]):
             victims.append(name)

@@ -197,3 +197,16 @@ def test_acled_style_note_lower_case_admin_noun() -> None:
     (inc,) = parse_text(text, published="2024-09-15").incidents.itertuples()
     assert inc.location == "Ad Dawr"
     assert inc.fatalities == 1
+
+
+def test_a_part_in_past_attacks_is_no_event() -> None:
+    text = ("A drone strike hit a car in Baghdad on Wednesday, killing a commander. "
+            "He had directed attacks on US forces in Iraq and Syria, officials said.")
+    incidents = parse_text(text, published="2024-02-08").incidents
+    assert incidents["location"].tolist() == ["Baghdad"]
+
+
+def test_a_speaker_is_no_party_to_the_event() -> None:
+    text = "The Pentagon said a drone attack killed three soldiers at a base in Jordan."
+    (inc,) = parse_text(text, published="2024-01-29").incidents.itertuples()
+    assert pd.isna(inc.actor1)
