@@ -33,6 +33,7 @@ from .. import _progress
 from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
+from ._cues import admin_units_after
 from ._events import bare_killing, classify_event
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
@@ -94,6 +95,9 @@ _VICTIM_AFTER = re.compile(
     r"(?:reportedly\s+|allegedly\s+)?(?:killed|wounded|injured|dead|slain|executed)\b"
     rf"(?!\s+(?:(?:at\s+least|more\s+than|some|about)\s+)?(?:{NUMBER}|his|her|their|the)\b)",
     re.IGNORECASE)
+#: How an ACLED note opens: its event's date ("On 12 May 2024,", "Around 3 June 2024").
+_NOTE_OPENING = re.compile(r"\s*(?:(?:On|Around|Between|During|As\s+reported,\s+on|On\s+or\s+"
+                           r"around)\s+(?:the\s+(?:night|week)\s+of\s+)?\d{1,2}\b)")
 #: A speech verb after an actor: it speaks of the event, it is no party to it.
 _SPEAKS_AFTER = re.compile(
     r"\s+(?:(?:has|have|had)\s+)?(?:said|says|stated|announced|confirmed|reported|denied|"
@@ -459,6 +463,23 @@ def _parse(text: str, pub: dt.date | None
                     evidence=sentence_text.strip(), split=len(places) > 1,
                     toll_shared=len(places) > 1 and bool(counts.killed or counts.injured),
                 ))
+    if not incidents and sentence_spans and _NOTE_OPENING.match(text) and \
+            any(admin_units_after(text, m.end) or _IN_PARENTHESES.search(
+                text, max(0, m.start - 60), m.start) for m in mentions):
+        # An ACLED-style note ("On 12 May 2024, ... in X (Province).") tells one event by
+        # construction: one no rule could type is kept as a strategic development.
+        s_start, s_end = sentence_spans[0]
+        resolved = resolve_date(text[s_start:s_end], pub)
+        first = mentions[bisect.bisect_left(mention_starts, s_start):
+                         bisect.bisect_left(mention_starts, s_end)]
+        places = _choose_places(text, first)
+        counts = casualties(text[s_start:s_end])
+        incidents.append(_Incident(
+            clause=(s_start, s_end), sentence=0, event_type="Strategic developments",
+            sub_event_type="Other", trigger="", date=resolved.date if resolved else pub,
+            time_precision=resolved.time_precision if resolved else 2,
+            place=places[0] if places else None, near=False, killed=counts.killed,
+            injured=counts.injured, evidence=text[s_start:s_end].strip()))
     _fill_missing_places(text, incidents, mentions)
     for inc in incidents:
         if inc.place is not None:

@@ -210,3 +210,15 @@ def test_a_speaker_is_no_party_to_the_event() -> None:
     text = "The Pentagon said a drone attack killed three soldiers at a base in Jordan."
     (inc,) = parse_text(text, published="2024-01-29").incidents.itertuples()
     assert pd.isna(inc.actor1)
+
+
+def test_an_acled_note_always_tells_one_event() -> None:
+    # No rule types a joint exercise, but a dated note with admin units is one event.
+    note = ("On 14 May 2024, government forces and their allies conducted a joint "
+            "military exercise in Latakia (Latakia).")
+    (inc,) = parse_text(note, published="2024-06-01").incidents.itertuples()
+    assert (inc.event_type, inc.sub_event_type) == ("Strategic developments", "Other")
+    assert str(inc.event_date.date()) == "2024-05-14"
+    # The same words in news prose (no note opening, no admin units) make no incident.
+    news = "Government forces conducted a joint military exercise in Latakia."
+    assert parse_text(news, published="2024-06-01").incidents.empty
