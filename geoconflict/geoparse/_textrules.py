@@ -153,7 +153,7 @@ _NUM = NUMBER
 #: What reporters put before a count: "at least", "more than", "some" ...
 QUALIFIER = _QUAL = (r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|"
          r"approximately|an\s+estimated|as\s+many\s+as|up\s+to|upwards\s+of|fewer\s+than|"
-         r"less\s+than|at\s+most)\s+)?")
+         r"less\s+than|at\s+most|all)\s+)?")
 # Words between a count and its verb; never a verb that makes the count a standing force
 # ("2,500 troops stationed ...") rather than casualties.
 _NOUNS = (r"(?:(?!and\b|were\b|was\b|stationed\b|deployed\b|based\b|serving\b|remain)"
@@ -198,7 +198,9 @@ _ONE_PRONOUN = re.compile(
     r"\b(?:shot|shooting|stabbed|stabbing|beat|beating|beaten)\s+(?:him|her)\s+(?:to\s+)?"
     r"(?:dead|death)\b|\b(?:killing|killed|blew\s+up)\s+(?:him|her)self\b|"
     r"\bassassinat(?:ed|es|ing)\s+(?:a|an|the)\s+", re.IGNORECASE)
-_STARTS_WITH_COUNT = re.compile(rf"{_QUAL}{_NUM}\b", re.IGNORECASE)
+#: One person named by "the"/"its" and a singular noun: "killing its driver" is one.
+_THE_ONE = rf"(?:the|its)\s+(?=(?:\w+\s+)?{_ONE_PERSON}\b(?!s))"
+_STARTS_WITH_COUNT = re.compile(rf"{_QUAL}(?:{_NUM}\b|{_THE_ONE})", re.IGNORECASE)
 # "three US troops were killed", "16 people were killed", "five of their fighters were killed"
 _BEFORE_VERB = re.compile(
     rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b",
@@ -223,7 +225,7 @@ _NONE = re.compile(
 # Only "and" joins counted people: after a comma the text has usually moved on
 # ("killing three guards, a war monitor said").
 _LIST_ITEM = re.compile(
-    rf"(?:^|\band\s+)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
+    rf"(?:^|\band\s+)({_QUAL})({_NUM}\b|his\b|her\b|their\b|{_THE_ONE})", re.IGNORECASE)
 _STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
                         r"according|said|when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
 
@@ -235,8 +237,8 @@ def _count_list(phrase: str) -> int | None:
     total = 0
     found = False
     for match in _LIST_ITEM.finditer(head):
-        token = match.group(2).lower()
-        value = 1 if token in ("his", "her", "their") else word_number(token)
+        token = match.group(2).lower().strip()
+        value = 1 if token in ("his", "her", "their", "the", "its") else word_number(token)
         if value is None:
             continue
         total += value
