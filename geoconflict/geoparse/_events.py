@@ -67,7 +67,7 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
      "Protests", "Excessive force against protesters"),
     (("riot", "stone", "rock", "set fire", "torch", "molotov", "petrol", "burn", "stormed",
       "smash", "clash"),
-     rf"\briot(?:s|ers|ing|ed)?\b|\b{_PROTEST_WORD}\b[^.;]{{0,80}}?\b(?:threw\s+(?:stones|rocks|"
+     rf"\briot(?:s|ers|ing|ed)?\b(?!\s+(?:police|gear|squads?|control|units?|forces))|\b{_PROTEST_WORD}\b[^.;]{{0,80}}?\b(?:threw\s+(?:stones|rocks|"
      rf"petrol\s+bombs|molotov)|set\s+fire|torched|burn(?:ed|t)|stormed|smashed|clashed)\b",
      "Riots", "Violent demonstration"),
     (("mob", "lynch", "vigilante"), r"\bmobs?\b|\blynch(?:ed|ing)?\b|\bvigilantes?\b",
@@ -78,8 +78,8 @@ _RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("protest", "demonstrat", "rall", "march", "sit-in"),
      rf"\b{_PROTEST_WORD}\b[^.;]{{0,100}}?\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|"
      rf"rubber\s+bullets|arrest(?:ed|s|ing)|detain(?:ed|ing)|broke\s+up|intervened)\b|"
-     rf"\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|broke\s+up)\b[^.;]{{0,60}}?"
-     rf"\b{_PROTEST_WORD}",
+     rf"\b(?:tear\s*gas|dispers(?:ed|e|ing)|water\s+cannons?|broke\s+up|arrested|detained)\b"
+     rf"[^.;]{{0,60}}?\b{_PROTEST_WORD}",
      "Protests", "Protest with intervention"),
     (("protest", "demonstrat", "rall", "march", "sit-in", "vigil", "gather"),
      rf"\b{_PROTEST_WORD}\b|\bgathered\s+(?:[(\[]?[\w'-]+[)\]]?\s+){{0,10}}?to\s+(?:demand|denounce|condemn|"

@@ -244,8 +244,14 @@ def named_after(text: str, end: int) -> bool:
     """"Lancaster Avenue", "Centennial Hall": the span is part of a street's or a
     building's name (only the next word: "Youngstown State University" and "Bridgeport
     Superior Court" are in the town they name)."""
+    if _EPONYM_AFTER.match(text, end):
+        return True  # "Molotov cocktails": named after a man, not the city once his
     match = _SURNAME_AFTER.match(text, end)
     return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
+
+
+#: Things named after a person whose name is also a place's (Perm was called Molotov).
+_EPONYM_AFTER = re.compile(r"[ \t]cocktails?\b", re.IGNORECASE)
 
 
 #: An administrative noun in lower case after a name, as ACLED-style notes write them

@@ -74,6 +74,7 @@ def test_counts_after_present_tense_and_other_verbs(clause: str, killed: int | N
         ("Soldiers shot and killed a man at a checkpoint", "Violence against civilians"),
         ("Soldiers shot and killed a militant at a checkpoint", "Battles"),
         ("A man was killed in a tribal dispute over land", "Battles"),
+        ("Riot police arrested 20 demonstrators outside the ministry", "Protests"),
         ("Police found a mass grave with the remains of 20 people", "Strategic developments"),
         ("Youths threw stones at a patrol", "Riots"),
         ("A boy was killed when unexploded ordnance went off", "Explosions/Remote violence"),
@@ -226,3 +227,10 @@ def test_an_acled_note_always_tells_one_event() -> None:
     # The same words in news prose (no note opening, no admin units) make no incident.
     news = "Government forces conducted a joint military exercise in Latakia."
     assert parse_text(news, published="2024-06-01").incidents.empty
+
+
+def test_molotov_cocktails_are_not_the_city() -> None:
+    text = ("On 8 October 2019, demonstrators threw Molotov cocktails at police in "
+            "Amarah (Maysan).")
+    (inc,) = parse_text(text, published="2019-10-09").incidents.itertuples()
+    assert (inc.event_type, inc.country) == ("Riots", "IRQ")
