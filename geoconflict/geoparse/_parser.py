@@ -33,7 +33,7 @@ from .. import _progress
 from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M, conform_incidents, empty_incidents
-from ._cues import admin_units_after
+from ._cues import CAPITAL_ROLE, admin_units_after
 from ._events import bare_killing, classify_event
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
@@ -155,7 +155,9 @@ class ParseResult:
         ``score``, ``source_id``, ``sentence`` (index), ``role``, ``is_place``, ``lon``,
         ``lat`` and ``geometry``. ``is_place`` says whether the span refers to a place
         at all (the toponym evaluation contract); ``role`` whether it can be an
-        incident's site: only ``mention`` (and the chosen ``event location``) can;
+        incident's site: only ``mention`` (and the chosen ``event location``) can, and
+        ``capital`` ("the Iraqi capital": the capital city, though the common noun is no
+        toponym, so ``is_place`` is False);
         ``origin``, ``attribute`` ("Iran-backed"), ``metonym`` ("Washington said", "the
         White House"), ``demonym`` ("Syrian") and ``actor name`` are places that never
         are; ``person``, ``organisation`` ("New York Times", "SANA"), ``name part``,
@@ -203,7 +205,7 @@ def _same_parentheses(text: str, first: Mention, second: Mention) -> bool:
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
     """The place(s) a clause ties its event to: the most specific, plus places listed
     alongside it ("X and Y") that are as specific."""
-    usable = [m for m in candidates if m.role == "mention"]
+    usable = [m for m in candidates if m.role in ("mention", CAPITAL_ROLE)]
     if not usable:
         return []
     best = min(m.specificity for m in usable)
@@ -482,7 +484,7 @@ def _parse(text: str, pub: dt.date | None
             injured=counts.injured, evidence=text[s_start:s_end].strip()))
     _fill_missing_places(text, incidents, mentions)
     for inc in incidents:
-        if inc.place is not None:
+        if inc.place is not None and inc.place.role != CAPITAL_ROLE:
             inc.place.role = "event location"
     return mentions, incidents, actors
 

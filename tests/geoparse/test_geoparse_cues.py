@@ -89,3 +89,22 @@ def test_one_victim_of_a_group() -> None:
     text = "On 15 February 2024, a member of the PMF was shot dead by gunmen in Baquba."
     (inc,) = parse_text(text, published="2024-02-16").incidents.itertuples()
     assert inc.fatalities == 1
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("Bombings in the Iraqi capital killed at least 32 people on Monday.", "Baghdad"),
+    ("A car bomb exploded in the capital of Syria on Monday.", "Damascus"),
+])
+def test_a_countrys_capital_unnamed(text: str, location: str) -> None:
+    result = parse_text(text, published="2014-01-07")
+    (inc,) = result.incidents.itertuples()
+    assert inc.location == location
+    # The common noun is no toponym by the corpora's convention, the country's name is.
+    capital = result.mentions[result.mentions["surface"] == "capital"]
+    assert capital["role"].tolist() == ["capital"]
+    assert not capital["is_place"].any()
+
+
+def test_a_capital_named_beside_the_word_is_found_by_name() -> None:
+    result = parse_text("Officials say bombings kill 15 in Iraq's capital, Baghdad.")
+    assert "capital" not in result.mentions["surface"].tolist()
