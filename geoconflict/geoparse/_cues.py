@@ -169,6 +169,8 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
         return found
     geocoder = default_geocoder()
     trusted = set(countries)
+    found = _units_in_names_country(geocoder, text, found)
+    trusted |= {str(r["country"]) for r in found if r.get("_unit_agrees")}
     out: list[dict[str, Any]] = []
     for rec in found:
         end = int(rec["end"])
@@ -200,6 +202,34 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
                     "lon": float(ref[0]), "lat": float(ref[1]), "geometry": new["geometry"],
                     "geo_precision": new["geo_precision"],
                     "uncertainty_m": new["uncertainty_m"], "source_id": new["source_id"]})
+    return out
+
+
+def _units_in_names_country(geocoder: Any, text: str, found: list[dict[str, Any]]
+                            ) -> list[dict[str, Any]]:
+    """``found`` with each admin unit that names a place of its name's country read as
+    that place: in "Bosaso (Bari)", Bari is the Somali region, not the Italian city,
+    since Bosaso is Somali. Both then agree, and the name keeps its place."""
+    out = list(found)
+    for rec in found:
+        m = _ADMIN_AFTER.match(text, int(rec["end"]))
+        code = rec.get("country")
+        if m is None or not code:
+            continue
+        for j, unit in enumerate(out):
+            if not (m.start() < int(unit["start"]) and int(unit["end"]) <= m.end()) or \
+                    unit.get("country") == code or unit.get("kind") not in _ADMIN_KINDS:
+                continue
+            again = geocoder.lookup(str(unit["surface"]), country=code)
+            ref = again.get("_ref")
+            if again["status"] == "unresolved" or again["match"] not in _MATCHES or \
+                    again.get("kind") not in _ADMIN_KINDS or ref is None:
+                continue
+            out[j] = {**unit, "name": again["name"], "kind": again["kind"], "country": code,
+                      "lon": float(ref[0]), "lat": float(ref[1]),
+                      "geometry": again["geometry"], "geo_precision": again["geo_precision"],
+                      "uncertainty_m": again["uncertainty_m"],
+                      "source_id": again["source_id"], "_unit_agrees": True}
     return out
 
 

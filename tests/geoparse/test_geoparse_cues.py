@@ -66,6 +66,9 @@ def test_a_command_named_after_a_city_is_no_event_location() -> None:
     ("On 16 April 2024, the army defused a bomb in Tripoli (North Lebanon).", "LBN", "Tripoli"),
     # A name the gazetteer lacks: its first word is not a city elsewhere; its units place it.
     ("On 6 April 2024, two groups clashed in Wadi Omran (Mudiyah, Abyan).", "YEM", None),
+    # A unit with a place in its name's country is that place: Bari, the Somali region.
+    ("On 4 March 2024, militants attacked a base in Bosaso (Bari), killing 3 soldiers.",
+     "SOM", "Bosaso"),
     # A kind word after a name is not more of the name.
     ("On 2 May 2024, a bomb exploded in Baghdad Governorate (Iraq), killing 2.", "IRQ", None),
 ])
