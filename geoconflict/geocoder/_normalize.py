@@ -336,6 +336,8 @@ def _fold_per_char(text: str) -> tuple[str, list[int]]:
 
 _LATIN_ARTICLES = frozenset(("al", "el", "il", "ul", "l"))
 _ARTICLE_JOINERS = frozenset("-‐‑‒–—'’ʼ`")
+#: Assimilated articles that are also English words: articles only when written as such.
+_ENGLISH_WORDS = frozenset(("at", "as", "an"))
 
 
 def _is_article(folded: str, offsets: list[int], text: str, match: re.Match[str]) -> bool:
@@ -348,7 +350,11 @@ def _is_article(folded: str, offsets: list[int], text: str, match: re.Match[str]
         return True
     first = offsets[match.start()]
     after = offsets[match.start() + len(word) - 1] + 1
-    return text[first].isupper() or (after < len(text) and text[after] in _ARTICLE_JOINERS)
+    if text[first].isupper() or (after < len(text) and text[after] in _ARTICLE_JOINERS):
+        return True
+    # "Şalāḩ ad Dīn", "Dayr az Zawr": a form that is no English word, before a capital
+    nxt = match.end() < len(offsets) and offsets[match.end()]
+    return word not in _ENGLISH_WORDS and bool(nxt) and text[nxt].isupper()
 
 
 def _drop_articles(folded: str, offsets: list[int], text: str) -> tuple[str, list[int]]:

@@ -356,3 +356,10 @@ def test_index_is_built_cached_and_rebuilt_when_damaged(
         assert len(rebuilt) == len(built)
     finally:
         gazetteer._load_base.cache_clear()
+
+
+def test_scan_reads_lower_case_assimilated_articles(coder: Geocoder) -> None:
+    # "ad" before a capital is the article in "Şalāḩ ad Dīn"; "at" stays English.
+    found = coder.find_places("gunmen attacked a checkpoint in Amirli (Şalāḩ ad Dīn)")
+    assert [r["surface"] for r in found][-1] == "Şalāḩ ad Dīn"
+    assert [r["name"] for r in coder.find_places("a strike at Tower 22")] == ["Tower 22"]
