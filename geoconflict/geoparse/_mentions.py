@@ -35,11 +35,13 @@ from ._names import (
     alias_unlike,
     capitalised_run_before,
     followed_by_surname,
+    full_name_after,
     hyphen_compound_before,
     initialism_of,
     is_function_word,
     lower_case_words,
     named_after,
+    person_after,
     person_cue_before,
     place_noun_after,
     sentence_initial,
@@ -91,6 +93,8 @@ _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|are
 #: What follows a dateline's place: "(AP)", a dash, or ", State -".
 _DATELINE_AFTER = re.compile(r"\s*(?:\(|[\u2014\u2013-]|,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*"
                              r"(?:\(|[\u2014\u2013-]))")
+#: A capitalised word or a number right after a mention ("Fred Jones Jr.").
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z0-9]")
 #: A capitalised word right before a mention ("Maersk Hangzhou").
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
 
@@ -589,8 +593,9 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
         return "organisation"  # "Food and Drug Administration"
     if surface in _DIRECTION_ADJECTIVES or _ARTICLE_AND_NOUN.fullmatch(surface):
         return "common word"  # "Western powers", "The village of Kampungu"
-    if mention.kind not in ("country", "continent") and named_after(text, mention.end):
-        return "name part"  # "Lancaster Avenue", "Centennial Hall": not the town
+    if mention.kind not in ("country", "continent") and named_after(text, mention.end,
+                                                                   mention.start):
+        return "name part"  # "Lancaster Avenue", "Stevens & Wilkinson": not the town
     wide = mention.kind in _WIDE_KINDS
     if wide and mention.kind != "city":
         return None
@@ -598,10 +603,13 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     initial = sentence_initial(text, mention.start)
     if single and surface.lower() in words and (initial or not wide):
         return "common word"  # the text writes the word in lower case too
+    if full_name_after(text, mention.end):
+        return "person"  # "Elizabeth Mills, 57,", "from Kathleen McDaniel, director of"
     if _said_to_be_place(text, mention):
         return None  # "in Kelly", "Walker County": the writer means the place
-    if person_cue_before(text, mention.start) or age_after(text, mention.end):
-        return "person"  # "said Thomas", "Campbell, 42, was resisting arrest"
+    if person_cue_before(text, mention.start) or age_after(text, mention.end) or \
+            person_after(text, mention.end):
+        return "person"  # "said Thomas", "Campbell, 42, was", "Randall's son"
     if not wide and hyphen_compound_before(text, mention.start):
         return "name part"  # "Wal-Mart", "Hugley-Green"
     named = capitalised_run_before(text, mention.start) or \
@@ -621,15 +629,21 @@ def _people_named_again(text: str, mentions: list[Mention]) -> None:
     """A surname the text has used in a person's name is the person when it comes back
     alone ("Rod Stewart ... Stewart said")."""
     # Only from a full name or a title ("Rod Stewart", "coach Ripley", "said Thomas"):
-    # "Clifton Down" (a name before a capitalised word) is too weak to spread.
-    people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface
-              and (capitalised_run_before(text, m.start) or person_cue_before(text, m.start)
-                   or after_title(text[max(0, m.start - 60):m.start]))}
+    # "Clifton Down" (a name before a capitalised word) is too weak to spread. A small
+    # place's name that ends a run of capitalised words ("Nakishia Sullivan, 24") is a
+    # surname too, though the run is read as one name ("name part").
+    people = {m.surface for m in mentions if " " not in m.surface and (
+        (m.role == "person" and (capitalised_run_before(text, m.start)
+                                 or person_cue_before(text, m.start)
+                                 or after_title(text[max(0, m.start - 60):m.start])))
+        or (m.role == "name part" and m.kind not in _WIDE_KINDS and m.score < 100
+            and capitalised_run_before(text, m.start)
+            and not _CAPITALISED_AFTER.match(text, m.end)))}
     if not people:
         return
     for m in mentions:
-        if m.role == "mention" and m.surface in people and m.kind not in _WIDE_KINDS and \
-                m.score < 100 and not _said_to_be_place(text, m):
+        if m.role in ("mention", "origin") and m.surface in people and \
+                m.kind not in _WIDE_KINDS and m.score < 100 and not _said_to_be_place(text, m):
             m.role = "person"
 
 

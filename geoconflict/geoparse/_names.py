@@ -11,8 +11,13 @@ than the village. The tests here read the text itself, with no word list of any 
 * a word the same text also writes in lower case ("tornado ... Tornado");
 * a small place matched through a name that looks nothing like its own;
 * a name inside a person's name: after a given name or an initial ("Rod Stewart",
-  "Gino D. Bassett"), before a capitalised surname ("Kelly Clarkson"), after "said"
-  ("said Thomas"), or a surname the text has already used in a person's name.
+  "Gino D. Bassett"), before a capitalised surname ("Kelly Clarkson", "Kathleen
+  McDaniel"), after "said", a kinship noun or a verb only people undergo ("said Thomas",
+  "his widow, Denise", "stabbed Welch"), before what only people have or do ("Randall's
+  son", "Parker pleaded guilty"), or a surname the text has already used in a person's
+  name;
+* a name inside another name: a street's ("Culver and Charter streets", "Spring
+  Mountain Road"), a firm's ("Stevens & Wilkinson"), a car's ("a 1992 Toyota").
 
 Used by the geoparse stage only (``_mentions``).
 """
@@ -26,9 +31,10 @@ from rapidfuzz import fuzz
 
 __all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "TITLES",
            "after_title", "age_after",
-           "alias_unlike", "capitalised_run_before", "followed_by_surname",
+           "alias_unlike", "capitalised_run_before", "followed_by_surname", "full_name_after",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
-           "named_after", "person_cue_before", "place_noun_after", "sentence_initial"]
+           "named_after", "person_after", "person_cue_before", "place_noun_after",
+           "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -92,10 +98,35 @@ eastern western northern southern central greater north south east west old new 
 lower saint st san santa fort port mount lake
 """)
 _INITIAL_OR_NAME = re.compile(r"(?:^|(?<=[\s(\"\u201c]))([A-Z][a-z'\u2019]+|[A-Z]\.)\s$")
-_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))(?=[\s,.;:!?)\-]|$)")
+_SURNAME_AFTER = re.compile(r"[ \t]((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))"
+                            r"(?=[\s,.;:!?)\-]|$)")
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
-_PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
-                                r"thanked|quoted|interviewed)\s+$")
+_PERSON_CUE_BEFORE = re.compile(
+    r"\b(?:said|says|told|asked|added|according\s+to|thanked|quoted|interviewed|"
+    # kin ("his son Adrian", "His widow, Denise,", "Twin sisters Lindsay and ...")
+    r"(?:[Ss]on|[Ss]ons|[Dd]aughters?|[Ww]ife|[Hh]usband|[Ww]idow(?:er)?|[Bb]rothers?|"
+    r"[Ss]isters?|[Mm]other|[Ff]ather|[Gg]rand(?:son|daughter|mother|father)s?|"
+    r"[Ss]tep(?:son|daughter|mother|father)|[Bb]oyfriend|[Gg]irlfriend|[Ff]ianc[eé]e?|"
+    r"[Cc]ousin|[Nn]ephew|[Nn]iece|[Uu]ncle|[Aa]unt|[Tt]wins?)\s*,?|"
+    # what is done to a person, not a town ("stabbed Welch", "seconded by Jones")
+    r"stabbed|stabbing|murdered|murdering|arrested|arresting|indicted|sentenced|"
+    r"convicted|hired|married|marrying|advised|(?:seconded|photo|photos|written|coached)"
+    r"\s+by)\s+$")
+#: "Culver and Charter streets": the names before a plural street noun are streets.
+_STREETS_AFTER = re.compile(r"(?:[ \t]+(?:and|&)(?:[ \t]+[A-Z][\w'\u2019]*){1,3})?[ \t]+"
+                            r"(?:streets|roads|avenues|drives|lanes|boulevards)\b")
+_AND_BEFORE = re.compile(r"[ \t](?:and|&)[ \t]+$")
+#: "Spring Mountain Road", "Murray Lindler Road": one or two more words, then a street.
+_LONGER_STREET_AFTER = re.compile(
+    r"(?:[ \t]+(?!County\b|City\b|Township\b|Parish\b)[A-Z][\w'\u2019]*){1,2}[ \t]+"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Drive|Boulevard|Blvd|Lane|Ln|Highway|Hwy|Parkway|"
+    r"Pkwy|Pike|Terrace)\b")
+#: "Stevens & Wilkinson", "Crate & Barrel": a firm named after its founders.
+_FIRM_AFTER = re.compile(r"[ \t]*&[ \t]*[A-Z]")
+_FIRM_BEFORE = re.compile(r"[A-Z][\w.'\u2019]*[ \t]*&[ \t]*$")
+#: "a 1992 Toyota Corolla", "a 2005 black Ford truck": a car's model year before its make.
+_MODEL_YEAR_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he|his|her|their)\s+(?:19|20)\d\d\s+"
+                                r"(?:[a-z]+\s+){0,2}$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|their|our|[A-Z]\w*['\u2019]s)\s+$",
                              re.IGNORECASE)
 _POSSESSIVE_NOUN_AFTER = re.compile(r"['\u2019]s[ \t]([A-Za-z]+)")
@@ -240,12 +271,25 @@ def followed_by_surname(text: str, start: int, end: int) -> bool:
     return word not in _PLACE_NOUN_AFTER and not is_function_word(word)
 
 
-def named_after(text: str, end: int) -> bool:
+def named_after(text: str, end: int, start: int | None = None) -> bool:
     """"Lancaster Avenue", "Centennial Hall": the span is part of a street's or a
     building's name (only the next word: "Youngstown State University" and "Bridgeport
-    Superior Court" are in the town they name)."""
+    Superior Court" are in the town they name), or of a longer street name ("Spring
+    Mountain Road", "Culver and Charter streets"); with ``start``, also of a firm's
+    ("Stevens & Wilkinson") or a car's ("a 1992 Toyota")."""
     match = _SURNAME_AFTER.match(text, end)
-    return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
+    if match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER:
+        return True
+    if _STREETS_AFTER.match(text, end) or _LONGER_STREET_AFTER.match(text, end) or \
+            _FIRM_AFTER.match(text, end):
+        return True
+    if start is None:
+        return False
+    before = text[max(0, start - 40):start]
+    return bool((_AND_BEFORE.search(before) and re.match(r"[ \t]+(?:streets|roads|avenues)\b",
+                                                          text[end:end + 12]))
+                or _FIRM_BEFORE.search(before)
+                or (_MODEL_YEAR_BEFORE.search(before) and not place_noun_after(text, end)))
 
 
 #: An administrative noun in lower case after a name, as ACLED-style notes write them
@@ -266,6 +310,49 @@ def age_after(text: str, end: int) -> bool:
     """"Campbell, 42, was resisting arrest": a name with an age in commas is a person
     (the news convention for people, never for places)."""
     return bool(_AGE_AFTER.match(text, end))
+
+
+#: What only people have or do, right after a name: kin, a lawyer, a trial, a body
+#: ("Randall's son", "Earle's trial"), or an act of a person ("Parker pleaded guilty",
+#: "Welch was charged", "Stewart wrote").
+_PERSON_AFTER = re.compile(
+    r"(?:['\u2019]s?[ \t]+(?:son|sons|daughter|daughters|wife|husband|widow|brother|"
+    r"sister|mother|father|family|parents|children|grandson|granddaughter|boyfriend|"
+    r"girlfriend|stepfather|stepmother|attorney(?![ \t]+general)|lawyer|arrest|trial|"
+    r"conviction|sentencing|death|body|head|funeral|killer|attacker|bail|bond|testimony|"
+    r"birthday|remains)\b"
+    r"|,?[ \t]+(?:(?:was|is|had[ \t]+been|has[ \t]+been|will[ \t]+be)[ \t]+"
+    r"(?:arrested|charged|sentenced|convicted|indicted|booked|jailed|acquitted|hired|"
+    r"elected|appointed|born|married|stabbed)|pleaded|pled|testified|confessed|wrote|"
+    r"smiled|laughed|graduated|retired|resigned|pulled|grabbed|punched|sat|stood|walked|"
+    r"drove)\b)")
+#: A surname (perhaps after a middle name or an initial), then what marks a person: an
+#: age, a verb of speech, an apposition of a role ("Elizabeth Mills, 57,", "Mark Zello,
+#: owner of", "Mary Ann Wade said").
+_SURNAME_RUN_AFTER = re.compile(r"[ \t](?:[A-Z]\.[ \t])?(?:([A-Z][a-z]+)[ \t])?"
+                                r"((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+)")
+_PERSON_MARK_AFTER = re.compile(
+    r"(?:,[ \t]*(?:age[ \t]+)?\d{1,3}[ \t]*,|,?[ \t]+(?:said|says|told|asked|added|wrote)\b"
+    r"|,[ \t]+(?:executive[ \t]+)?(?:director|president|chairman|chairwoman|spokesman|"
+    r"spokeswoman|owner|founder|manager|coordinator|principal|superintendent|coach|"
+    r"pastor|attorney|professor)\b)")
+
+
+def person_after(text: str, end: int) -> bool:
+    """"Randall's son", "Parker pleaded guilty", "Mark Zello, owner of": what follows
+    the span makes it (part of) a person's name."""
+    return bool(_PERSON_AFTER.match(text, end)) or full_name_after(text, end)
+
+
+def full_name_after(text: str, end: int) -> bool:
+    """"Elizabeth Mills, 57,", "Kathleen McDaniel said": a surname after the span, then an
+    age, a verb of speech or a role: the span is a given name, even after "in" or
+    "from" ("heard from Kathleen McDaniel, 44,")."""
+    match = _SURNAME_RUN_AFTER.match(text, end)
+    if match is None or any(w and (w.lower() in _PLACE_NOUN_AFTER or is_function_word(w))
+                            for w in match.groups()):
+        return False
+    return bool(_PERSON_MARK_AFTER.match(text, match.end()))
 
 
 def hyphen_compound_before(text: str, start: int) -> bool:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from geoconflict.geoparse import parse_text
-from geoconflict.geoparse._names import alias_unlike, is_function_word, sentence_initial
+from geoconflict.geoparse._names import (
+    alias_unlike,
+    is_function_word,
+    named_after,
+    person_after,
+    person_cue_before,
+    sentence_initial,
+)
 
 
 def roles(text: str) -> dict[str, str]:
@@ -168,3 +175,75 @@ def test_places_in_hashtags() -> None:
 def test_a_city_abroad_that_only_votes_for_itself_moves_to_the_text_country() -> None:
     text = "Health officials in Toronto, Ontario said Canada had three cases."
     assert place(text, "Ontario")["country"] == "CAN"
+
+
+# --- people, streets, firms and cars named like towns (invented sentences) -------------
+
+def test_a_surname_from_a_full_name_is_the_person_when_it_comes_back() -> None:
+    text = ("Officers arrested Dorinda Sullivan, 31, at her home. Later Sullivan cut "
+            "her hand, and the report says Sullivan tried to leave.")
+    mentions = parse_text(text).mentions
+    sullivan = mentions[mentions["surface"] == "Sullivan"]
+    assert len(sullivan) == 3
+    assert not sullivan["is_place"].any()
+
+
+def test_a_name_ending_a_longer_name_does_not_spread() -> None:
+    # "Jones" inside "Fred Jones Jr." is no surname standing alone
+    from geoconflict.geoparse._mentions import _CAPITALISED_AFTER
+    assert _CAPITALISED_AFTER.match("Fred Jones Jr. spoke", len("Fred Jones"))
+    assert not _CAPITALISED_AFTER.match("Fred Jones, 40,", len("Fred Jones"))
+
+
+@pytest.mark.parametrize(("before", "expected"), [
+    ("Her teenage son ", True), ("His widow, ", True), ("Twin sisters ", True),
+    ("The man who stabbed ", True), ("The motion was seconded by ", True),
+    ("Troops moved into ", False), ("The convoy left ", False),
+])
+def test_person_cue_before(before: str, expected: bool) -> None:
+    assert person_cue_before(before + "Adrian", len(before)) is expected
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    ("'s son was there.", True), ("' stepfather said", True), ("'s trial began", True),
+    (" pleaded guilty on Monday.", True), (" was charged with theft.", True),
+    (" McDaniel, 44, of Elm Road", True), (" Hartley, director of the fund", True),
+    ("'s attorney general sued", False), ("'s mayor spoke", False),
+    (" County, 12, were closed", False), (" was shelled overnight.", False),
+])
+def test_person_after(after: str, expected: bool) -> None:
+    assert person_after("Kathleen" + after, len("Kathleen")) is expected
+
+
+@pytest.mark.parametrize(("text", "start", "end", "expected"), [
+    ("at the corner of Lakeview and Harrison streets", 17, 25, True),
+    ("at the corner of Lakeview and Harrison streets", 30, 38, True),
+    ("traffic on Spring Mountain Road was slow", 11, 17, True),
+    ("the firm Stevens & Wilkinson was hired", 9, 16, True),
+    ("the firm Stevens & Wilkinson was hired", 19, 28, True),
+    ("A 1992 Toyota Corolla driven by a woman", 7, 13, True),
+    ("a 2005 black Ford truck", 13, 17, True),
+    ("the 2009 Walker County Fair", 9, 15, False),
+    ("she was due in Bridgeport Superior Court", 15, 25, False),
+    ("shelling hit Mosul and Tikrit overnight", 13, 18, False),
+])
+def test_names_inside_street_firm_and_car_names(text: str, start: int, end: int,
+                                                expected: bool) -> None:
+    assert named_after(text, end, start) is expected
+
+
+def test_streets_firms_and_cars_are_not_the_towns_in_a_text() -> None:
+    found = roles("Water flooded the corner of Lakeview and Harrison streets. A 1992 "
+                  "Toyota Corolla was stuck, said a clerk at Stevens & Wilkinson.")
+    for name in ("Lakeview", "Harrison", "Toyota", "Stevens", "Wilkinson"):
+        assert found.get(name, "name part") == "name part", name
+
+
+def test_given_name_before_a_mc_surname_is_a_person() -> None:
+    found = roles("Jurors heard Kathleen McDaniel and Christopher McKay on Monday.")
+    assert found.get("Kathleen", "person") in ("person", "name part")
+    assert found.get("Christopher", "person") in ("person", "name part")
+    # a full name with an age or a role stays a person after a place preposition
+    found = roles("Jurors heard from Kathleen McDaniel, 44, and from Mosul residents.")
+    assert found.get("Kathleen", "person") == "person"
+    assert found["Mosul"] in ("mention", "event location", "origin")
