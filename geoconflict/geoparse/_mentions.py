@@ -34,6 +34,7 @@ from ._names import (
     age_after,
     alias_unlike,
     capitalised_run_before,
+    clipped_name,
     followed_by_surname,
     full_name_after,
     hyphen_compound_before,
@@ -209,6 +210,9 @@ _COMMON_WORDS = frozenset({
     "police", "mobile", "nice", "air", "reading", "split", "marine", "deal", "bath", "buffalo",
     "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
     "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
+    # proper nouns that name no place in English prose: holidays, the planet, the US
+    # legislature ("at Christmas", "fall toward Earth", "lobbied Congress")
+    "christmas", "easter", "thanksgiving", "halloween", "earth", "congress",
 })
 #: Words that, in text written without letter case, are English before they are places.
 _UNCASED_STOPWORDS = frozenset({
@@ -596,6 +600,11 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     if mention.kind not in ("country", "continent") and named_after(text, mention.end,
                                                                    mention.start):
         return "name part"  # "Lancaster Avenue", "Stevens & Wilkinson": not the town
+    if mention.kind in ("country", "admin1"):
+        if clipped_name(surface, mention.name):
+            return "other name"  # "Phil Cole", "Dragon's Den": not the Philippines, Denmark
+        if surface[-1:].isalpha() and full_name_after(text, mention.end, middle=False):
+            return "person"  # "Chad Walker, 35,", "Virginia L. Lane, 77,"
     wide = mention.kind in _WIDE_KINDS
     if wide and mention.kind != "city":
         return None

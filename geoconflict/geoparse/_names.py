@@ -31,7 +31,8 @@ from rapidfuzz import fuzz
 
 __all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "TITLES",
            "after_title", "age_after",
-           "alias_unlike", "capitalised_run_before", "followed_by_surname", "full_name_after",
+           "alias_unlike", "capitalised_run_before", "clipped_name", "followed_by_surname",
+           "full_name_after",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
            "named_after", "person_after", "person_cue_before", "place_noun_after",
            "sentence_initial"]
@@ -236,6 +237,17 @@ def alias_unlike(surface: str, name: str) -> bool:
     return fuzz.ratio(a, b) < 70 and fuzz.partial_ratio(a, b) < 80
 
 
+def clipped_name(surface: str, name: str) -> bool:
+    """Whether a short mixed-case word is only the first letters of a longer name
+    ("Phil" for the Philippines, "Den" for Denmark, "Port" for Portugal): an
+    abbreviation that prose does not use for a country or a province, while it is a
+    common word or a given name ("Phil Cole", "Dragon's Den")."""
+    if len(surface) > 4 or not surface.isalpha() or surface.isupper():
+        return False
+    a, b = _fold(surface), _fold(name)
+    return a != b and b.startswith(a)
+
+
 def initialism_of(surface: str, name: str) -> bool:
     """Whether capitals spell the initials of a name of two words or more ("UAE",
     "U.S.", "DRC" for the Democratic Republic of the Congo), as writers abbreviate a
@@ -323,7 +335,8 @@ _PERSON_AFTER = re.compile(
     r"birthday|remains)\b"
     r"|,?[ \t]+(?:(?:was|is|had[ \t]+been|has[ \t]+been|will[ \t]+be)[ \t]+"
     r"(?:arrested|charged|sentenced|convicted|indicted|booked|jailed|acquitted|hired|"
-    r"elected|appointed|born|married|stabbed)|pleaded|pled|testified|confessed|wrote|"
+    r"elected|appointed|born|married|stabbed|shot|wounded|injured|hospitali[sz]ed)|"
+    r"pleaded|pled|testified|confessed|wrote|"
     r"smiled|laughed|graduated|retired|resigned|pulled|grabbed|punched|sat|stood|walked|"
     r"drove)\b)")
 #: A surname (perhaps after a middle name or an initial), then what marks a person: an
@@ -331,8 +344,13 @@ _PERSON_AFTER = re.compile(
 #: owner of", "Mary Ann Wade said").
 _SURNAME_RUN_AFTER = re.compile(r"[ \t](?:[A-Z]\.[ \t])?(?:([A-Z][a-z]+)[ \t])?"
                                 r"((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+)")
+_SURNAME_ONLY_AFTER = re.compile(r"[ \t](?:[A-Z]\.[ \t])?()"
+                                 r"((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+)")
 _PERSON_MARK_AFTER = re.compile(
     r"(?:,[ \t]*(?:age[ \t]+)?\d{1,3}[ \t]*,|,?[ \t]+(?:said|says|told|asked|added|wrote)\b"
+    r"|,?[ \t]+(?:Jr|Sr)\b|[ \t]+(?:II|III|IV)\b"
+    r"|,[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,2}(?:man|woman|boy|girl|teen|teenager|resident|"
+    r"native|student|senior|junior|mother|father)\b"
     r"|,[ \t]+(?:executive[ \t]+)?(?:director|president|chairman|chairwoman|spokesman|"
     r"spokeswoman|owner|founder|manager|coordinator|principal|superintendent|coach|"
     r"pastor|attorney|professor)\b)")
@@ -344,15 +362,31 @@ def person_after(text: str, end: int) -> bool:
     return bool(_PERSON_AFTER.match(text, end)) or full_name_after(text, end)
 
 
-def full_name_after(text: str, end: int) -> bool:
+#: Nouns of institutions, which a person's surname is not ("the Georgia Municipal
+#: Association said", "the Lottery Commission, said").
+_INSTITUTION_NOUNS = _wordset("""
+association commission committee council board bureau agency authority service services
+trust society foundation group company corporation institute department ministry office
+court union league party club federation coalition alliance centre center network
+""")
+
+
+def full_name_after(text: str, end: int, middle: bool = True) -> bool:
     """"Elizabeth Mills, 57,", "Kathleen McDaniel said": a surname after the span, then an
     age, a verb of speech or a role: the span is a given name, even after "in" or
-    "from" ("heard from Kathleen McDaniel, 44,")."""
-    match = _SURNAME_RUN_AFTER.match(text, end)
-    if match is None or any(w and (w.lower() in _PLACE_NOUN_AFTER or is_function_word(w))
-                            for w in match.groups()):
-        return False
-    return bool(_PERSON_MARK_AFTER.match(text, match.end()))
+    "from" ("heard from Kathleen McDaniel, 44,"). ``middle=False`` allows no middle name
+    ("the envoy for South Sudan David Shearer said" names the country, then a man)."""
+    for pattern in (_SURNAME_RUN_AFTER, _SURNAME_ONLY_AFTER) if middle else \
+            (_SURNAME_ONLY_AFTER,):
+        match = pattern.match(text, end)
+        if match is None or any(
+                w and (w.lower() in _PLACE_NOUN_AFTER or w.lower() in _INSTITUTION_NOUNS
+                       or w.lower() in _NAMED_AFTER or is_function_word(w))
+                for w in match.groups()):
+            return False
+        if _PERSON_MARK_AFTER.match(text, match.end()):
+            return True
+    return False
 
 
 def hyphen_compound_before(text: str, start: int) -> bool:

@@ -7,6 +7,8 @@ import pytest
 from geoconflict.geoparse import parse_text
 from geoconflict.geoparse._names import (
     alias_unlike,
+    clipped_name,
+    full_name_after,
     is_function_word,
     named_after,
     person_after,
@@ -247,3 +249,42 @@ def test_given_name_before_a_mc_surname_is_a_person() -> None:
     found = roles("Jurors heard from Kathleen McDaniel, 44, and from Mosul residents.")
     assert found.get("Kathleen", "person") == "person"
     assert found["Mosul"] in ("mention", "event location", "origin")
+
+
+@pytest.mark.parametrize(("surface", "name", "expected"), [
+    ("Phil", "Philippines", True), ("Den", "Denmark", True), ("Port", "Portugal", True),
+    ("Chad", "Chad", False), ("Bosnia", "Bosnia and Herzegovina", False),
+    ("UAE", "United Arab Emirates", False), ("Iraq", "Iraq", False),
+])
+def test_clipped_name(surface: str, name: str, expected: bool) -> None:
+    assert clipped_name(surface, name) is expected
+
+
+def test_clipped_country_names_are_words_or_people() -> None:
+    mentions = parse_text("Pupils pitched to a Dragon's Den panel, said Phil Morrow. "
+                          "Aid reached Denmark and the Philippines.").mentions
+    places = set(mentions[mentions["is_place"]]["surface"])
+    assert {"Denmark", "Philippines"} <= places
+    assert not {"Den", "Phil"} & places
+
+
+@pytest.mark.parametrize(("text", "middle", "expected"), [
+    ("Elizabeth Mills, 57, of Elm Road", True, True),
+    ("Mary Ann Wade said the doors open at six", True, True),
+    ("Tyler Kivel, a sophomore student, won", True, True),
+    ("George Bush Jr. was president", True, True),
+    ("Georgia Municipal Association said", True, False),
+    ("Virginia Lottery Commission, said", True, False),
+    ("Sudan David Shearer said", False, False),
+    ("Chad Walker, 35, was hired", False, True),
+    ("Mosul Sunday, 12, were killed", True, False),
+])
+def test_full_name_after(text: str, middle: bool, expected: bool) -> None:
+    assert full_name_after(text, text.index(" "), middle=middle) is expected
+
+
+def test_holidays_the_planet_and_congress_are_no_towns() -> None:
+    mentions = parse_text("At Christmas the rock fell toward Earth, and Congress met "
+                          "in Springfield.").mentions
+    places = set(mentions[mentions["is_place"]]["surface"])
+    assert not {"Christmas", "Earth", "Congress"} & places
