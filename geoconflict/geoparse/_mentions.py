@@ -42,6 +42,7 @@ from ._names import (
     is_function_word,
     lower_case_words,
     named_after,
+    of_phrase_after,
     person_after,
     person_cue_before,
     place_noun_after,
@@ -600,6 +601,9 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     if mention.kind not in ("country", "continent") and named_after(text, mention.end,
                                                                    mention.start):
         return "name part"  # "Lancaster Avenue", "Stevens & Wilkinson": not the town
+    if mention.kind in ("city", "town", "village", "locality", "populated place") and \
+            " " not in surface and of_phrase_after(text, mention.end):
+        return "name part"  # "Man of the Year", "Church of Our Lady"
     if mention.kind in ("country", "admin1"):
         if clipped_name(surface, mention.name):
             return "other name"  # "Phil Cole", "Dragon's Den": not the Philippines, Denmark

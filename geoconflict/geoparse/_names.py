@@ -34,7 +34,8 @@ __all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "
            "alias_unlike", "capitalised_run_before", "clipped_name", "followed_by_surname",
            "full_name_after",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
-           "named_after", "person_after", "person_cue_before", "place_noun_after",
+           "named_after", "of_phrase_after", "person_after", "person_cue_before",
+           "place_noun_after",
            "sentence_initial"]
 
 
@@ -74,7 +75,7 @@ _PLACE_NOUN_AFTER = _wordset("""
 county city town township village borough parish district province state region area
 river creek lake bay beach coast island islands valley mountain mountains mount hill
 hills heights springs falls harbor harbour port canal dam bridge square park
-center centre airport station base camp border crossing gate mall market plaza
+airport station base camp border crossing gate mall market plaza
 police fire sheriff mayor council board department office
 governor senator president minister police officials residents authorities army forces
 government parliament assembly metro north south east west northern southern eastern
@@ -89,7 +90,7 @@ street st avenue ave road rd drive dr boulevard blvd lane ln way highway hwy pik
 pkwy expressway freeway terrace place pl alley
 hall school schools high middle elementary academy college university institute hospital
 clinic church cathedral chapel homestead library museum stadium arena theater theatre
-auditorium motel hotel inn restaurant cafe store shop cemetery blog
+auditorium center centre motel hotel inn restaurant cafe store shop cemetery blog
 """)
 #: A word that may open a sentence before a place ("Today Baghdad", "In Mosul"), so a
 #: capitalised word there is not taken for a given name.
@@ -302,6 +303,19 @@ def named_after(text: str, end: int, start: int | None = None) -> bool:
                                                           text[end:end + 12]))
                 or _FIRM_BEFORE.search(before)
                 or (_MODEL_YEAR_BEFORE.search(before) and not place_noun_after(text, end)))
+
+
+#: "Man of the Year", "Church of Our Lady", "Summit of the Americas": a word before
+#: "of" heads a title or a name, which a town's name does not (unless a province or a
+#: district follows: "Hit of Anbar province" is the town).
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?!(?:[\w'\u2019-]+[ \t]+){0,3}?(?:province|governorate|"
+                       r"district|county|state|region|Province|Governorate|District|County|"
+                       r"State|Region)\b)")
+
+
+def of_phrase_after(text: str, end: int) -> bool:
+    """"Man of the Year", "Queens of the Stone Age": the span heads an "X of Y" name."""
+    return bool(_OF_AFTER.match(text, end))
 
 
 #: An administrative noun in lower case after a name, as ACLED-style notes write them

@@ -11,6 +11,7 @@ from geoconflict.geoparse._names import (
     full_name_after,
     is_function_word,
     named_after,
+    of_phrase_after,
     person_after,
     person_cue_before,
     sentence_initial,
@@ -288,3 +289,19 @@ def test_holidays_the_planet_and_congress_are_no_towns() -> None:
                           "in Springfield.").mentions
     places = set(mentions[mentions["is_place"]]["surface"])
     assert not {"Christmas", "Earth", "Congress"} & places
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Man of the Year", True), ("Church of Our Lady", True), ("Summit of the Americas", True),
+    ("Hit of Anbar province", False), ("Hit of the Anbar governorate", False),
+    ("Tikrit, of all places", False),
+])
+def test_of_phrase_after(text: str, expected: bool) -> None:
+    assert of_phrase_after(text, len(text.split()[0].rstrip(","))) is expected
+
+
+def test_titles_and_buildings_named_like_towns() -> None:
+    found = roles("She was named Man of the Year at the Webb Center in Gainesville.")
+    assert found.get("Man", "name part") == "name part"
+    assert found.get("Webb", "name part") == "name part"
+    assert found["Gainesville"] in ("mention", "event location")
