@@ -33,6 +33,7 @@ from ._names import (
     after_title,
     age_after,
     alias_unlike,
+    called_a_place,
     capitalised_run_before,
     clipped_name,
     followed_by_surname,
@@ -95,6 +96,14 @@ _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|are
 #: What follows a dateline's place: "(AP)", a dash, or ", State -".
 _DATELINE_AFTER = re.compile(r"\s*(?:\(|[\u2014\u2013-]|,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*"
                              r"(?:\(|[\u2014\u2013-]))")
+#: "named after Benjamin Franklin", "founded by John Logan": the person a place is
+#: named after, whose surname is the place's name.
+_EPONYM_BEFORE = re.compile(r"\b(?:named|renamed|called)\s+(?:\w+\s+){0,2}?(?:after|for)\s+"
+                            r"(?:\S+\s+){0,4}$|\b(?:hono(?:u)?r\s+of|founded\s+by|laid\s+out\s+by|"
+                            r"settled\s+by|platted\s+by)\s+(?:\S+\s+){0,4}$")
+#: "in Franklin", "near Franklin": prepositions of place only, not of persons too
+#: ("from Welch", "with Jones").
+_NEAR_PREPOSITION = re.compile(r"\b(?:in|near|outside)\s+$")
 #: A capitalised word or a number right after a mention ("Fred Jones Jr.").
 _CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z0-9]")
 #: A capitalised word right before a mention ("Maersk Hangzhou").
@@ -643,15 +652,22 @@ def _people_named_again(text: str, mentions: list[Mention]) -> None:
     alone ("Rod Stewart ... Stewart said")."""
     # Only from a full name or a title ("Rod Stewart", "coach Ripley", "said Thomas"):
     # "Clifton Down" (a name before a capitalised word) is too weak to spread. A small
-    # place's name that ends a run of capitalised words ("Nakishia Sullivan, 24") is a
-    # surname too, though the run is read as one name ("name part").
+    # place's name that ends a run of capitalised words and is marked as a person's
+    # ("Nakishia Sullivan, 24", "Gregory Jones said") is a surname too, though the run
+    # is read as one name ("name part"); "named after Benjamin Franklin" is not enough.
     people = {m.surface for m in mentions if " " not in m.surface and (
         (m.role == "person" and (capitalised_run_before(text, m.start)
                                  or person_cue_before(text, m.start)
                                  or after_title(text[max(0, m.start - 60):m.start])))
         or (m.role == "name part" and m.kind not in _WIDE_KINDS and m.score < 100
             and capitalised_run_before(text, m.start)
-            and not _CAPITALISED_AFTER.match(text, m.end)))}
+            and not _CAPITALISED_AFTER.match(text, m.end)
+            and not _EPONYM_BEFORE.search(text, max(0, m.start - 50), m.start)))}
+    # ... unless the text also says the name is a place ("Franklin is a town in Ohio",
+    # "in Franklin").
+    people -= {m.surface for m in mentions if m.surface in people and (
+        called_a_place(text, m.end) or _NEAR_PREPOSITION.search(text, max(0, m.start - 12),
+                                                               m.start))}
     if not people:
         return
     for m in mentions:

@@ -31,7 +31,8 @@ from rapidfuzz import fuzz
 
 __all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "TITLES",
            "after_title", "age_after",
-           "alias_unlike", "capitalised_run_before", "clipped_name", "followed_by_surname",
+           "alias_unlike", "called_a_place", "capitalised_run_before", "clipped_name",
+           "followed_by_surname",
            "full_name_after",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
            "named_after", "of_phrase_after", "person_after", "person_cue_before",
@@ -349,7 +350,7 @@ _PERSON_AFTER = re.compile(
     r"birthday|remains)\b"
     r"|,?[ \t]+(?:(?:was|is|had[ \t]+been|has[ \t]+been|will[ \t]+be)[ \t]+"
     r"(?:arrested|charged|sentenced|convicted|indicted|booked|jailed|acquitted|hired|"
-    r"elected|appointed|born|married|stabbed|shot|wounded|injured|hospitali[sz]ed)|"
+    r"elected|appointed|married|stabbed|shot|wounded|injured|hospitali[sz]ed)|"
     r"pleaded|pled|testified|confessed|wrote|"
     r"smiled|laughed|graduated|retired|resigned|pulled|grabbed|punched|sat|stood|walked|"
     r"drove)\b)")
@@ -368,6 +369,19 @@ _PERSON_MARK_AFTER = re.compile(
     r"|,[ \t]+(?:executive[ \t]+)?(?:director|president|chairman|chairwoman|spokesman|"
     r"spokeswoman|owner|founder|manager|coordinator|principal|superintendent|coach|"
     r"pastor|attorney|professor)\b)")
+
+
+#: "Franklin is a town in ...", "Durham was a village": the text calls the name a place.
+_PLACE_COPULA_AFTER = re.compile(
+    r"(?:[ \t]+\([^)]{0,80}\))?,?[ \t]+(?:is|was|became)[ \t]+(?:a|an|the)[ \t]+"
+    r"(?:[\w'-]+[ \t]+){0,4}?(?:town|city|village|borough|hamlet|suburb|municipality|"
+    r"community|census-designated|settlement|township|parish|neighbou?rhood|county|"
+    r"district|capital|port|seat)\b")
+
+
+def called_a_place(text: str, end: int) -> bool:
+    """"Franklin is a town in Ohio": the text itself says the name is a place."""
+    return bool(_PLACE_COPULA_AFTER.match(text, end))
 
 
 def person_after(text: str, end: int) -> bool:

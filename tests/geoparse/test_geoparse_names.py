@@ -7,6 +7,7 @@ import pytest
 from geoconflict.geoparse import parse_text
 from geoconflict.geoparse._names import (
     alias_unlike,
+    called_a_place,
     clipped_name,
     full_name_after,
     is_function_word,
@@ -305,3 +306,26 @@ def test_titles_and_buildings_named_like_towns() -> None:
     assert found.get("Man", "name part") == "name part"
     assert found.get("Webb", "name part") == "name part"
     assert found["Gainesville"] in ("mention", "event location")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Franklin is a town in Delaware County", True),
+    ("Durham (also Durham Township) was a small farming community", True),
+    ("Franklin, the city's seat, is small", False),
+    ("Franklin said he would stay", False),
+])
+def test_called_a_place(text: str, expected: bool) -> None:
+    assert called_a_place(text, len("Franklin") if text.startswith("F") else len("Durham")) \
+        is expected
+
+
+def test_a_place_named_after_a_person_stays_the_place() -> None:
+    # the eponym's surname does not turn the town's own name into a person
+    for text in ("Logan is a city in Cache County, Utah. It was named after Ephraim Logan, "
+                 "a fur trapper. Logan grew quickly after the railway came.",
+                 "It was named after Ephraim Logan, a fur trapper. Logan grew quickly "
+                 "after the railway came."):
+        mentions = parse_text(text).mentions
+        logan = mentions[mentions["surface"] == "Logan"].set_index("start")["is_place"]
+        assert logan[text.rindex("Logan")], text
+        assert not logan[text.index("Ephraim Logan") + len("Ephraim ")]
