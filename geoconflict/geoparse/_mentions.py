@@ -40,13 +40,18 @@ from ._names import (
     after_title,
     age_after,
     alias_unlike,
+    called_a_place,
     capitalised_run_before,
+    clipped_name,
     followed_by_surname,
+    full_name_after,
     hyphen_compound_before,
     initialism_of,
     is_function_word,
     lower_case_words,
     named_after,
+    of_phrase_after,
+    person_after,
     person_cue_before,
     place_noun_after,
     sentence_initial,
@@ -98,6 +103,16 @@ _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|are
 #: What follows a dateline's place: "(AP)", a dash, or ", State -".
 _DATELINE_AFTER = re.compile(r"\s*(?:\(|[\u2014\u2013-]|,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*"
                              r"(?:\(|[\u2014\u2013-]))")
+#: "named after Benjamin Franklin", "founded by John Logan": the person a place is
+#: named after, whose surname is the place's name.
+_EPONYM_BEFORE = re.compile(r"\b(?:named|renamed|called)\s+(?:\w+\s+){0,2}?(?:after|for)\s+"
+                            r"(?:\S+\s+){0,4}$|\b(?:hono(?:u)?r\s+of|founded\s+by|laid\s+out\s+by|"
+                            r"settled\s+by|platted\s+by)\s+(?:\S+\s+){0,4}$")
+#: "in Franklin", "near Franklin": prepositions of place only, not of persons too
+#: ("from Welch", "with Jones").
+_NEAR_PREPOSITION = re.compile(r"\b(?:in|near|outside)\s+$")
+#: A capitalised word or a number right after a mention ("Fred Jones Jr.").
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z0-9]")
 #: A capitalised word right before a mention ("Maersk Hangzhou").
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[^.!?]\s)([A-Z][a-z]+)\s$")
 
@@ -212,6 +227,9 @@ _COMMON_WORDS = frozenset({
     "police", "mobile", "nice", "air", "reading", "split", "marine", "deal", "bath", "buffalo",
     "of", "university", "union", "victory", "liberty", "independence", "unity", "hope",
     "van", "wells", "eagle", "mission", "rescue", "support", "defence", "defense",
+    # proper nouns that name no place in English prose: holidays, the planet, the US
+    # legislature ("at Christmas", "fall toward Earth", "lobbied Congress")
+    "christmas", "easter", "thanksgiving", "halloween", "earth", "congress",
 })
 #: Words that, in text written without letter case, are English before they are places.
 _UNCASED_STOPWORDS = frozenset({
@@ -618,8 +636,17 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
         return "organisation"  # "Food and Drug Administration"
     if surface in _DIRECTION_ADJECTIVES or _ARTICLE_AND_NOUN.fullmatch(surface):
         return "common word"  # "Western powers", "The village of Kampungu"
-    if mention.kind not in ("country", "continent") and named_after(text, mention.end):
-        return "name part"  # "Lancaster Avenue", "Centennial Hall": not the town
+    if mention.kind not in ("country", "continent") and named_after(text, mention.end,
+                                                                   mention.start):
+        return "name part"  # "Lancaster Avenue", "Stevens & Wilkinson": not the town
+    if mention.kind in ("city", "town", "village", "locality", "populated place") and \
+            " " not in surface and of_phrase_after(text, mention.end):
+        return "name part"  # "Man of the Year", "Church of Our Lady"
+    if mention.kind in ("country", "admin1"):
+        if clipped_name(surface, mention.name):
+            return "other name"  # "Phil Cole", "Dragon's Den": not the Philippines, Denmark
+        if surface[-1:].isalpha() and full_name_after(text, mention.end, middle=False):
+            return "person"  # "Chad Walker, 35,", "Virginia L. Lane, 77,"
     wide = mention.kind in _WIDE_KINDS
     if wide and mention.kind != "city":
         return None
@@ -627,10 +654,13 @@ def _not_a_small_place(text: str, mention: Mention, words: frozenset[str]) -> st
     initial = sentence_initial(text, mention.start)
     if single and surface.lower() in words and (initial or not wide):
         return "common word"  # the text writes the word in lower case too
+    if full_name_after(text, mention.end):
+        return "person"  # "Elizabeth Mills, 57,", "from Kathleen McDaniel, director of"
     if _said_to_be_place(text, mention):
         return None  # "in Kelly", "Walker County": the writer means the place
-    if person_cue_before(text, mention.start) or age_after(text, mention.end):
-        return "person"  # "said Thomas", "Campbell, 42, was resisting arrest"
+    if person_cue_before(text, mention.start) or age_after(text, mention.end) or \
+            person_after(text, mention.end):
+        return "person"  # "said Thomas", "Campbell, 42, was", "Randall's son"
     if not wide and hyphen_compound_before(text, mention.start):
         return "name part"  # "Wal-Mart", "Hugley-Green"
     named = capitalised_run_before(text, mention.start) or \
@@ -650,15 +680,28 @@ def _people_named_again(text: str, mentions: list[Mention]) -> None:
     """A surname the text has used in a person's name is the person when it comes back
     alone ("Rod Stewart ... Stewart said")."""
     # Only from a full name or a title ("Rod Stewart", "coach Ripley", "said Thomas"):
-    # "Clifton Down" (a name before a capitalised word) is too weak to spread.
-    people = {m.surface for m in mentions if m.role == "person" and " " not in m.surface
-              and (capitalised_run_before(text, m.start) or person_cue_before(text, m.start)
-                   or after_title(text[max(0, m.start - 60):m.start]))}
+    # "Clifton Down" (a name before a capitalised word) is too weak to spread. A small
+    # place's name that ends a run of capitalised words and is marked as a person's
+    # ("Nakishia Sullivan, 24", "Gregory Jones said") is a surname too, though the run
+    # is read as one name ("name part"); "named after Benjamin Franklin" is not enough.
+    people = {m.surface for m in mentions if " " not in m.surface and (
+        (m.role == "person" and (capitalised_run_before(text, m.start)
+                                 or person_cue_before(text, m.start)
+                                 or after_title(text[max(0, m.start - 60):m.start])))
+        or (m.role == "name part" and m.kind not in _WIDE_KINDS and m.score < 100
+            and capitalised_run_before(text, m.start)
+            and not _CAPITALISED_AFTER.match(text, m.end)
+            and not _EPONYM_BEFORE.search(text, max(0, m.start - 50), m.start)))}
+    # ... unless the text also says the name is a place ("Franklin is a town in Ohio",
+    # "in Franklin").
+    people -= {m.surface for m in mentions if m.surface in people and (
+        called_a_place(text, m.end) or _NEAR_PREPOSITION.search(text, max(0, m.start - 12),
+                                                               m.start))}
     if not people:
         return
     for m in mentions:
-        if m.role == "mention" and m.surface in people and m.kind not in _WIDE_KINDS and \
-                m.score < 100 and not _said_to_be_place(text, m):
+        if m.role in ("mention", "origin") and m.surface in people and \
+                m.kind not in _WIDE_KINDS and m.score < 100 and not _said_to_be_place(text, m):
             m.role = "person"
 
 

@@ -11,8 +11,13 @@ than the village. The tests here read the text itself, with no word list of any 
 * a word the same text also writes in lower case ("tornado ... Tornado");
 * a small place matched through a name that looks nothing like its own;
 * a name inside a person's name: after a given name or an initial ("Rod Stewart",
-  "Gino D. Bassett"), before a capitalised surname ("Kelly Clarkson"), after "said"
-  ("said Thomas"), or a surname the text has already used in a person's name.
+  "Gino D. Bassett"), before a capitalised surname ("Kelly Clarkson", "Kathleen
+  McDaniel"), after "said", a kinship noun or a verb only people undergo ("said Thomas",
+  "his widow, Denise", "stabbed Welch"), before what only people have or do ("Randall's
+  son", "Parker pleaded guilty"), or a surname the text has already used in a person's
+  name;
+* a name inside another name: a street's ("Culver and Charter streets", "Spring
+  Mountain Road"), a firm's ("Stevens & Wilkinson"), a car's ("a 1992 Toyota").
 
 Used by the geoparse stage only (``_mentions``).
 """
@@ -26,9 +31,13 @@ from rapidfuzz import fuzz
 
 __all__ = ["COMMUNITY_WORDS", "COUNT_WORDS", "FUNCTION_WORDS", "PERSON_NAMES", "TITLES",
            "after_title", "age_after",
-           "alias_unlike", "capitalised_run_before", "followed_by_surname",
+           "alias_unlike", "called_a_place", "capitalised_run_before", "clipped_name",
+           "followed_by_surname",
+           "full_name_after",
            "hyphen_compound_before", "initialism_of", "is_function_word", "lower_case_words",
-           "named_after", "person_cue_before", "place_noun_after", "sentence_initial"]
+           "named_after", "of_phrase_after", "person_after", "person_cue_before",
+           "place_noun_after",
+           "sentence_initial"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -67,7 +76,7 @@ _PLACE_NOUN_AFTER = _wordset("""
 county city town township village borough parish district province state region area
 river creek lake bay beach coast island islands valley mountain mountains mount hill
 hills heights springs falls harbor harbour port canal dam bridge square park
-center centre airport station base camp border crossing gate mall market plaza
+airport station base camp border crossing gate mall market plaza
 police fire sheriff mayor council board department office
 governor senator president minister police officials residents authorities army forces
 government parliament assembly metro north south east west northern southern eastern
@@ -82,7 +91,7 @@ street st avenue ave road rd drive dr boulevard blvd lane ln way highway hwy pik
 pkwy expressway freeway terrace place pl alley
 hall school schools high middle elementary academy college university institute hospital
 clinic church cathedral chapel homestead library museum stadium arena theater theatre
-auditorium motel hotel inn restaurant cafe store shop cemetery blog
+auditorium center centre motel hotel inn restaurant cafe store shop cemetery blog
 """)
 #: A word that may open a sentence before a place ("Today Baghdad", "In Mosul"), so a
 #: capitalised word there is not taken for a given name.
@@ -92,10 +101,35 @@ eastern western northern southern central greater north south east west old new 
 lower saint st san santa fort port mount lake
 """)
 _INITIAL_OR_NAME = re.compile(r"(?:^|(?<=[\s(\"\u201c]))([A-Z][a-z'\u2019]+|[A-Z]\.)\s$")
-_SURNAME_AFTER = re.compile(r"[ \t]([A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))(?=[\s,.;:!?)\-]|$)")
+_SURNAME_AFTER = re.compile(r"[ \t]((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+|[A-Z]\.(?=\s[A-Z]))"
+                            r"(?=[\s,.;:!?)\-]|$)")
 _SENTENCE_END_BEFORE = re.compile(r"(?:^|[.!?\"\u201d]\s+|\n\s*)$")
-_PERSON_CUE_BEFORE = re.compile(r"\b(?:said|says|told|asked|added|according\s+to|"
-                                r"thanked|quoted|interviewed)\s+$")
+_PERSON_CUE_BEFORE = re.compile(
+    r"\b(?:said|says|told|asked|added|according\s+to|thanked|quoted|interviewed|"
+    # kin ("his son Adrian", "His widow, Denise,", "Twin sisters Lindsay and ...")
+    r"(?:[Ss]on|[Ss]ons|[Dd]aughters?|[Ww]ife|[Hh]usband|[Ww]idow(?:er)?|[Bb]rothers?|"
+    r"[Ss]isters?|[Mm]other|[Ff]ather|[Gg]rand(?:son|daughter|mother|father)s?|"
+    r"[Ss]tep(?:son|daughter|mother|father)|[Bb]oyfriend|[Gg]irlfriend|[Ff]ianc[eé]e?|"
+    r"[Cc]ousin|[Nn]ephew|[Nn]iece|[Uu]ncle|[Aa]unt|[Tt]wins?)\s*,?|"
+    # what is done to a person, not a town ("stabbed Welch", "seconded by Jones")
+    r"stabbed|stabbing|murdered|murdering|arrested|arresting|indicted|sentenced|"
+    r"convicted|hired|married|marrying|advised|(?:seconded|photo|photos|written|coached)"
+    r"\s+by)\s+$")
+#: "Culver and Charter streets": the names before a plural street noun are streets.
+_STREETS_AFTER = re.compile(r"(?:[ \t]+(?:and|&)(?:[ \t]+[A-Z][\w'\u2019]*){1,3})?[ \t]+"
+                            r"(?:streets|roads|avenues|drives|lanes|boulevards)\b")
+_AND_BEFORE = re.compile(r"[ \t](?:and|&)[ \t]+$")
+#: "Spring Mountain Road", "Murray Lindler Road": one or two more words, then a street.
+_LONGER_STREET_AFTER = re.compile(
+    r"(?:[ \t]+(?!County\b|City\b|Township\b|Parish\b)[A-Z][\w'\u2019]*){1,2}[ \t]+"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Drive|Boulevard|Blvd|Lane|Ln|Highway|Hwy|Parkway|"
+    r"Pkwy|Pike|Terrace)\b")
+#: "Stevens & Wilkinson", "Crate & Barrel": a firm named after its founders.
+_FIRM_AFTER = re.compile(r"[ \t]*&[ \t]*[A-Z]")
+_FIRM_BEFORE = re.compile(r"[A-Z][\w.'\u2019]*[ \t]*&[ \t]*$")
+#: "a 1992 Toyota Corolla", "a 2005 black Ford truck": a car's model year before its make.
+_MODEL_YEAR_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he|his|her|their)\s+(?:19|20)\d\d\s+"
+                                r"(?:[a-z]+\s+){0,2}$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|its|their|our|[A-Z]\w*['\u2019]s)\s+$",
                              re.IGNORECASE)
 _POSSESSIVE_NOUN_AFTER = re.compile(r"['\u2019]s[ \t]([A-Za-z]+)")
@@ -205,6 +239,17 @@ def alias_unlike(surface: str, name: str) -> bool:
     return fuzz.ratio(a, b) < 70 and fuzz.partial_ratio(a, b) < 80
 
 
+def clipped_name(surface: str, name: str) -> bool:
+    """Whether a short mixed-case word is only the first letters of a longer name
+    ("Phil" for the Philippines, "Den" for Denmark, "Port" for Portugal): an
+    abbreviation that prose does not use for a country or a province, while it is a
+    common word or a given name ("Phil Cole", "Dragon's Den")."""
+    if len(surface) > 4 or not surface.isalpha() or surface.isupper():
+        return False
+    a, b = _fold(surface), _fold(name)
+    return a != b and b.startswith(a)
+
+
 def initialism_of(surface: str, name: str) -> bool:
     """Whether capitals spell the initials of a name of two words or more ("UAE",
     "U.S.", "DRC" for the Democratic Republic of the Congo), as writers abbreviate a
@@ -240,14 +285,40 @@ def followed_by_surname(text: str, start: int, end: int) -> bool:
     return word not in _PLACE_NOUN_AFTER and not is_function_word(word)
 
 
-def named_after(text: str, end: int) -> bool:
+def named_after(text: str, end: int, start: int | None = None) -> bool:
     """"Lancaster Avenue", "Centennial Hall": the span is part of a street's or a
     building's name (only the next word: "Youngstown State University" and "Bridgeport
-    Superior Court" are in the town they name)."""
+    Superior Court" are in the town they name), or of a longer street name ("Spring
+    Mountain Road", "Culver and Charter streets"); with ``start``, also of a firm's
+    ("Stevens & Wilkinson") or a car's ("a 1992 Toyota")."""
     if _EPONYM_AFTER.match(text, end):
         return True  # "Molotov cocktails": named after a man, not the city once his
     match = _SURNAME_AFTER.match(text, end)
-    return match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER
+    if match is not None and match.group(1).lower().rstrip(".") in _NAMED_AFTER:
+        return True
+    if _STREETS_AFTER.match(text, end) or _LONGER_STREET_AFTER.match(text, end) or \
+            _FIRM_AFTER.match(text, end):
+        return True
+    if start is None:
+        return False
+    before = text[max(0, start - 40):start]
+    return bool((_AND_BEFORE.search(before) and re.match(r"[ \t]+(?:streets|roads|avenues)\b",
+                                                          text[end:end + 12]))
+                or _FIRM_BEFORE.search(before)
+                or (_MODEL_YEAR_BEFORE.search(before) and not place_noun_after(text, end)))
+
+
+#: "Man of the Year", "Church of Our Lady", "Summit of the Americas": a word before
+#: "of" heads a title or a name, which a town's name does not (unless a province or a
+#: district follows: "Hit of Anbar province" is the town).
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?!(?:[\w'\u2019-]+[ \t]+){0,3}?(?:province|governorate|"
+                       r"district|county|state|region|Province|Governorate|District|County|"
+                       r"State|Region)\b)")
+
+
+def of_phrase_after(text: str, end: int) -> bool:
+    """"Man of the Year", "Queens of the Stone Age": the span heads an "X of Y" name."""
+    return bool(_OF_AFTER.match(text, end))
 
 
 #: Things named after a person whose name is also a place's (Perm was called Molotov).
@@ -272,6 +343,84 @@ def age_after(text: str, end: int) -> bool:
     """"Campbell, 42, was resisting arrest": a name with an age in commas is a person
     (the news convention for people, never for places)."""
     return bool(_AGE_AFTER.match(text, end))
+
+
+#: What only people have or do, right after a name: kin, a lawyer, a trial, a body
+#: ("Randall's son", "Earle's trial"), or an act of a person ("Parker pleaded guilty",
+#: "Welch was charged", "Stewart wrote").
+_PERSON_AFTER = re.compile(
+    r"(?:['\u2019]s?[ \t]+(?:son|sons|daughter|daughters|wife|husband|widow|brother|"
+    r"sister|mother|father|family|parents|children|grandson|granddaughter|boyfriend|"
+    r"girlfriend|stepfather|stepmother|attorney(?![ \t]+general)|lawyer|arrest|trial|"
+    r"conviction|sentencing|death|body|head|funeral|killer|attacker|bail|bond|testimony|"
+    r"birthday|remains)\b"
+    r"|,?[ \t]+(?:(?:was|is|had[ \t]+been|has[ \t]+been|will[ \t]+be)[ \t]+"
+    r"(?:arrested|charged|sentenced|convicted|indicted|booked|jailed|acquitted|hired|"
+    r"elected|appointed|married|stabbed|shot|wounded|injured|hospitali[sz]ed)|"
+    r"pleaded|pled|testified|confessed|wrote|"
+    r"smiled|laughed|graduated|retired|resigned|pulled|grabbed|punched|sat|stood|walked|"
+    r"drove)\b)")
+#: A surname (perhaps after a middle name or an initial), then what marks a person: an
+#: age, a verb of speech, an apposition of a role ("Elizabeth Mills, 57,", "Mark Zello,
+#: owner of", "Mary Ann Wade said").
+_SURNAME_RUN_AFTER = re.compile(r"[ \t](?:[A-Z]\.[ \t])?(?:([A-Z][a-z]+)[ \t])?"
+                                r"((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+)")
+_SURNAME_ONLY_AFTER = re.compile(r"[ \t](?:[A-Z]\.[ \t])?()"
+                                 r"((?:Mc|Mac|O['\u2019])?[A-Z][a-z'\u2019]+)")
+_PERSON_MARK_AFTER = re.compile(
+    r"(?:,[ \t]*(?:age[ \t]+)?\d{1,3}[ \t]*,|,?[ \t]+(?:said|says|told|asked|added|wrote)\b"
+    r"|,?[ \t]+(?:Jr|Sr)\b|[ \t]+(?:II|III|IV)\b"
+    r"|,[ \t]+an?[ \t]+(?:[\w-]+[ \t]+){0,2}(?:man|woman|boy|girl|teen|teenager|resident|"
+    r"native|student|senior|junior|mother|father)\b"
+    r"|,[ \t]+(?:executive[ \t]+)?(?:director|president|chairman|chairwoman|spokesman|"
+    r"spokeswoman|owner|founder|manager|coordinator|principal|superintendent|coach|"
+    r"pastor|attorney|professor)\b)")
+
+
+#: "Franklin is a town in ...", "Durham was a village": the text calls the name a place.
+_PLACE_COPULA_AFTER = re.compile(
+    r"(?:[ \t]+\([^)]{0,80}\))?,?[ \t]+(?:is|was|became)[ \t]+(?:a|an|the)[ \t]+"
+    r"(?:[\w'-]+[ \t]+){0,4}?(?:town|city|village|borough|hamlet|suburb|municipality|"
+    r"community|census-designated|settlement|township|parish|neighbou?rhood|county|"
+    r"district|capital|port|seat)\b")
+
+
+def called_a_place(text: str, end: int) -> bool:
+    """"Franklin is a town in Ohio": the text itself says the name is a place."""
+    return bool(_PLACE_COPULA_AFTER.match(text, end))
+
+
+def person_after(text: str, end: int) -> bool:
+    """"Randall's son", "Parker pleaded guilty", "Mark Zello, owner of": what follows
+    the span makes it (part of) a person's name."""
+    return bool(_PERSON_AFTER.match(text, end)) or full_name_after(text, end)
+
+
+#: Nouns of institutions, which a person's surname is not ("the Georgia Municipal
+#: Association said", "the Lottery Commission, said").
+_INSTITUTION_NOUNS = _wordset("""
+association commission committee council board bureau agency authority service services
+trust society foundation group company corporation institute department ministry office
+court union league party club federation coalition alliance centre center network
+""")
+
+
+def full_name_after(text: str, end: int, middle: bool = True) -> bool:
+    """"Elizabeth Mills, 57,", "Kathleen McDaniel said": a surname after the span, then an
+    age, a verb of speech or a role: the span is a given name, even after "in" or
+    "from" ("heard from Kathleen McDaniel, 44,"). ``middle=False`` allows no middle name
+    ("the envoy for South Sudan David Shearer said" names the country, then a man)."""
+    for pattern in (_SURNAME_RUN_AFTER, _SURNAME_ONLY_AFTER) if middle else \
+            (_SURNAME_ONLY_AFTER,):
+        match = pattern.match(text, end)
+        if match is None or any(
+                w and (w.lower() in _PLACE_NOUN_AFTER or w.lower() in _INSTITUTION_NOUNS
+                       or w.lower() in _NAMED_AFTER or is_function_word(w))
+                for w in match.groups()):
+            return False
+        if _PERSON_MARK_AFTER.match(text, match.end()):
+            return True
+    return False
 
 
 def hyphen_compound_before(text: str, start: int) -> bool:

