@@ -100,8 +100,9 @@ _NOTE_OPENING = re.compile(r"\s*(?:(?:On|Around|Between|During|As\s+reported,\s+
                            r"around)\s+(?:the\s+(?:night|week)\s+of\s+)?\d{1,2}\b)")
 #: A speech verb after an actor: it speaks of the event, it is no party to it.
 _SPEAKS_AFTER = re.compile(
-    r"\s+(?:(?:has|have|had)\s+)?(?:said|says|stated|announced|confirmed|reported|denied|"
-    r"blamed|accused|warned|added|told)\b", re.IGNORECASE)
+    r"\s+(?:(?:has|have|had)\s+)?(?:said|says|stated|denied|blamed|accused|warned|added|"
+    r"told)\b(?!\s+(?:that\s+)?(?:it|they|its|their)\b)", re.IGNORECASE)
+#: (An actor announcing what it did is the actor: "the SDF announced the capture of".)
 #: An agent named by what it did, not by a listed name ("a drone launched by Iran-backed
 #: militias", "an attack claimed by local insurgents").
 _AGENT_BY = re.compile(
