@@ -29,17 +29,22 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from .._geodesic import geod
 from ..geocoder import default_geocoder
+from ..schema import DEFAULT_UNCERTAINTY_M
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES, lower_case_words
 
 __all__ = ["CAPITAL_ROLE", "admin_units_after", "capitals", "inside_admin_units",
            "respelled_places"]
 
-_WORD = r"[A-Z][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
+#: Capital letters of the Latin scripts transliterations use ("Ţuwaybah", "Ḩamrīn").
+_UPPER = "A-Z" + "".join(chr(c) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+                         if chr(c).isupper())
+_WORD = rf"[\u2018\u2019'`]?[{_UPPER}][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+)*"
 #: Arabic articles and name particles written in lower case inside a name.
 _ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|adh|an|ed|es|ez|et|ul)-"
 _JOINER = r"(?:al|el|ad|as|ash|ibn|bin|bani|beni|abu|umm|um|de|ez|es|ed)"
-_RUN = re.compile(rf"(?<![\w'\u2019-])(?:{_ARTICLE})?{_WORD}"
+_RUN = re.compile(rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
                   rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}")
 #: A preposition of place just before the name.
 _CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|between|"
@@ -188,7 +193,8 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
             out.append(rec)
             continue
         units = _units(found, m.start(), m.end(), trusted)
-        if not units or units[-1]["country"] == rec.get("country"):
+        if not units or (units[-1]["country"] == rec.get("country") and
+                         _inside(rec, units[-1])):
             out.append(rec)
             continue
         country = units[-1]["country"]
@@ -196,8 +202,9 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
                                context=[[str(u["surface"]) for u in reversed(units)]],
                                pull=False)[0]
         ref = new.get("_ref")
-        if new["status"] == "unresolved" or new.get("country") != country or ref is None:
-            continue  # not a place of the units' country: the units say where
+        if new["status"] == "unresolved" or new.get("country") != country or ref is None \
+                or not _inside({"lon": ref[0], "lat": ref[1], "kind": new["kind"]}, units[-1]):
+            continue  # no such place in the units: the units say where
         out.append({**rec, "name": new["name"], "kind": new["kind"], "country": country,
                     "lon": float(ref[0]), "lat": float(ref[1]), "geometry": new["geometry"],
                     "geo_precision": new["geo_precision"],
@@ -233,6 +240,24 @@ def _units_in_names_country(geocoder: Any, text: str, found: list[dict[str, Any]
     return out
 
 
+def _inside(rec: dict[str, Any], unit: dict[str, Any]) -> bool:
+    """Whether a place lies in the province written as its last admin unit: within
+    twice the province's radius of its point, the geocoder's own test of an area
+    ("Al Madā'in (Baghdad)" is not the Al Madinah of Basrah). Only provinces say."""
+    if unit.get("kind") != "admin1" or rec.get("kind") in ("admin1", "country") or \
+            rec.get("lon") is None or unit.get("lon") is None:
+        return True
+    _, _, metres = geod().inv(float(rec["lon"]), float(rec["lat"]), float(unit["lon"]),
+                              float(unit["lat"]))
+    radius = float(unit.get("uncertainty_m") or 100_000.0)
+    return abs(metres) <= 2 * max(radius, _PROVINCE_RADIUS_MIN_M)
+
+
+#: The smallest province radius the inside test allows (m): small provinces' radii are
+#: rough, and a town just over their line is still theirs.
+_PROVINCE_RADIUS_MIN_M = 50_000.0
+
+
 def _units(found: list[dict[str, Any]], start: int, end: int, trusted: set[str]
            ) -> list[dict[str, Any]]:
     """The admin units the scan found between ``start`` and ``end`` (a parenthesis), in
@@ -249,11 +274,16 @@ _UNIT_OPEN = re.compile(r"[\w'\u2019)][ \t]*\((?:[^()\n]{1,40},[ \t]*)?$")
 
 def _as_province(geocoder: Any, rec: dict[str, Any]) -> dict[str, Any]:
     """The province of the same name as a city written as the last admin unit, at its
-    own point and precision (3), when the gazetteer has one; else the city."""
+    own point and precision (3), when the gazetteer has one; else the city at a
+    province's precision."""
     new = geocoder.lookup(str(rec["surface"]), country=rec.get("country"), kinds="admin1")
     ref = new.get("_ref")
     if new["status"] == "unresolved" or new.get("kind") != "admin1" or ref is None:
-        return rec
+        # No such province in the gazetteer (Erbil's): the city's point stands for it,
+        # at the precision and radius of a province, which is all the text says.
+        return {**rec, "geo_precision": 3,
+                "uncertainty_m": max(float(rec.get("uncertainty_m") or 0),
+                                     DEFAULT_UNCERTAINTY_M[3])}
     return {**rec, "name": new["name"], "kind": "admin1", "lon": float(ref[0]),
             "lat": float(ref[1]), "geometry": new["geometry"],
             "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],

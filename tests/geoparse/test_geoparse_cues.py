@@ -111,3 +111,18 @@ def test_a_countrys_capital_unnamed(text: str, location: str) -> None:
 def test_a_capital_named_beside_the_word_is_found_by_name() -> None:
     result = parse_text("Officials say bombings kill 15 in Iraq's capital, Baghdad.")
     assert "capital" not in result.mentions["surface"].tolist()
+
+
+def test_a_name_outside_its_province_gives_way_to_it() -> None:
+    # A same-named place in another province is not the one meant: the province says.
+    text = ("On 3 May 2015, gunmen attacked a checkpoint in Qwertabad Hassan "
+            "(Şalāḩ ad Dīn), killing 2 soldiers.")
+    (inc,) = parse_text(text, published="2015-06-01").incidents.itertuples()
+    assert (inc.country, inc.place_kind, inc.geo_precision) == ("IRQ", "admin1", 3)
+
+
+def test_a_city_standing_for_its_missing_province_has_a_provinces_precision() -> None:
+    # The gazetteer has no Erbil governorate: the city stands for it, at precision 3.
+    text = "On 6 March 2024, a drone struck a position on Mount Qandil (Sidakan, Erbil)."
+    (inc,) = parse_text(text, published="2024-03-07").incidents.itertuples()
+    assert (inc.country, inc.geo_precision) == ("IRQ", 3)
