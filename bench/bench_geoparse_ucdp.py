@@ -15,6 +15,14 @@ as right on a figure when *any* of its incidents matches *any* of its events:
   state-based and non-state -> Battles, one-sided -> Violence against civilians) equals the
   incident's, or the incident is Explosions/Remote violence (UCDP does not code *how*).
 
+A second figure reads UCDP's own place names in the form of an ACLED note: every
+distinct ``where_coordinates`` coded at ``where_prec`` 1 (the named place's own
+coordinates), written as "On 3 May 2015, gunmen attacked a checkpoint in NAME (ADM_1),
+killing 2 soldiers." (the trailing "town"/"village" dropped, ``adm_1`` without
+"governorate"/"province"), and scored like the headlines' locations (within 25 / 50 /
+100 km by the incident's precision). The sentence is a template; the names, their
+spellings and their coordinates are UCDP's.
+
 Evaluation only: nothing here is used to build or tune the parser. Skips when
 ``../shared/eval`` is absent.
 
@@ -24,6 +32,7 @@ Evaluation only: nothing here is used to build or tune the parser. Skips when
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -95,6 +104,39 @@ def evaluate(limit: int | None = None) -> dict[str, Any]:
     return counts
 
 
+_KIND_SUFFIX = re.compile(r"\s+(?:town|village|city|area|district|neighbou?rhood)$")
+
+
+def evaluate_notes() -> dict[str, Any]:
+    """UCDP's exact place names in an ACLED note's form (see the module docstring)."""
+    import pandas as pd
+
+    import geoconflict as gc
+    from geoconflict._geodesic import geod
+
+    g = geod()
+    events = pd.read_csv(UCDP, skiprows=[1], low_memory=False)
+    places = events[events["where_prec"] == 1].drop_duplicates("where_coordinates")
+    counts = {"places": 0, "incident": 0, "location": 0}
+    start = time.perf_counter()
+    for ev in places.itertuples():
+        name = _KIND_SUFFIX.sub("", str(ev.where_coordinates).strip())
+        adm1 = str(ev.adm_1) if isinstance(ev.adm_1, str) else ""
+        adm1 = adm1.replace(" governorate", "").replace(" province", "")
+        note = (f"On 3 May 2015, gunmen attacked a checkpoint in {name} ({adm1}), "
+                "killing 2 soldiers.")
+        counts["places"] += 1
+        incidents = gc.parse_text(note, published="2015-06-01").incidents
+        if incidents.empty or incidents.geometry.iloc[0] is None:
+            continue
+        counts["incident"] += 1
+        inc = incidents.iloc[0]
+        _, _, d = g.inv(inc.geometry.x, inc.geometry.y, ev.longitude, ev.latitude)
+        counts["location"] += d / 1000 <= TOLERANCE_KM.get(int(inc.geo_precision or 3), 100.0)
+    counts["seconds"] = time.perf_counter() - start
+    return counts
+
+
 def _shares(c: dict[str, Any]) -> dict[str, float]:
     n, k = c["headlines"], max(c["incident"], 1)
     return {"incident": c["incident"] / max(n, 1), "location": c["location"] / k,
@@ -115,6 +157,10 @@ def run(quick: bool = False) -> list[dict[str, object]]:
                        round(shares[key], 3), "share of headlines with an incident"))
     out.append(row("UCDP Iraq headlines parsed", round(c["headlines"] / c["seconds"], 1),
                    "headlines/s"))
+    notes = evaluate_notes()
+    out.append(row("UCDP Iraq places as ACLED-style notes: location right",
+                   round(notes["location"] / max(notes["places"], 1), 3), "share of places",
+                   places=notes["places"]))
     return out
 
 
@@ -132,6 +178,10 @@ def main() -> int:
         print(f"  {key:<12} {value:.3f}")
     print(f"  (fatalities stated for {c['fatalities_stated']} of {c['incident']} headlines"
           " with an incident)")
+    notes = evaluate_notes()
+    print(f"{notes['places']} exact UCDP places as ACLED-style notes: an incident "
+          f"{notes['incident'] / max(notes['places'], 1):.3f}, location right "
+          f"{notes['location'] / max(notes['places'], 1):.3f}")
     return 0
 
 
