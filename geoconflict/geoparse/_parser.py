@@ -35,6 +35,7 @@ from ._events import bare_killing, classify_event
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
     NUMBER,
+    ResolvedDate,
     casualties,
     clauses,
     is_background,
@@ -179,11 +180,19 @@ def _apposition(text: str, first: Mention, second: Mention) -> bool:
         second.specificity > first.specificity
 
 
+def _in_parentheses(text: str, at: int) -> bool:
+    """True for a place inside parentheses after a word ("near Sidakan (Soran district,
+    ..."), looking back 60 characters from ``at``."""
+    start = max(0, at - 60)
+    # The pattern ends in "(" and no parenthesis after it: a cheap, exact prefilter.
+    return text.rfind("(", start, at) > text.rfind(")", start, at) and \
+        bool(_IN_PARENTHESES.search(text, start, at))
+
+
 def _same_parentheses(text: str, first: Mention, second: Mention) -> bool:
     """True for two places in one parenthesis after a word ("Tal Tamer (Ras al-Ain,
     Hasakah)"): the admin units of one place, never a list of two sites."""
-    return bool(_IN_PARENTHESES.search(text, max(0, first.start - 60), first.start)) and \
-        ")" not in text[first.end:second.start]
+    return _in_parentheses(text, first.start) and ")" not in text[first.end:second.start]
 
 
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
@@ -216,10 +225,14 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
     agent named by a "by" phrase ("launched by Iran-backed militias") is an attacker."""
     names: list[str] = []
     victims: list[str] = []
-    previous_end = -10
-    for a_start, a_end, _, name in actors:
+    # The actors are sorted and disjoint: those of the sentence are one run of them.
+    first = bisect.bisect_left(actors, start, key=_actor_start)
+    previous_end = actors[first - 1][1] if first > 0 else -10
+    for a_start, a_end, _, name in actors[first:]:
+        if a_start >= end:
+            break
         after_named, previous_end = a_start - previous_end <= 1, a_end
-        if not start <= a_start < end or name in names or name in victims:
+        if name in names or name in victims:
             continue
         if after_named and name == _UNIDENTIFIED:
             continue  # "ISIS militants": the militants are the group just named
@@ -229,7 +242,9 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
         else:
             names.append(name)
     agents = []
-    for match in _AGENT_BY.finditer(text, start, end):
+    # "... by ...": without the word the pattern cannot match (a cheap, exact prefilter).
+    for match in _AGENT_BY.finditer(text, start, end) if "by" in text[start:end].lower() \
+            else ():
         listed = [n for a, b, _, n in actors if a < match.end("agent") and
                   b > match.start("agent")]
         for name in listed or [match.group("agent")]:
@@ -237,6 +252,10 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
                 agents.append(name)
     names = agents + [n for n in names if n not in agents]
     return names, [v for v in victims if v not in names]
+
+
+def _actor_start(actor: tuple[int, int, str, str]) -> int:
+    return actor[0]
 
 
 def _to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
@@ -383,7 +402,6 @@ def _parse(text: str, pub: dt.date | None
         for c_start, c_end in parts:
             clause_text = text[c_start:c_end]
             kind = classify_event(clause_text)
-            counts = casualties(clause_text)
             in_clause = mentions[bisect.bisect_left(mention_starts, c_start):
                                  bisect.bisect_left(mention_starts, c_end)]
             if kind is not None and is_background(clause_text, _trigger_at(clause_text, kind[2])):
@@ -397,9 +415,15 @@ def _parse(text: str, pub: dt.date | None
             if kind is None:
                 # Casualty figures or a more precise place for the event just described,
                 # unless the clause dates itself elsewhere ("Last year, 50 were killed").
-                if incidents and not _dated_elsewhere(clause_text, pub, incidents[-1]):
-                    _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
+                if incidents:
+                    # A sentence of one clause is that clause: its date is known already.
+                    clause_date = sentence_date if len(parts) == 1 else \
+                        resolve_date(clause_text, pub)
+                    if not _dated_elsewhere(clause_date, incidents[-1]):
+                        counts = casualties(clause_text)
+                        _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
                 continue
+            counts = casualties(clause_text)
             resolved = resolve_date(clause_text, pub) if len(parts) > 1 else None
             resolved = resolved or sentence_date
             date: dt.date | None
@@ -427,10 +451,8 @@ def _parse(text: str, pub: dt.date | None
                 sentence_actors = _clause_actors(text, actors, s_start, s_end)
             attackers, victims = sentence_actors
             for n, place in enumerate(places):
-                near = bool(place and (_NEAR_BEFORE.search(text[max(0, place.start - 20):
-                                                                 place.start]) or
-                                       _IN_PARENTHESES.search(text, max(0, place.start - 60),
-                                                              place.start)))
+                near = bool(place and (_near_before(text, place.start) or
+                                       _in_parentheses(text, place.start)))
                 incidents.append(_Incident(
                     clause=(c_start, c_end), sentence=s_index, event_type=kind[0],
                     sub_event_type=kind[1], trigger=kind[2], date=date,
@@ -452,9 +474,16 @@ def _trigger_at(clause: str, trigger: str) -> int:
     return max(0, clause.find(trigger))
 
 
-def _dated_elsewhere(clause: str, pub: dt.date | None, incident: _Incident) -> bool:
-    """Whether a follow-up clause names a date other than its incident's."""
-    resolved = resolve_date(clause, pub)
+def _near_before(text: str, at: int) -> bool:
+    """"near X", "north of the X": the words before ``at`` make the place approximate."""
+    # The pattern ends in white space: a cheap, exact prefilter.
+    return at > 0 and text[at - 1].isspace() and \
+        bool(_NEAR_BEFORE.search(text[max(0, at - 20):at]))
+
+
+def _dated_elsewhere(resolved: ResolvedDate | None, incident: _Incident) -> bool:
+    """Whether a follow-up clause, whose date is ``resolved``, names a date other than
+    its incident's."""
     return resolved is not None and incident.date is not None and \
         resolved.date != incident.date
 

@@ -24,6 +24,8 @@ __all__ = [
     "ResolvedDate",
     "casualties",
     "clauses",
+    "folded",
+    "has_any",
     "is_background",
     "keyword_automaton",
     "resolve_date",
@@ -60,6 +62,9 @@ _CLAUSE_BREAK = re.compile(
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split the sentence ``text[start:end]`` where it starts a separate event."""
+    if text.find(";", start, end) < 0 and text.find("while", start, end) < 0 and \
+            text.find("separate", start, end) < 0:
+        return [(start, end)]  # no break can match (most sentences)
     spans = []
     cursor = start
     for match in _CLAUSE_BREAK.finditer(text, start, end):
@@ -239,6 +244,8 @@ _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
                "slaughter", "execut", "behead", "massacr", "slain")
+#: The words ``_BEFORE_VERB`` ends with (``_KILL`` and ``_HURT``).
+_COUNTED_VERB_WORDS = ("kill", "dead", "died", "death", "fatalit", "injur", "wound", "hurt")
 
 
 #: Words that make a figure a running total or a background figure, not an incident's.
@@ -395,7 +402,8 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or (match.group(0) + rest[:40])
-    for match in _BEFORE_VERB.finditer(clause) if has_verb else ():
+    counted = has_verb and has_any(folded(clause), _COUNTED_VERB_WORDS)
+    for match in _BEFORE_VERB.finditer(clause) if counted else ():
         n = word_number(match.group("n"))
         if n is None or is_background(clause, match.start("n")):
             continue
@@ -442,6 +450,25 @@ def keyword_automaton(words: frozenset[str]) -> Any:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+#: The letters that ``re.IGNORECASE`` matches to an ASCII letter although ``str.lower``
+#: does not turn them into it: dotted and dotless I, long s.
+_IGNORECASE_TRAPS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def folded(text: str) -> str:
+    """``text`` in lower case as ``re.IGNORECASE`` reads it: a lower-case ASCII word that
+    such a pattern needs to match is a substring of it, so a substring test is an exact
+    prefilter (a test that passes may still find no match; one that fails means none)."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return text.translate(_IGNORECASE_TRAPS).lower()
+    return text.lower()
+
+
+def has_any(low: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is a substring of ``low``."""
+    return any(word in low for word in words)
 
 
 # ------------------------------------------------------------------------------ dates
@@ -504,6 +531,14 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 _KIND_FILTERS: dict[str, re.Pattern[str]] = {
     kind: re.compile("|".join(re.escape(w) for w in words)) for kind, words in _KIND_WORDS.items()
 }
+#: Kinds sharing their substrings share one test: (kind, pattern, index of the test).
+_FILTER_WORDS = tuple(dict.fromkeys(_KIND_WORDS.values()))
+_FILTERS = tuple(re.compile("|".join(re.escape(w) for w in words)) for words in _FILTER_WORDS)
+_DATE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
+    (kind, pattern, _FILTER_WORDS.index(_KIND_WORDS[kind])) for kind, pattern in _DATE_PATTERNS)
+_ABSOLUTE_KINDS = frozenset({"iso", "dmy", "mdy"})
+#: The weekday pattern and ``_SAID`` cannot match without a weekday's name.
+_WEEKDAY_NAMES = tuple(_WEEKDAYS)
 
 
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
@@ -529,18 +564,29 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     2
     """
     low = clause.lower()
+    weekday: bool | None = None  # whether the clause names a weekday, once asked
     if "said" in low or "report" in low or "announc" in low or "told" in low \
             or "added" in low or "says" in low:
-        masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause)
+        weekday = has_any(folded(clause), _WEEKDAY_NAMES)
+        masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause) if weekday else clause
     else:
         masked = clause
     found: list[tuple[int, ResolvedDate]] = []
-    for kind, pattern in _DATE_PATTERNS:
+    passed: list[bool | None] = [None] * len(_FILTERS)
+    for kind, pattern, test in _DATE_RULES:
+        if published is None and kind not in _ABSOLUTE_KINDS:
+            continue
         # Cheap substring tests first: most clauses hold one date expression at most.
-        if not _KIND_FILTERS[kind].search(low):
+        ok = passed[test]
+        if ok is None:
+            ok = passed[test] = _FILTERS[test].search(low) is not None
+        if not ok:
             continue
-        if published is None and kind not in ("iso", "dmy", "mdy"):
-            continue
+        if kind == "weekday":
+            if weekday is None:
+                weekday = has_any(folded(clause), _WEEKDAY_NAMES)
+            if not weekday:
+                continue
         for match in pattern.finditer(masked):
             if published is None and kind != "iso" and not match.group(3):
                 continue  # a day and month without a year need the publication date
