@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ._textrules import NUMBER, keyword_automaton, unquote
+from ._textrules import NUMBER, keyword_automaton, starting_with, unquote
 from ._textrules import QUALIFIER as _QUAL
 
 __all__ = ["bare_killing", "classify_event"]
@@ -178,12 +178,13 @@ _MILITARY_TARGET = re.compile(
     r"forces|garrison|position)\b", re.IGNORECASE)
 #: Phrases that refer back to an event already described ("claimed the attack",
 #: "arrested over the bombing"): masked before the rules run, so they start no event.
-_ANAPHORA = re.compile(
+_ANAPHORA = re.compile(starting_with(
+    "abcdfiors",
     r"\b(?:claimed|condemned|denied|blamed\s+\w+\s+for|responsibility\s+for|in\s+connection\s+"
     r"with|suspected\s+of|accused\s+of|over|for|after|following|in\s+response\s+to|in\s+"
     r"retaliation\s+for|since|before|investigat\w+)\s+(?:the|this|that|last\s+\w+'s|(?:a|an)\s+"
     r"(?:earlier|previous|recent))\s+(?:\w+\s+){0,2}?(?:attacks?|strikes?|bombings?|explosions?|"
-    r"blasts?|killings?|ambush|assault|raids?)\b", re.IGNORECASE)
+    r"blasts?|killings?|ambush|assault|raids?)\b"), re.IGNORECASE)
 
 
 #: Substrings the event noun of an anaphoric phrase starts with (a prefilter).

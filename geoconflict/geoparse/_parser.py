@@ -41,6 +41,7 @@ from ._textrules import (
     is_background,
     resolve_date,
     sentences,
+    starting_with,
 )
 
 if TYPE_CHECKING:
@@ -73,16 +74,17 @@ _DEFINITE_EVENT = re.compile(
     r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|drone\s+attack|blasts?|bombings?|explosions?|raids?|"
     r"ambush|clash(?:es)?|fighting|protests?|demonstrations?|riots?|assault)\b", re.IGNORECASE)
 #: A clause that says it is another event ("a separate roadside bomb", "another strike").
-_ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|new)\s+"
-                            r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
-                            r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b",
-                            re.IGNORECASE)
+_ANOTHER_EVENT = re.compile(starting_with(
+    "satofn", r"\b(?:separate|another|second|third|other|further|new)\s+"
+    r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
+    r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b"), re.IGNORECASE)
 #: Words before an actor that make it the victim ("killing three US service members").
-_VICTIM_BEFORE = re.compile(
+_VICTIM_BEFORE = re.compile(starting_with(
+    "kwiestao",
     rf"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|execut(?:ing|ed|es)|"
     rf"slaughter(?:ing|ed|s)?|target(?:ing|ed|s)|attack(?:ing|ed|s)|ambush(?:ing|ed|es)|"
     rf"against|on)\s+(?:(?:at\s+least|more\s+than|"
-    rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$",
+    rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$"),
     re.IGNORECASE)
 #: Words after an actor that make it the victim ("IS militants killed in ...", "US troops
 #: were wounded"), unless the verb goes on to its own victims ("gunmen killed a man").
@@ -93,11 +95,12 @@ _VICTIM_AFTER = re.compile(
     re.IGNORECASE)
 #: An agent named by what it did, not by a listed name ("a drone launched by Iran-backed
 #: militias", "an attack claimed by local insurgents").
-_AGENT_BY = re.compile(
+_AGENT_BY = re.compile(starting_with(
+    "lfcspka",
     r"\b(?:launched|fired|carried\s+out|claimed|conducted|staged|planted|flown|sent|"
     r"perpetrated|committed|shot|killed|attacked|ambushed)\s+by\s+(?:the\s+)?"
     r"(?P<agent>(?:[\w'\u2019]+[\-\s]+){0,3}?(?:militias?|militants|gunmen|fighters|rebels|"
-    r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b", re.IGNORECASE)
+    r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b"), re.IGNORECASE)
 #: The actor of ``data/actors.csv`` for armed people the text does not name ("gunmen").
 _UNIDENTIFIED = "Unidentified armed group"
 #: Sub-event types ranked within their event type: a follow-up that tells more about the
