@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 __all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
 
 #: Words before a place that mark an approximate location ("near X") -> precision 2.
-_NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
-                          r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+_NEAR_BEFORE = re.compile(starting_with(
+    "noacsewb", r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
+    r"east\s+of|west\s+of|between)\s+(?:the\s+)?$"), re.IGNORECASE)
 #: What may stand between places listed together ("X province and near Y").
 _LIST_JOIN = re.compile(r"\s*(?:province|governorate|district)?\s*(?:,|and|,\s*and)\s*"
                         r"(?:near\s+|in\s+|around\s+)?")

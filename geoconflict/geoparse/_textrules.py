@@ -28,6 +28,7 @@ __all__ = [
     "has_any",
     "is_background",
     "keyword_automaton",
+    "literal_matches",
     "resolve_date",
     "sentences",
     "starting_with",
@@ -469,6 +470,24 @@ def keyword_automaton(words: frozenset[str]) -> Any:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+def literal_matches(pattern: re.Pattern[str], words: frozenset[str], text: str
+                    ) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match starts with one
+    of ``words`` (case as written): tried only where one of them starts in ``text``, found
+    in one Aho-Corasick pass, instead of at every position."""
+    starts = sorted({end - len(word) + 1 for end, word in keyword_automaton(words).iter(text)})
+    found: list[re.Match[str]] = []
+    reach = 0
+    for start in starts:
+        if start < reach:
+            continue  # inside the previous match: finditer goes on from its end
+        match = pattern.match(text, start)
+        if match is not None:
+            found.append(match)
+            reach = max(match.end(), start + 1)
+    return found
 
 
 #: The letters that ``re.IGNORECASE`` matches to an ASCII letter although ``str.lower``
