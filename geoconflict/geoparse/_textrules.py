@@ -235,8 +235,9 @@ _NONE = re.compile(starting_with(
 # ("killing three guards, a war monitor said").
 _LIST_ITEM = re.compile(
     rf"(?:^|\band\s+)({_QUAL})({_NUM}|his|her|their)\b", re.IGNORECASE)
-_STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
-                        r"according|said|when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
+_STOP_LIST = re.compile(starting_with(
+    "wikonasfb", r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
+    r"according|said|when|after|while|who|which|as|from|by)\b"), re.IGNORECASE)
 
 
 def _count_list(phrase: str) -> int | None:
@@ -529,8 +530,13 @@ _MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _SAID = re.compile(r"\b(?:said|says|reported|announced|added|told\s+\w+)\s+(?:late\s+|early\s+)?"
                    r"on\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
+#: The characters a match of each date pattern can start with (``starting_with``).
+_DATE_STARTS = {"dmy": r"\d", "mdy": "adfjmnos", "yesterday": "y", "last_night": "lo",
+                "last_week": "le", "part_month": "emld", "month": "i", "last_month": "l",
+                "this_month": "et", "iso": r"\d"}
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(p, re.IGNORECASE))
+    (kind, re.compile(starting_with(_DATE_STARTS[kind], p) if kind in _DATE_STARTS else p,
+                      re.IGNORECASE))
     for kind, p in (
         ("dmy", rf"\b(\d{{1,2}})\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b"),
         ("mdy", rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"),
@@ -575,8 +581,10 @@ _FILTERS = tuple(re.compile("|".join(re.escape(w) for w in words)) for words in 
 _DATE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     (kind, pattern, _FILTER_WORDS.index(_KIND_WORDS[kind])) for kind, pattern in _DATE_PATTERNS)
 _ABSOLUTE_KINDS = frozenset({"iso", "dmy", "mdy"})
-#: The weekday pattern and ``_SAID`` cannot match without a weekday's name.
+#: The weekday pattern and ``_SAID`` cannot match without a weekday's name, nor "dmy"
+#: and "mdy" without a month's.
 _WEEKDAY_NAMES = tuple(_WEEKDAYS)
+_NAMED_MONTH_KINDS = frozenset({"dmy", "mdy"})
 
 
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
@@ -603,6 +611,7 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     """
     low = clause.lower()
     weekday: bool | None = None  # whether the clause names a weekday, once asked
+    month: bool | None = None  # and a month
     if "said" in low or "report" in low or "announc" in low or "told" in low \
             or "added" in low or "says" in low:
         weekday = has_any(folded(clause), _WEEKDAY_NAMES)
@@ -624,6 +633,11 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
             if weekday is None:
                 weekday = has_any(folded(clause), _WEEKDAY_NAMES)
             if not weekday:
+                continue
+        elif kind in _NAMED_MONTH_KINDS:
+            if month is None:
+                month = has_any(folded(clause), _MONTH_WORDS)
+            if not month:
                 continue
         for match in pattern.finditer(masked):
             if published is None and kind != "iso" and not match.group(3):
