@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import _progress
 from ..geocoder import default_geocoder
@@ -343,7 +343,7 @@ def parse_reports(texts: Sequence[str], *,
                                                                         strict=True))]
     n_workers = workers if workers is not None else (
         (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
-    rows: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     with _progress.bar(len(jobs), "parsing reports", unit="report",
                        progress=progress) as advance:
         if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -369,9 +369,9 @@ _PARALLEL_MIN = 200
 
 
 def _parse_chunk(args: tuple[list[tuple[int, str, dt.date | None, str | None]], str]
-                 ) -> list[dict[str, Any]]:
+                 ) -> list[_Row]:
     jobs, prefix = args
-    rows: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     for i, text, pub, source in jobs:
         _, incidents, _ = _parse(text, pub)
         sources: dict[int, str | None] = {i: source}
@@ -585,9 +585,37 @@ def _storable_date(inc: _Incident) -> tuple[dt.date | None, str]:
     return None, note.strip()
 
 
+class _Row(NamedTuple):
+    """One incident as plain values (lon/lat floats, no geometry objects): cheap to send
+    between processes, and a DataFrame is built from tuples faster than from dicts."""
+
+    event_id: str
+    event_date: dt.date | None
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: str | None
+    actor2: str | None
+    country: str | None
+    location: str | None
+    geo_precision: int
+    uncertainty_m: float
+    fatalities: int | None
+    source: str | None
+    notes: str
+    origin: str
+    report: int
+    injuries: int | None
+    trigger: str
+    place_kind: str | None
+    mention_start: int | None
+    lon: float
+    lat: float
+
+
 def _incident_rows(incidents: list[tuple[int, _Incident]],
                    sources: Sequence[str | None] | Mapping[int, str | None],
-                   prefix: str, single: bool) -> list[dict[str, Any]]:
+                   prefix: str, single: bool) -> list[_Row]:
     """Plain rows (lon/lat floats, no geometry objects): cheap to send between processes."""
 
     rows = []
@@ -606,42 +634,42 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
                 else place.geometry.representative_point()
             lon, lat = point.x, point.y
         date, notes = _storable_date(inc)
-        rows.append({
-            "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
-            "event_date": date,
-            "time_precision": inc.time_precision,
-            "event_type": inc.event_type,
-            "sub_event_type": inc.sub_event_type,
-            "actor1": inc.actors[0] if inc.actors else None,
-            "actor2": inc.actors[1] if len(inc.actors) > 1 else
+        rows.append(_Row(
+            event_id=f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
+            event_date=date,
+            time_precision=inc.time_precision,
+            event_type=inc.event_type,
+            sub_event_type=inc.sub_event_type,
+            actor1=inc.actors[0] if inc.actors else None,
+            actor2=inc.actors[1] if len(inc.actors) > 1 else
             (inc.victims[0] if inc.victims else None),
-            "country": place.country if place else None,
-            "location": place.name if place else None,
-            "geo_precision": precision,
-            "uncertainty_m": uncertainty,
-            "fatalities": inc.killed,
-            "source": sources[report],
-            "notes": notes,
-            "origin": "geoparse",
-            "report": report,
-            "injuries": inc.injured,
-            "trigger": inc.trigger,
-            "place_kind": place.kind if place else None,
-            "mention_start": place.start if place else None,
-            "lon": lon,
-            "lat": lat,
-        })
+            country=place.country if place else None,
+            location=place.name if place else None,
+            geo_precision=precision,
+            uncertainty_m=uncertainty,
+            fatalities=inc.killed,
+            source=sources[report],
+            notes=notes,
+            origin="geoparse",
+            report=report,
+            injuries=inc.injured,
+            trigger=inc.trigger,
+            place_kind=place.kind if place else None,
+            mention_start=place.start if place else None,
+            lon=lon,
+            lat=lat,
+        ))
     return rows
 
 
-def _rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+def _rows_frame(rows: list[_Row]) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import numpy as np
     import pandas as pd
 
     if not rows:
         return empty_incidents()
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=list(_Row._fields))
     lon = frame.pop("lon").to_numpy(dtype=float)
     lat = frame.pop("lat").to_numpy(dtype=float)
     points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
