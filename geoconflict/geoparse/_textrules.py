@@ -197,6 +197,9 @@ _ONE_PERSON = (r"(?:civilian|soldier|fighter|militant|policeman|policewoman|offi
                r"trader|shopkeeper|engineer|recruit|conscript|jihadist|insurgent|rebel|"
                r"militiaman|gunman|bodyguard|employee|teacher|nurse|paramedic|sheikh|chief|"
                r"mayor|governor|general|colonel|captain|lieutenant|sergeant|major)")
+#: The words ``_ONE_VICTIM`` can end with before its verb: its noun, auxiliary or adverb.
+_ONE_VICTIM_TAILS = (*_ONE_PERSON[3:-1].split("|"), "was", "is", "been", "reportedly",
+                     "allegedly")
 _ONE_AFTER = re.compile(starting_with(
     "keb",
     rf"\b(?:kill(?:s|ed|ing)?|execut(?:es|ed|ing|e)|behead(?:s|ed|ing)?)\s+"
@@ -265,7 +268,17 @@ _NO_CASUALTIES = Casualties(None, None, None)
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
                "slaughter", "execut", "behead", "massacr", "slain")
 #: The words ``_BEFORE_VERB`` ends with (``_KILL`` and ``_HURT``).
-_COUNTED_VERB_WORDS = ("kill", "dead", "died", "death", "fatalit", "injur", "wound", "hurt")
+_COUNTED_VERBS = ("killed", "killing", "kills", "dead", "died", "deaths", "fatality",
+                  "fatalities", "injured", "injuring", "wounded", "wounding", "hurt")
+
+
+def _counted_reach(clause: str) -> int:
+    """Where the last word ``_BEFORE_VERB`` can end with ends in ``clause`` (-1 if none):
+    no match ends later, so a search may stop one character after it (the character
+    its final ``\\b`` looks at)."""
+    fold = folded(clause)  # as long as ``clause``: positions hold
+    return max((i + len(word) for word in _COUNTED_VERBS if (i := fold.rfind(word)) >= 0),
+               default=-1)
 
 
 #: Words that make a figure a running total or a background figure, not an incident's.
@@ -365,9 +378,15 @@ def _one_victim(clause: str, killed: int | None, injured: int | None
         after = _ONE_AFTER.search(clause)
         if after and not is_background(clause, after.start()):
             killed = 1
+    fold = folded(clause)
     for verb in _ONE_VERB.finditer(clause):
-        if not _ONE_VICTIM.search(clause, max(0, verb.start() - 50), verb.start()) or \
-                is_background(clause, verb.start()):
+        at = verb.start()
+        start = max(0, at - 50)
+        # The pattern ends with one of its tail words and white space right before the
+        # verb: a cheap, exact prefilter.
+        tail = fold[start:at].split()[-1:] if at > start and fold[at - 1].isspace() else ()
+        if not tail or not tail[0].endswith(_ONE_VICTIM_TAILS) or \
+                not _ONE_VICTIM.search(clause, start, at) or is_background(clause, at):
             continue
         if verb.group(0).lower() in ("injured", "wounded", "hurt"):
             injured = 1 if injured is None else injured
@@ -422,8 +441,8 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or (match.group(0) + rest[:40])
-    counted = has_verb and has_any(folded(clause), _COUNTED_VERB_WORDS)
-    for match in _BEFORE_VERB.finditer(clause) if counted else ():
+    reach = _counted_reach(clause) if has_verb else -1
+    for match in _BEFORE_VERB.finditer(clause, 0, reach + 1) if reach >= 0 else ():
         n = word_number(match.group("n"))
         if n is None or is_background(clause, match.start("n")):
             continue
