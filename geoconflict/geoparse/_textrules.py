@@ -591,14 +591,10 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_KIND_FILTERS: dict[str, re.Pattern[str]] = {
-    kind: re.compile("|".join(re.escape(w) for w in words)) for kind, words in _KIND_WORDS.items()
-}
-#: Kinds sharing their substrings share one test: (kind, pattern, index of the test).
-_FILTER_WORDS = tuple(dict.fromkeys(_KIND_WORDS.values()))
-_FILTERS = tuple(re.compile("|".join(re.escape(w) for w in words)) for words in _FILTER_WORDS)
-_DATE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
-    (kind, pattern, _FILTER_WORDS.index(_KIND_WORDS[kind])) for kind, pattern in _DATE_PATTERNS)
+#: (kind, pattern, its prefilter substrings); all the substrings are found in one pass.
+_DATE_RULES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (kind, pattern, frozenset(_KIND_WORDS[kind])) for kind, pattern in _DATE_PATTERNS)
+_DATE_WORDS = frozenset().union(*_KIND_WORDS.values())
 _ABSOLUTE_KINDS = frozenset({"iso", "dmy", "mdy"})
 #: The weekday pattern and ``_SAID`` cannot match without a weekday's name, nor "dmy"
 #: and "mdy" without a month's.
@@ -638,15 +634,12 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     else:
         masked = clause
     found: list[tuple[int, ResolvedDate]] = []
-    passed: list[bool | None] = [None] * len(_FILTERS)
-    for kind, pattern, test in _DATE_RULES:
+    # Cheap substring tests first: most clauses hold one date expression at most.
+    present = {word for _, word in keyword_automaton(_DATE_WORDS).iter(low)}
+    for kind, pattern, words in _DATE_RULES:
         if published is None and kind not in _ABSOLUTE_KINDS:
             continue
-        # Cheap substring tests first: most clauses hold one date expression at most.
-        ok = passed[test]
-        if ok is None:
-            ok = passed[test] = _FILTERS[test].search(low) is not None
-        if not ok:
+        if words.isdisjoint(present):
             continue
         if kind == "weekday":
             if weekday is None:
