@@ -267,6 +267,8 @@ _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
                "slaughter", "execut", "behead", "massacr", "slain")
+#: Both lists' substrings, found in one pass over a clause.
+_CASUALTY_AND_VERB_WORDS = frozenset(_CASUALTY_WORDS + _VERB_WORDS)
 #: The words ``_BEFORE_VERB`` ends with (``_KILL`` and ``_HURT``).
 _COUNTED_VERBS = ("killed", "killing", "kills", "dead", "died", "deaths", "fatality",
                   "fatalities", "injured", "injuring", "wounded", "wounding", "hurt")
@@ -400,11 +402,12 @@ _QUOTES = re.compile("[\"\u201c\u201d]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?
 
 
 _QUOTE_CHARS = ("'", '"', "\u201c", "\u201d", "\u2018", "\u2019")
+_ANY_QUOTE = re.compile("[" + "".join(_QUOTE_CHARS) + "]")
 
 
 def unquote(text: str) -> str:
     """``text`` with quotation marks blanked (same length, so offsets hold)."""
-    if not any(q in text for q in _QUOTE_CHARS):
+    if not _ANY_QUOTE.search(text):
         return text
     return _QUOTES.sub(" ", text)
 
@@ -422,13 +425,14 @@ def casualties(clause: str) -> Casualties:
     0
     """
     low = clause.lower()
-    if not any(word in low for word in _CASUALTY_WORDS):
+    present = {word for _, word in keyword_automaton(_CASUALTY_AND_VERB_WORDS).iter(low)}
+    if present.isdisjoint(_CASUALTY_WORDS):
         return _NO_CASUALTIES
     clause = unquote(clause)
     killed: int | None = None
     injured: int | None = None
     evidence: str | None = None
-    has_verb = any(word in low for word in _VERB_WORDS)
+    has_verb = not present.isdisjoint(_VERB_WORDS)
     for match in _AFTER_VERB.finditer(clause) if has_verb else ():
         rest = clause[match.end():]
         if not _STARTS_WITH_COUNT.match(rest) or is_background(clause, match.end()):
