@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
@@ -141,7 +142,7 @@ class Mention:
 
 
 @cache
-def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
+def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str], frozenset[str]]:
     """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
     text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
     import ahocorasick
@@ -167,7 +168,7 @@ def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
     ordered = sorted(set(exact), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
                          + r")(?![\w-])")
-    return automaton, pattern, lookup
+    return automaton, pattern, lookup, frozenset(ordered)
 
 
 def _is_boundary(text: str, start: int, end: int) -> bool:
@@ -178,14 +179,15 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
 
 def find_actors(text: str) -> list[tuple[int, int, str, str]]:
     """Actor mentions (curated aliases of ``data/actors.csv``): (start, end, surface, actor)."""
-    automaton, exact, lookup = _actor_index()
+    automaton, exact, lookup, acronyms = _actor_index()
     low = text.lower()
     found = []
     for end, key in automaton.iter(low):
         start = end - len(key) + 1
         if _is_boundary(low, start, end + 1):
             found.append((start, end + 1, text[start:end + 1], lookup[key]))
-    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)])
+              for m in literal_matches(exact, acronyms, text)]
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str, str]] = []
     for item in found:
@@ -384,8 +386,8 @@ def case_mode(text: str) -> str:
     words = _WORD.findall(text[:3_000])  # the opening is enough to tell
     if len(words) < 4:
         return "mixed"
-    upper = sum(w.isupper() for w in words)
-    capitalised = sum(w[0].isupper() for w in words)
+    upper = sum(map(str.isupper, words))
+    capitalised = sum(map(str.isupper, map(itemgetter(0), words)))
     if upper >= 0.7 * len(words):
         return "upper"
     if capitalised <= 0.02 * len(words):

@@ -50,14 +50,15 @@ def starting_with(letters: str, pattern: str) -> str:
 
 _ABBREV = ("U.S.", "U.K.", "U.N.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.",
            "Oct.", "Nov.", "Dec.", "Mr.", "Mrs.", "Dr.", "Gen.", "Lt.", "Col.", "St.", "No.")
+#: The abbreviations in one pattern (none is a part of another's neighbour: a single pass
+#: protects the same dots as replacing them one after the other).
+_ABBREV_RE = re.compile("|".join(re.escape(abbr) for abbr in _ABBREV))
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) character spans of the sentences of ``text``."""
-    protected = text
-    for abbr in _ABBREV:
-        protected = protected.replace(abbr, abbr.replace(".", "\x00"))
+    protected = _ABBREV_RE.sub(lambda m: m.group(0).replace(".", "\x00"), text)
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(protected):
