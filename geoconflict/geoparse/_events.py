@@ -166,6 +166,10 @@ _EVENT_RULES: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = tup
     for words, pattern, event_type, sub_event_type in _RULES)
 #: Every prefilter substring, found in one pass per clause (a set test per rule after).
 _EVENT_WORDS = frozenset().union(*(words for words, *_ in _EVENT_RULES))
+#: Prefilter substring -> positions of the rules it lets through.
+_RULES_OF_WORD: dict[str, tuple[int, ...]] = {
+    word: tuple(i for i, (words, *_) in enumerate(_EVENT_RULES) if word in words)
+    for word in _EVENT_WORDS}
 
 
 _CIVILIAN_TARGET = re.compile(
@@ -257,9 +261,9 @@ def classify_event(clause: str) -> tuple[str, str, str] | None:
             low = masked.lower()
             present = {word for _, word in keyword_automaton(_EVENT_WORDS).iter(low)}
     protest: tuple[str, str, str] | None = None
-    for words, pattern, event_type, sub_event_type in _EVENT_RULES:
-        if words.isdisjoint(present):
-            continue
+    # The rules whose prefilter passes, in their order.
+    for rule in sorted({i for word in present for i in _RULES_OF_WORD[word]}):
+        _, pattern, event_type, sub_event_type = _EVENT_RULES[rule]
         match = pattern.search(masked)
         if not match:
             continue
