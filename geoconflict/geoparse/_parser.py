@@ -349,7 +349,8 @@ def parse_reports(texts: Sequence[str], *,
         if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
             default_geocoder().warm()  # and its lazy tables, which each worker would rebuild
-            size = max(1, len(jobs) // (n_workers * 4))
+            # Small chunks: a worker that finishes early idles for less than one chunk.
+            size = max(1, len(jobs) // (n_workers * 16))
             chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
             context = multiprocessing.get_context("fork")
             with context.Pool(n_workers) as pool:
