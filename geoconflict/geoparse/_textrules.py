@@ -244,6 +244,10 @@ _STOP_LIST = re.compile(starting_with(
     r"according|said|when|after|while|who|which|as|from|by)\b"), re.IGNORECASE)
 
 
+#: Where the list of counted people after a verb ends at the latest.
+_LIST_END = re.compile(r"[.;:]")
+
+
 def _count_list(phrase: str) -> int | None:
     """Sum the people in ``"three soldiers and an officer"`` (-> 4)."""
     stop = _STOP_LIST.search(phrase)
@@ -298,6 +302,7 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(
 #: Substrings without which ``_CUMULATIVE`` cannot match (a prefilter).
 _CUMULATIVE_CUES = ("since", "far", "date", "total", "altogether", "cumulative", "overall",
                     "in all", "past", "year", "similar", "previous", "earlier", "prior")
+_CUMULATIVE_CUE_SET = frozenset(_CUMULATIVE_CUES)
 _SEGMENT_BREAK = re.compile(r"\s*(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*|\s+-\s+")
 _RELATIVE = re.compile(r"^(?:which|that|who|whose)\b", re.IGNORECASE)
 
@@ -332,7 +337,7 @@ def is_background(clause: str, pos: int) -> bool:
     """
     low = clause.lower()
     # Cheap substring tests first: most clauses hold no cue at all.
-    cumulative = any(cue in low for cue in _CUMULATIVE_CUES)
+    cumulative = next(keyword_automaton(_CUMULATIVE_CUE_SET).iter(low), None) is not None
     perfect = "toll" in low or " has " in low or " have " in low or " had " in low
     if not cumulative and not perfect:
         return False
@@ -438,7 +443,8 @@ def casualties(clause: str) -> Casualties:
         rest = clause[match.end():]
         if not _STARTS_WITH_COUNT.match(rest) or is_background(clause, match.end()):
             continue
-        n = _count_list(re.split(r"[.;:]", rest, maxsplit=1)[0])
+        stop = _LIST_END.search(rest)
+        n = _count_list(rest[:stop.start()] if stop else rest)
         if n is None:
             continue
         if not match.group("verb").lower().startswith(_HURT_VERB):
