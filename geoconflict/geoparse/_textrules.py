@@ -613,6 +613,18 @@ _WEEKDAY_NAMES = tuple(_WEEKDAYS)
 _NAMED_MONTH_KINDS = frozenset({"dmy", "mdy"})
 
 
+def _weekday_floor(fold: str) -> int:
+    """A position before which no match of the weekday pattern starts in a clause
+    (``fold``: the clause folded, as long as it): its first weekday name, less the white
+    space, "on" and one word of at most five letters ("late", "since") it may follow."""
+    first = min((i for name in _WEEKDAY_NAMES if (i := fold.find(name)) >= 0),
+                default=len(fold))
+    head = fold[:first].rstrip()
+    if head.endswith("on"):
+        head = head[:-2].rstrip()
+    return max(0, len(head) - 5)
+
+
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
     """The year of a month named without one: the latest not after publication."""
     if year:
@@ -652,17 +664,19 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
             continue
         if words.isdisjoint(present):
             continue
+        start = 0
         if kind == "weekday":
             if weekday is None:
                 weekday = has_any(folded(clause), _WEEKDAY_NAMES)
             if not weekday:
                 continue
+            start = _weekday_floor(folded(clause))
         elif kind in _NAMED_MONTH_KINDS:
             if month is None:
                 month = has_any(folded(clause), _MONTH_WORDS)
             if not month:
                 continue
-        for match in pattern.finditer(masked):
+        for match in pattern.finditer(masked, start):
             if published is None and kind != "iso" and not match.group(3):
                 continue  # a day and month without a year need the publication date
             resolved = _resolve(kind, match, published or dt.date.max)
