@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..datasets import load_dataset, load_features
@@ -62,7 +63,7 @@ from ._resolution import (
     state_abbreviations,
     text_countries,
 )
-from ._textrules import keyword_automaton
+from ._textrules import keyword_automaton, literal_matches, starting_with
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,13 +92,14 @@ PLACE_ROLES = frozenset({"mention", "event location", "origin", "attribute", "me
 _ATTRIBUTIVE = re.compile(r"^[\-\u2010\u2011](?:backed|based|led|flagged|made|allied|aligned|"
                           r"sponsored|supported|funded|owned)\b", re.IGNORECASE)
 #: Words before a place that make it an origin or a seat, not the event's site.
-_ORIGIN_BEFORE = re.compile(r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
-                            r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?"
-                            r"(?:the\s+)?$", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(starting_with(
+    "flcobh", r"\b(?:fired|launched|flew|came|coming|originat\w*|from|based|"
+    r"headquartered|border\s+with|borders\s+with)\s+(?:in\s+|from\s+)?(?:the\s+)?$"),
+    re.IGNORECASE)
 #: "withdrew from Manbij": the place a force leaves is where the event happens.
-_LEFT_FROM = re.compile(r"\b(?:withdr\w+|retreat\w*|pulled\s+out|expelled|driven\s+out|"
-                        r"ousted|evicted|pushed\s+out)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$",
-                        re.IGNORECASE)
+_LEFT_FROM = re.compile(starting_with(
+    "wrpedo", r"\b(?:withdr\w+|retreat\w*|pulled\s+out|expelled|driven\s+out|"
+    r"ousted|evicted|pushed\s+out)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?$"), re.IGNORECASE)
 #: "the city's Zubair district": the text itself says how specific the place is.
 _PART_OF_TOWN = re.compile(r"\s+(district|neighbourhood|neighborhood|quarter|area)\b")
 #: What follows a dateline's place: "(AP)", a dash, or ", State -".
@@ -162,7 +164,7 @@ class Mention:
 
 
 @cache
-def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
+def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str], frozenset[str]]:
     """An Aho-Corasick automaton of the lower-cased actor aliases (one pass over the
     text, whatever the number of aliases), and a case-sensitive regex for acronyms."""
     import ahocorasick
@@ -188,7 +190,7 @@ def _actor_index() -> tuple[Any, re.Pattern[str], dict[str, str]]:
     ordered = sorted(set(exact), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in ordered)
                          + r")(?![\w-])")
-    return automaton, pattern, lookup
+    return automaton, pattern, lookup, frozenset(ordered)
 
 
 def _is_boundary(text: str, start: int, end: int) -> bool:
@@ -199,14 +201,15 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
 
 def find_actors(text: str) -> list[tuple[int, int, str, str]]:
     """Actor mentions (curated aliases of ``data/actors.csv``): (start, end, surface, actor)."""
-    automaton, exact, lookup = _actor_index()
+    automaton, exact, lookup, acronyms = _actor_index()
     low = text.lower()
     found = []
     for end, key in automaton.iter(low):
         start = end - len(key) + 1
         if _is_boundary(low, start, end + 1):
             found.append((start, end + 1, text[start:end + 1], lookup[key]))
-    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)]) for m in exact.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0), lookup[m.group(0)])
+              for m in literal_matches(exact, acronyms, text)]
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str, str]] = []
     for item in found:
@@ -244,9 +247,11 @@ _MONTH_NAMES = (r"(?:January|February|March|April|May|June|July|August|September
                 r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 _DAY_AND_MONTH = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}|"
                             rf"{_MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")  # every match of _DAY_AND_MONTH holds one
 #: Vessel names follow these words: "the tanker Marlin Luanda".
-_VESSEL = re.compile(r"\b(?:tanker|ship|vessel|freighter|carrier|bulker|containership|"
-                     r"destroyer|frigate|warship|boat)\s+((?:[A-Z][\w\-]*\s?){1,4})")
+_VESSEL_WORDS = ("tanker", "ship", "vessel", "freighter", "carrier", "bulker", "containership",
+                 "destroyer", "frigate", "warship", "boat")
+_VESSEL = re.compile(r"\b(?:" + "|".join(_VESSEL_WORDS) + r")\s+((?:[A-Z][\w\-]*\s?){1,4})")
 #: News outlets and agencies, some of which contain or look like place names ("New York
 #: Times", "SANA" -> Sanaa): never places.
 _OUTLETS = (
@@ -264,6 +269,8 @@ _OUTLETS = (
 _OUTLET_RE = re.compile(r"(?<![\w-])(?:" + "|".join(
     re.escape(o) for o in sorted(_OUTLETS, key=len, reverse=True)) + r")(?![\w-])")
 _OUTLET_RE_UNCASED = re.compile(_OUTLET_RE.pattern, re.IGNORECASE)
+#: The words each match of a case-sensitive pattern here starts with (``literal_matches``).
+_OUTLET_WORDS = frozenset(_OUTLETS)
 #: A word after a place name that makes the whole an organisation's name.
 _ORG_AFTER = re.compile(
     r"[ \t]+(?:Times|Post|Herald|Tribune|Journal|Gazette|Chronicle|Daily|Observer|Standard|"
@@ -294,9 +301,9 @@ _DIRECTION_ADJECTIVES = frozenset({"Western", "Eastern", "Northern", "Southern",
 #: "The village", "The city": an article and a common noun, capital only at a sentence start.
 _ARTICLE_AND_NOUN = re.compile(r"(?:The|A|An|This|That)\s+[a-z][a-z\-]*")
 # Not "to" or "of": "spoke to Ali", "the son of Hussein".
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|into|towards|outside|across|"
-                                r"around|via|through|throughout)\s+(?:the\s+)?$",
-                                re.IGNORECASE)
+_PLACE_PREPOSITION = re.compile(starting_with(
+    "ianfotv", r"\b(?:in|at|near|from|into|towards|outside|across|"
+    r"around|via|through|throughout)\s+(?:the\s+)?$"), re.IGNORECASE)
 #: A mention a speech or policy verb follows ("Washington said", "Moscow denied").
 _SPEECH_AFTER = re.compile(
     r"(?:\s+(?:has|have|had|is|was|would|will|also|then|later|quickly|has\s+since|"
@@ -329,6 +336,8 @@ _SEATS: tuple[tuple[str, float, float, str], ...] = (
 _SEAT_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s[0]) for s in _SEATS)
                       + r")(?![\w-])")
 _SEAT_RE_UNCASED = re.compile(_SEAT_RE.pattern, re.IGNORECASE)
+_SEAT_WORDS = frozenset(s[0] for s in _SEATS)
+_VESSEL_STARTS = frozenset(_VESSEL_WORDS)
 _SEAT_BY_NAME = {s[0].lower(): s for s in _SEATS}
 #: Demonyms and country adjectives -> the country (or continent) they name, as in
 #: Wikipedia's "List of adjectival and demonymic forms for countries and nations"
@@ -397,6 +406,7 @@ ABBREVIATIONS: dict[str, str] = {"US": "United States", "U.S.": "United States",
                                  "EU": "European Union",
                                  "UK": "United Kingdom", "U.K.": "United Kingdom"}
 _ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:U\.S\.|U\.K\.|US|UK|EU)(?![\w])")
+_ABBREVIATION_WORDS = frozenset(ABBREVIATIONS)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -406,8 +416,8 @@ def case_mode(text: str) -> str:
     words = _WORD.findall(text[:3_000])  # the opening is enough to tell
     if len(words) < 4:
         return "mixed"
-    upper = sum(w.isupper() for w in words)
-    capitalised = sum(w[0].isupper() for w in words)
+    upper = sum(map(str.isupper, words))
+    capitalised = sum(map(str.isupper, map(itemgetter(0), words)))
     if upper >= 0.7 * len(words):
         return "upper"
     if capitalised <= 0.02 * len(words):
@@ -488,8 +498,9 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     taken_starts = [a for a, _ in taken]
     taken_ends = [b for _, b in taken]
     outlets = [(m.start(), m.end()) for m in (
-        _OUTLET_RE_UNCASED if mode != "mixed" else _OUTLET_RE).finditer(text)]
-    vessels = [(m.start(1), m.end(1)) for m in _VESSEL.finditer(text)]
+        literal_matches(_OUTLET_RE, _OUTLET_WORDS, text) if mode == "mixed"
+        else _OUTLET_RE_UNCASED.finditer(text))]
+    vessels = [(m.start(1), m.end(1)) for m in literal_matches(_VESSEL, _VESSEL_STARTS, text)]
     words = lower_case_words(text) if mode == "mixed" else frozenset()
     actor_starts = [a[0] for a in actors]
     actor_ends = [a[1] for a in actors]
@@ -581,7 +592,7 @@ def _role(text: str, mention: Mention, mode: str, context: set[str],
         return "name part"
     if surface.lower() in _COMMON_WORDS and mention.score < 100:
         return "common word"
-    if _DAY_AND_MONTH.fullmatch(surface):
+    if _DIGIT.search(surface) and _DAY_AND_MONTH.fullmatch(surface):
         return "common word"  # "On 28 May 2023": a date, not a place named after one
     if surface.lower() in COUNT_WORDS and mention.score < 100 and \
             not _said_to_be_place(text, mention):
@@ -742,9 +753,9 @@ def _seats(text: str, mode: str) -> list[Mention]:
     """"the White House", "the Kremlin": seats of government, metonyms for a country."""
     import shapely
 
-    pattern = _SEAT_RE if mode == "mixed" else _SEAT_RE_UNCASED
     out = []
-    for m in pattern.finditer(text):
+    for m in literal_matches(_SEAT_RE, _SEAT_WORDS, text) if mode == "mixed" \
+            else _SEAT_RE_UNCASED.finditer(text):
         name, lon, lat, iso3 = _SEAT_BY_NAME[m.group(0).lower()]
         out.append(Mention(start=m.start(), end=m.end(), surface=m.group(0), name=name,
                            kind="landmark", country=iso3, geometry=shapely.Point(lon, lat),
@@ -778,7 +789,7 @@ def _demonyms(text: str, mode: str) -> list[Mention]:
         reach = end
     if mode == "mixed":
         found += [(m.start(), m.end(), ABBREVIATIONS[m.group(0)], _abbreviation_role(text, m))
-                  for m in _ABBREVIATION_RE.finditer(text)]
+                  for m in literal_matches(_ABBREVIATION_RE, _ABBREVIATION_WORDS, text)]
     out = []
     for start, end, name, role in found:
         country = _demonym_country(name)
@@ -836,6 +847,9 @@ def _inside_proper_name(text: str, start: int, end: int) -> bool:
     """True for "Hangzhou" in "Maersk Hangzhou": a capitalised word, not at a sentence
     start, runs into the mention, so the mention is part of a longer name."""
     before = text[max(0, start - 30):start]
+    # The pattern ends in a lower-case letter and white space: a cheap, exact prefilter.
+    if len(before) < 3 or not before[-1].isspace() or not "a" <= before[-2] <= "z":
+        return False
     match = _CAPITALISED_BEFORE.search(before)
     if not match:
         return False

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -225,6 +226,7 @@ def sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END_BEFORE.search(text[max(0, start - 6):start]))
 
 
+@lru_cache(maxsize=1 << 16)  # a text's names come back, and across a batch's reports
 def _fold(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     return "".join(c for c in text if c.isalnum()).casefold()

@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import _progress
 from ..datasets import load_dataset
@@ -38,11 +38,13 @@ from ._events import bare_killing, classify_event
 from ._mentions import SPECIFICITY, Mention, find_actors, find_mentions, mentions_frame
 from ._textrules import (
     NUMBER,
+    ResolvedDate,
     casualties,
     clauses,
     is_background,
     resolve_date,
     sentences,
+    starting_with,
 )
 
 if TYPE_CHECKING:
@@ -52,8 +54,9 @@ if TYPE_CHECKING:
 __all__ = ["Mention", "ParseResult", "parse_reports", "parse_text"]
 
 #: Words before a place that mark an approximate location ("near X") -> precision 2.
-_NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
-                          r"east\s+of|west\s+of|between)\s+(?:the\s+)?$", re.IGNORECASE)
+_NEAR_BEFORE = re.compile(starting_with(
+    "noacsewb", r"\b(?:near|outside|around|close\s+to|north\s+of|south\s+of|"
+    r"east\s+of|west\s+of|between)\s+(?:the\s+)?$"), re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:the\s+)?(?:(?:towns?|villages?|cities)\s+of\s+)?$",
                              re.IGNORECASE)
 #: What may stand between places listed together ("X province and near Y").
@@ -77,16 +80,17 @@ _DEFINITE_EVENT = re.compile(
     r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|drone\s+attack|blasts?|bombings?|explosions?|raids?|"
     r"ambush|clash(?:es)?|fighting|protests?|demonstrations?|riots?|assault)\b", re.IGNORECASE)
 #: A clause that says it is another event ("a separate roadside bomb", "another strike").
-_ANOTHER_EVENT = re.compile(r"\b(?:separate|another|second|third|other|further|new)\s+"
-                            r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
-                            r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b",
-                            re.IGNORECASE)
+_ANOTHER_EVENT = re.compile(starting_with(
+    "satofn", r"\b(?:separate|another|second|third|other|further|new)\s+"
+    r"(?:\w+\s+){0,2}?(?:strikes?|attacks?|bombs?|blasts?|explosions?|"
+    r"raids?|rockets?|drones?|clash(?:es)?|protests?|incidents?)\b"), re.IGNORECASE)
 #: Words before an actor that make it the victim ("killing three US service members").
-_VICTIM_BEFORE = re.compile(
+_VICTIM_BEFORE = re.compile(starting_with(
+    "kwiestao",
     rf"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|execut(?:ing|ed|es)|"
     rf"slaughter(?:ing|ed|s)?|target(?:ing|ed|s)|attack(?:ing|ed|s)|ambush(?:ing|ed|es)|"
     rf"against|on)\s+(?:(?:at\s+least|more\s+than|"
-    rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$",
+    rf"some|about|nearly)\s+)?(?:{NUMBER}\s+)?(?:of\s+)?(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?$"),
     re.IGNORECASE)
 #: Words after an actor that make it the victim ("IS militants killed in ...", "US troops
 #: were wounded"), unless the verb goes on to its own victims ("gunmen killed a man").
@@ -105,11 +109,12 @@ _SPEAKS_AFTER = re.compile(
 #: (An actor announcing what it did is the actor: "the SDF announced the capture of".)
 #: An agent named by what it did, not by a listed name ("a drone launched by Iran-backed
 #: militias", "an attack claimed by local insurgents").
-_AGENT_BY = re.compile(
+_AGENT_BY = re.compile(starting_with(
+    "lfcspka",
     r"\b(?:launched|fired|carried\s+out|claimed|conducted|staged|planted|flown|sent|"
     r"perpetrated|committed|shot|killed|attacked|ambushed)\s+by\s+(?:the\s+)?"
     r"(?P<agent>(?:[\w'\u2019]+[\-\s]+){0,3}?(?:militias?|militants|gunmen|fighters|rebels|"
-    r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b", re.IGNORECASE)
+    r"forces|insurgents|groups?|jihadists|extremists|troops|soldiers))\b"), re.IGNORECASE)
 #: The actor of ``data/actors.csv`` for armed people the text does not name ("gunmen").
 _UNIDENTIFIED = "Unidentified armed group"
 #: Sub-event types ranked within their event type: a follow-up that tells more about the
@@ -196,11 +201,19 @@ def _apposition(text: str, first: Mention, second: Mention) -> bool:
         second.specificity > first.specificity
 
 
+def _in_parentheses(text: str, at: int) -> bool:
+    """True for a place inside parentheses after a word ("near Sidakan (Soran district,
+    ..."), looking back 60 characters from ``at``."""
+    start = max(0, at - 60)
+    # The pattern ends in "(" and no parenthesis after it: a cheap, exact prefilter.
+    return text.rfind("(", start, at) > text.rfind(")", start, at) and \
+        bool(_IN_PARENTHESES.search(text, start, at))
+
+
 def _same_parentheses(text: str, first: Mention, second: Mention) -> bool:
     """True for two places in one parenthesis after a word ("Tal Tamer (Ras al-Ain,
     Hasakah)"): the admin units of one place, never a list of two sites."""
-    return bool(_IN_PARENTHESES.search(text, max(0, first.start - 60), first.start)) and \
-        ")" not in text[first.end:second.start]
+    return _in_parentheses(text, first.start) and ")" not in text[first.end:second.start]
 
 
 def _choose_places(text: str, candidates: list[Mention]) -> list[Mention]:
@@ -235,10 +248,14 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
     agent named by a "by" phrase ("launched by Iran-backed militias") is an attacker."""
     names: list[str] = []
     victims: list[str] = []
-    previous_end = -10
-    for a_start, a_end, _, name in actors:
+    # The actors are sorted and disjoint: those of the sentence are one run of them.
+    first = bisect.bisect_left(actors, start, key=_actor_start)
+    previous_end = actors[first - 1][1] if first > 0 else -10
+    for a_start, a_end, _, name in actors[first:]:
+        if a_start >= end:
+            break
         after_named, previous_end = a_start - previous_end <= 1, a_end
-        if not start <= a_start < end or name in names or name in victims:
+        if name in names or name in victims:
             continue
         if after_named and name == _UNIDENTIFIED:
             continue  # "ISIS militants": the militants are the group just named
@@ -250,7 +267,9 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
         else:
             names.append(name)
     agents = []
-    for match in _AGENT_BY.finditer(text, start, end):
+    # "... by ...": without the word the pattern cannot match (a cheap, exact prefilter).
+    for match in _AGENT_BY.finditer(text, start, end) if "by" in text[start:end].lower() \
+            else ():
         listed = [n for a, b, _, n in actors if a < match.end("agent") and
                   b > match.start("agent")]
         for name in listed or [match.group("agent")]:
@@ -258,6 +277,10 @@ def _clause_actors(text: str, actors: Sequence[tuple[int, int, str, str]], start
                 agents.append(name)
     names = agents + [n for n in names if n not in agents]
     return names, [v for v in victims if v not in names]
+
+
+def _actor_start(actor: tuple[int, int, str, str]) -> int:
+    return actor[0]
 
 
 def _to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
@@ -341,13 +364,14 @@ def parse_reports(texts: Sequence[str], *,
                                                                         strict=True))]
     n_workers = workers if workers is not None else (
         (os.cpu_count() or 1) if len(jobs) >= _PARALLEL_MIN else 1)
-    rows: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     with _progress.bar(len(jobs), "parsing reports", unit="report",
                        progress=progress) as advance:
         if n_workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _parse(texts[0] if texts else "", dates[0] if dates else None)  # load before fork
             default_geocoder().warm()  # and its lazy tables, which each worker would rebuild
-            size = max(1, len(jobs) // (n_workers * 4))
+            # Small chunks: a worker that finishes early idles for less than one chunk.
+            size = max(1, len(jobs) // (n_workers * 16))
             chunks = [(jobs[i:i + size], event_id_prefix) for i in range(0, len(jobs), size)]
             context = multiprocessing.get_context("fork")
             with context.Pool(n_workers) as pool:
@@ -367,9 +391,9 @@ _PARALLEL_MIN = 200
 
 
 def _parse_chunk(args: tuple[list[tuple[int, str, dt.date | None, str | None]], str]
-                 ) -> list[dict[str, Any]]:
+                 ) -> list[_Row]:
     jobs, prefix = args
-    rows: list[dict[str, Any]] = []
+    rows: list[_Row] = []
     for i, text, pub, source in jobs:
         _, incidents, _ = _parse(text, pub)
         sources: dict[int, str | None] = {i: source}
@@ -404,7 +428,6 @@ def _parse(text: str, pub: dt.date | None
         for c_start, c_end in parts:
             clause_text = text[c_start:c_end]
             kind = classify_event(clause_text)
-            counts = casualties(clause_text)
             in_clause = mentions[bisect.bisect_left(mention_starts, c_start):
                                  bisect.bisect_left(mention_starts, c_end)]
             if kind is not None and is_background(clause_text, _trigger_at(clause_text, kind[2])):
@@ -418,9 +441,15 @@ def _parse(text: str, pub: dt.date | None
             if kind is None:
                 # Casualty figures or a more precise place for the event just described,
                 # unless the clause dates itself elsewhere ("Last year, 50 were killed").
-                if incidents and not _dated_elsewhere(clause_text, pub, incidents[-1]):
-                    _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
+                if incidents:
+                    # A sentence of one clause is that clause: its date is known already.
+                    clause_date = sentence_date if len(parts) == 1 else \
+                        resolve_date(clause_text, pub)
+                    if not _dated_elsewhere(clause_date, incidents[-1]):
+                        counts = casualties(clause_text)
+                        _enrich(incidents[-1], counts.killed, counts.injured, in_clause, text)
                 continue
+            counts = casualties(clause_text)
             resolved = resolve_date(clause_text, pub) if len(parts) > 1 else None
             resolved = resolved or sentence_date
             date: dt.date | None
@@ -452,10 +481,8 @@ def _parse(text: str, pub: dt.date | None
                 # "Iraqi forces seize a village": the state takes it back (ACLED's terms).
                 kind = ("Battles", "Government regains territory", kind[2])
             for n, place in enumerate(places):
-                near = bool(place and (_NEAR_BEFORE.search(text[max(0, place.start - 20):
-                                                                 place.start]) or
-                                       _IN_PARENTHESES.search(text, max(0, place.start - 60),
-                                                              place.start)))
+                near = bool(place and (_near_before(text, place.start) or
+                                       _in_parentheses(text, place.start)))
                 incidents.append(_Incident(
                     clause=(c_start, c_end), sentence=s_index, event_type=kind[0],
                     sub_event_type=kind[1], trigger=kind[2], date=date,
@@ -503,9 +530,16 @@ def _trigger_at(clause: str, trigger: str) -> int:
     return max(0, clause.find(trigger))
 
 
-def _dated_elsewhere(clause: str, pub: dt.date | None, incident: _Incident) -> bool:
-    """Whether a follow-up clause names a date other than its incident's."""
-    resolved = resolve_date(clause, pub)
+def _near_before(text: str, at: int) -> bool:
+    """"near X", "north of the X": the words before ``at`` make the place approximate."""
+    # The pattern ends in white space: a cheap, exact prefilter.
+    return at > 0 and text[at - 1].isspace() and \
+        bool(_NEAR_BEFORE.search(text[max(0, at - 20):at]))
+
+
+def _dated_elsewhere(resolved: ResolvedDate | None, incident: _Incident) -> bool:
+    """Whether a follow-up clause, whose date is ``resolved``, names a date other than
+    its incident's."""
     return resolved is not None and incident.date is not None and \
         resolved.date != incident.date
 
@@ -605,9 +639,37 @@ def _storable_date(inc: _Incident) -> tuple[dt.date | None, str]:
     return None, note.strip()
 
 
+class _Row(NamedTuple):
+    """One incident as plain values (lon/lat floats, no geometry objects): cheap to send
+    between processes, and a DataFrame is built from tuples faster than from dicts."""
+
+    event_id: str
+    event_date: dt.date | None
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: str | None
+    actor2: str | None
+    country: str | None
+    location: str | None
+    geo_precision: int
+    uncertainty_m: float
+    fatalities: int | None
+    source: str | None
+    notes: str
+    origin: str
+    report: int
+    injuries: int | None
+    trigger: str
+    place_kind: str | None
+    mention_start: int | None
+    lon: float
+    lat: float
+
+
 def _incident_rows(incidents: list[tuple[int, _Incident]],
                    sources: Sequence[str | None] | Mapping[int, str | None],
-                   prefix: str, single: bool) -> list[dict[str, Any]]:
+                   prefix: str, single: bool) -> list[_Row]:
     """Plain rows (lon/lat floats, no geometry objects): cheap to send between processes."""
 
     rows = []
@@ -631,45 +693,45 @@ def _incident_rows(incidents: list[tuple[int, _Incident]],
                 else place.geometry.representative_point()
             lon, lat = point.x, point.y
         date, notes = _storable_date(inc)
-        rows.append({
-            "event_id": f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
-            "event_date": date,
-            "time_precision": inc.time_precision,
-            "event_type": inc.event_type,
-            "sub_event_type": inc.sub_event_type,
-            "actor1": inc.actors[0] if inc.actors else None,
-            "actor2": inc.actors[1] if len(inc.actors) > 1 else
+        rows.append(_Row(
+            event_id=f"{prefix}-{n}" if single else f"{prefix}-{report}-{n}",
+            event_date=date,
+            time_precision=inc.time_precision,
+            event_type=inc.event_type,
+            sub_event_type=inc.sub_event_type,
+            actor1=inc.actors[0] if inc.actors else None,
+            actor2=inc.actors[1] if len(inc.actors) > 1 else
             (inc.victims[0] if inc.victims else None),
-            "country": place.country if place else None,
-            "location": place.name if place else None,
-            "geo_precision": precision,
-            "uncertainty_m": uncertainty,
+            country=place.country if place else None,
+            location=place.name if place else None,
+            geo_precision=precision,
+            uncertainty_m=uncertainty,
             # ACLED's convention: an event that reports no deaths has 0 fatalities. Only
             # one of several places a toll was told for has an unknown (empty) count.
-            "fatalities": inc.killed if inc.killed is not None
+            fatalities=inc.killed if inc.killed is not None
             or (report, inc.clause) in shared else 0,
-            "source": sources[report],
-            "notes": notes,
-            "origin": "geoparse",
-            "report": report,
-            "injuries": inc.injured,
-            "trigger": inc.trigger,
-            "place_kind": place.kind if place else None,
-            "mention_start": place.start if place else None,
-            "lon": lon,
-            "lat": lat,
-        })
+            source=sources[report],
+            notes=notes,
+            origin="geoparse",
+            report=report,
+            injuries=inc.injured,
+            trigger=inc.trigger,
+            place_kind=place.kind if place else None,
+            mention_start=place.start if place else None,
+            lon=lon,
+            lat=lat,
+        ))
     return rows
 
 
-def _rows_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+def _rows_frame(rows: list[_Row]) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import numpy as np
     import pandas as pd
 
     if not rows:
         return empty_incidents()
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=list(_Row._fields))
     lon = frame.pop("lon").to_numpy(dtype=float)
     lat = frame.pop("lat").to_numpy(dtype=float)
     points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")

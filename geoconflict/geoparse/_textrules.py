@@ -24,26 +24,41 @@ __all__ = [
     "ResolvedDate",
     "casualties",
     "clauses",
+    "folded",
+    "has_any",
     "is_background",
     "keyword_automaton",
+    "literal_matches",
     "resolve_date",
     "sentences",
+    "starting_with",
     "unquote",
     "word_number",
 ]
+
+
+def starting_with(letters: str, pattern: str) -> str:
+    """``pattern`` behind a lookahead for the characters its matches can start with
+    (``letters``, a character class's contents, read with the pattern's flags): the same
+    matches, faster. A search tries the pattern at every position of the text; a long
+    alternation tried at each is what costs, and one class test rules most of them out.
+    """
+    return f"(?=[{letters}])(?:{pattern})"
+
 
 # ---------------------------------------------------------------- sentences and clauses
 
 _ABBREV = ("U.S.", "U.K.", "U.N.", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Sep.",
            "Oct.", "Nov.", "Dec.", "Mr.", "Mrs.", "Dr.", "Gen.", "Lt.", "Col.", "St.", "No.")
+#: The abbreviations in one pattern (none is a part of another's neighbour: a single pass
+#: protects the same dots as replacing them one after the other).
+_ABBREV_RE = re.compile("|".join(re.escape(abbr) for abbr in _ABBREV))
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) character spans of the sentences of ``text``."""
-    protected = text
-    for abbr in _ABBREV:
-        protected = protected.replace(abbr, abbr.replace(".", "\x00"))
+    protected = _ABBREV_RE.sub(lambda m: m.group(0).replace(".", "\x00"), text)
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(protected):
@@ -60,6 +75,9 @@ _CLAUSE_BREAK = re.compile(
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split the sentence ``text[start:end]`` where it starts a separate event."""
+    if text.find(";", start, end) < 0 and text.find("while", start, end) < 0 and \
+            text.find("separate", start, end) < 0:
+        return [(start, end)]  # no break can match (most sentences)
     spans = []
     cursor = start
     for match in _CLAUSE_BREAK.finditer(text, start, end):
@@ -164,10 +182,11 @@ _HURT = r"(?:injured|injuring|wounded|wounding|hurt)"
 # "killing three people", "killed 16", "killing a woman and her child"
 # "car bombs kill 28", "militants executed five", "slaughters 12": present tense and the
 # other verbs of killing count their victims the same way.
-_AFTER_VERB = re.compile(
+_AFTER_VERB = re.compile(starting_with(
+    "ksebmwig",
     r"\b(?P<verb>kill(?:ing|ed|s)?|slaughter(?:s|ed|ing)?|execut(?:es|ed|ing|e)|"
     r"behead(?:s|ed|ing)?|massacr(?:es|ed|ing)|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
-    r"wound(?:ing|ed|s)?|injur(?:ing|ed|es|e))\s+",
+    r"wound(?:ing|ed|s)?|injur(?:ing|ed|es|e))\s+"),
     re.IGNORECASE)
 #: Verbs of ``_AFTER_VERB`` that injure rather than kill.
 _HURT_VERB = ("wound", "injur")
@@ -180,15 +199,20 @@ _ONE_PERSON = (r"(?:civilian|soldier|fighter|militant|policeman|policewoman|offi
                r"trader|shopkeeper|engineer|recruit|conscript|jihadist|insurgent|rebel|"
                r"militiaman|gunman|bodyguard|employee|teacher|nurse|paramedic|sheikh|chief|"
                r"mayor|governor|general|colonel|captain|lieutenant|sergeant|major)")
-_ONE_AFTER = re.compile(
+#: The words ``_ONE_VICTIM`` can end with before its verb: its noun, auxiliary or adverb.
+_ONE_VICTIM_TAILS = (*_ONE_PERSON[3:-1].split("|"), "was", "is", "been", "reportedly",
+                     "allegedly")
+_ONE_AFTER = re.compile(starting_with(
+    "keb",
     rf"\b(?:kill(?:s|ed|ing)?|execut(?:es|ed|ing|e)|behead(?:s|ed|ing)?)\s+"
     rf"(?:(?:[A-Z][\w'\u2019\-]*|kidnapped|abducted|senior|local|young|elderly|former|top|"
-    rf"prominent|key)\s+){{0,3}}{_ONE_PERSON}\b")
+    rf"prominent|key)\s+){{0,3}}{_ONE_PERSON}\b"))
 # The verb is found first and the noun looked for just before it: a long alternation of
 # nouns tried at every word of every clause would cost more than the rest of the rules.
-_ONE_VERB = re.compile(r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt|"
-                       r"(?:stabbed|beaten|shot|burned|burnt|tortured)\s+to\s+death)\b",
-                       re.IGNORECASE)
+_ONE_VERB = re.compile(starting_with(
+    "ksebiwht", r"\b(?:killed|shot\s+dead|slain|executed|beheaded|injured|wounded|hurt|"
+    r"(?:stabbed|beaten|shot|burned|burnt|tortured)\s+to\s+death)\b"),
+    re.IGNORECASE)
 _ONE_VICTIM = re.compile(
     rf"\b{_ONE_PERSON}(?:\s+of\s+(?:the\s+|a\s+)?[\w'-]+)?\s+"
     rf"(?:(?:was|is|has\s+been|had\s+been)\s+)?(?:reportedly\s+|allegedly\s+)?$",
@@ -202,8 +226,11 @@ _ONE_PRONOUN = re.compile(
 _THE_ONE = rf"(?:the|its)\s+(?=(?:\w+\s+)?{_ONE_PERSON}\b(?!s))"
 _STARTS_WITH_COUNT = re.compile(rf"{_QUAL}(?:{_NUM}\b|{_THE_ONE})", re.IGNORECASE)
 # "three US troops were killed", "16 people were killed", "five of their fighters were killed"
-_BEFORE_VERB = re.compile(
-    rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b",
+# The first letters of QUALIFIER's words and of NUMBER's (digits, number words, vague
+# counts, "a"/"an").
+_BEFORE_VERB = re.compile(starting_with(
+    r"\dadefhlmnorstuz",
+    rf"\b{_QUAL}(?P<n>{_NUM})\s+(?:of\s+\w+\s+)?{_NOUNS}(?:were|was|have\s+been|had\s+been|are|being)?\s*(?:reportedly\s+)?(?P<verb>{_KILL}|{_HURT})\b"),
     re.IGNORECASE,
 )
 _DEATH_OF = re.compile(
@@ -215,19 +242,25 @@ _TOLL = re.compile(rf"\b(?:death\s+)?toll\s+(?:(?:from|in|of)\s+(?:\w+\s+){{0,4}
                    rf"(?:at|of|to|(?:rose|climbed|jumped|risen|reached|stood)(?:\s+(?:to|at))?)"
                    rf"\s+{_QUAL}(?P<n>{_NUM})\b",
                    re.IGNORECASE)
-_NONE = re.compile(
+_NONE = re.compile(starting_with(
+    "ncw",
     r"\bno\s+(?:casualties|injuries|deaths|fatalities|one|crew|ship|damage)\b"
     r"|\bnobody\s+was\s+(?:hurt|injured|killed)"
     r"|\bno\s+one\s+was\s+(?:hurt|injured|killed)|\bcaused\s+no\s+(?:damage|casualties)"
-    r"|\bwithout\s+casualties|\bno\s+\w+\s+(?:were|was)\s+(?:hurt|injured|killed|damaged)",
+    r"|\bwithout\s+casualties|\bno\s+\w+\s+(?:were|was)\s+(?:hurt|injured|killed|damaged)"),
     re.IGNORECASE,
 )
 # Only "and" joins counted people: after a comma the text has usually moved on
 # ("killing three guards, a war monitor said").
 _LIST_ITEM = re.compile(
     rf"(?:^|\band\s+)({_QUAL})({_NUM}\b|his\b|her\b|their\b|{_THE_ONE})", re.IGNORECASE)
-_STOP_LIST = re.compile(r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
-                        r"according|said|when|after|while|who|which|as|from|by)\b", re.IGNORECASE)
+_STOP_LIST = re.compile(starting_with(
+    "wikonasfb", r"\b(?:wounding|injuring|killing|in|on|at(?!\s+(?:least|most))|near|"
+    r"according|said|when|after|while|who|which|as|from|by)\b"), re.IGNORECASE)
+
+
+#: Where the list of counted people after a verb ends at the latest.
+_LIST_END = re.compile(r"[.;:]")
 
 
 def _count_list(phrase: str) -> int | None:
@@ -249,11 +282,25 @@ def _count_list(phrase: str) -> int | None:
 #: Substrings without which a clause states no casualties (a cheap prefilter).
 _CASUALTY_WORDS = ("kill", "dead", "died", "death", "toll", "wound", "injur", "hurt",
                    "casualt", "nobody", "no ", "damag", "without", "fatalit", "slaughter",
-                   "execut", "behead", "massacr", "slain", "assassinat", "bod")
+                   "execut", "behead", "massacr", "slain", "assassinat", "bod", "gunned")
 _NO_CASUALTIES = Casualties(None, None, None)
 #: The verbs and nouns the count patterns end or start with.
 _VERB_WORDS = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "fatalit",
-               "slaughter", "execut", "behead", "massacr", "slain", "assassinat")
+               "slaughter", "execut", "behead", "massacr", "slain", "assassinat", "gunned")
+#: Both lists' substrings, found in one pass over a clause.
+_CASUALTY_AND_VERB_WORDS = frozenset(_CASUALTY_WORDS + _VERB_WORDS)
+#: The words ``_BEFORE_VERB`` ends with (``_KILL`` and ``_HURT``).
+_COUNTED_VERBS = ("killed", "killing", "kills", "dead", "died", "deaths", "fatality",
+                  "fatalities", "injured", "injuring", "wounded", "wounding", "hurt")
+
+
+def _counted_reach(clause: str) -> int:
+    """Where the last word ``_BEFORE_VERB`` can end with ends in ``clause`` (-1 if none):
+    no match ends later, so a search may stop one character after it (the character
+    its final ``\\b`` looks at)."""
+    fold = folded(clause)  # as long as ``clause``: positions hold
+    return max((i + len(word) for word in _COUNTED_VERBS if (i := fold.rfind(word)) >= 0),
+               default=-1)
 
 
 #: Words that make a figure a running total or a background figure, not an incident's.
@@ -270,6 +317,7 @@ _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:now\s+|so\s+far\s+|already\s+)?(
 #: Substrings without which ``_CUMULATIVE`` cannot match (a prefilter).
 _CUMULATIVE_CUES = ("since", "far", "date", "total", "altogether", "cumulative", "overall",
                     "in all", "past", "year", "similar", "previous", "earlier", "prior")
+_CUMULATIVE_CUE_SET = frozenset(_CUMULATIVE_CUES)
 _SEGMENT_BREAK = re.compile(r"\s*(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*|\s+-\s+")
 _RELATIVE = re.compile(r"^(?:which|that|who|whose)\b", re.IGNORECASE)
 
@@ -304,7 +352,7 @@ def is_background(clause: str, pos: int) -> bool:
     """
     low = clause.lower()
     # Cheap substring tests first: most clauses hold no cue at all.
-    cumulative = any(cue in low for cue in _CUMULATIVE_CUES)
+    cumulative = next(keyword_automaton(_CUMULATIVE_CUE_SET).iter(low), None) is not None
     perfect = "toll" in low or " has " in low or " have " in low or " had " in low
     if not cumulative and not perfect:
         return False
@@ -358,9 +406,15 @@ def _one_victim(clause: str, killed: int | None, injured: int | None
         one = _ONE_PRONOUN.search(clause)
         if one and not is_background(clause, one.start()):
             killed = 1
+    fold = folded(clause)
     for verb in _ONE_VERB.finditer(clause):
-        if not _ONE_VICTIM.search(clause, max(0, verb.start() - 50), verb.start()) or \
-                is_background(clause, verb.start()):
+        at = verb.start()
+        start = max(0, at - 50)
+        # The pattern ends with one of its tail words and white space right before the
+        # verb: a cheap, exact prefilter.
+        tail = fold[start:at].split()[-1:] if at > start and fold[at - 1].isspace() else ()
+        if not tail or not tail[0].endswith(_ONE_VICTIM_TAILS) or \
+                not _ONE_VICTIM.search(clause, start, at) or is_background(clause, at):
             continue
         if verb.group(0).lower() in ("injured", "wounded", "hurt"):
             injured = 1 if injured is None else injured
@@ -374,11 +428,12 @@ _QUOTES = re.compile("[\"\u201c\u201d]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?
 
 
 _QUOTE_CHARS = ("'", '"', "\u201c", "\u201d", "\u2018", "\u2019")
+_ANY_QUOTE = re.compile("[" + "".join(_QUOTE_CHARS) + "]")
 
 
 def unquote(text: str) -> str:
     """``text`` with quotation marks blanked (same length, so offsets hold)."""
-    if not any(q in text for q in _QUOTE_CHARS):
+    if not _ANY_QUOTE.search(text):
         return text
     return _QUOTES.sub(" ", text)
 
@@ -396,18 +451,20 @@ def casualties(clause: str) -> Casualties:
     0
     """
     low = clause.lower()
-    if not any(word in low for word in _CASUALTY_WORDS):
+    present = {word for _, word in keyword_automaton(_CASUALTY_AND_VERB_WORDS).iter(low)}
+    if present.isdisjoint(_CASUALTY_WORDS):
         return _NO_CASUALTIES
     clause = unquote(clause)
     killed: int | None = None
     injured: int | None = None
     evidence: str | None = None
-    has_verb = any(word in low for word in _VERB_WORDS)
+    has_verb = not present.isdisjoint(_VERB_WORDS)
     for match in _AFTER_VERB.finditer(clause) if has_verb else ():
         rest = clause[match.end():]
         if not _STARTS_WITH_COUNT.match(rest) or is_background(clause, match.end()):
             continue
-        n = _count_list(re.split(r"[.;:]", rest, maxsplit=1)[0])
+        stop = _LIST_END.search(rest)
+        n = _count_list(rest[:stop.start()] if stop else rest)
         if n is None:
             continue
         if not match.group("verb").lower().startswith(_HURT_VERB):
@@ -415,7 +472,8 @@ def casualties(clause: str) -> Casualties:
         else:
             injured = n if injured is None else max(injured, n)
         evidence = evidence or (match.group(0) + rest[:40])
-    for match in _BEFORE_VERB.finditer(clause) if has_verb else ():
+    reach = _counted_reach(clause) if has_verb else -1
+    for match in _BEFORE_VERB.finditer(clause, 0, reach + 1) if reach >= 0 else ():
         n = word_number(match.group("n"))
         if n is None or is_background(clause, match.start("n")):
             continue
@@ -464,7 +522,8 @@ def casualties(clause: str) -> Casualties:
 
 # ----------------------------------------------------------------- shared helpers
 
-_HURT_WORD = re.compile(r"\b(?:hurt|injured|wounded|wounding)\b", re.IGNORECASE)
+_HURT_WORD = re.compile(starting_with("hiw", r"\b(?:hurt|injured|wounded|wounding)\b"),
+                        re.IGNORECASE)
 
 
 @cache
@@ -478,6 +537,43 @@ def keyword_automaton(words: frozenset[str]) -> Any:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+def literal_matches(pattern: re.Pattern[str], words: frozenset[str], text: str
+                    ) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match starts with one
+    of ``words`` (case as written): tried only where one of them starts in ``text``, found
+    in one Aho-Corasick pass, instead of at every position."""
+    starts = sorted({end - len(word) + 1 for end, word in keyword_automaton(words).iter(text)})
+    found: list[re.Match[str]] = []
+    reach = 0
+    for start in starts:
+        if start < reach:
+            continue  # inside the previous match: finditer goes on from its end
+        match = pattern.match(text, start)
+        if match is not None:
+            found.append(match)
+            reach = max(match.end(), start + 1)
+    return found
+
+
+#: The letters that ``re.IGNORECASE`` matches to an ASCII letter although ``str.lower``
+#: does not turn them into it: dotted and dotless I, long s.
+_IGNORECASE_TRAPS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def folded(text: str) -> str:
+    """``text`` in lower case as ``re.IGNORECASE`` reads it: a lower-case ASCII word that
+    such a pattern needs to match is a substring of it, so a substring test is an exact
+    prefilter (a test that passes may still find no match; one that fails means none)."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return text.translate(_IGNORECASE_TRAPS).lower()
+    return text.lower()
+
+
+def has_any(low: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is a substring of ``low``."""
+    return any(word in low for word in words)
 
 
 # ------------------------------------------------------------------------------ dates
@@ -500,8 +596,13 @@ _MONTH_RE = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _SAID = re.compile(r"\b(?:said|says|reported|announced|added|told\s+\w+)\s+(?:late\s+|early\s+)?"
                    r"on\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
+#: The characters a match of each date pattern can start with (``starting_with``).
+_DATE_STARTS = {"dmy": r"\d", "mdy": "adfjmnos", "yesterday": "y", "last_night": "lo",
+                "last_week": "le", "part_month": "emld", "month": "i", "last_month": "l",
+                "this_month": "et", "iso": r"\d"}
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(p, re.IGNORECASE))
+    (kind, re.compile(starting_with(_DATE_STARTS[kind], p) if kind in _DATE_STARTS else p,
+                      re.IGNORECASE))
     for kind, p in (
         ("dmy", rf"\b(\d{{1,2}})\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b"),
         ("mdy", rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b"),
@@ -539,9 +640,27 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_KIND_FILTERS: dict[str, re.Pattern[str]] = {
-    kind: re.compile("|".join(re.escape(w) for w in words)) for kind, words in _KIND_WORDS.items()
-}
+#: (kind, pattern, its prefilter substrings); all the substrings are found in one pass.
+_DATE_RULES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (kind, pattern, frozenset(_KIND_WORDS[kind])) for kind, pattern in _DATE_PATTERNS)
+_DATE_WORDS = frozenset().union(*_KIND_WORDS.values())
+_ABSOLUTE_KINDS = frozenset({"iso", "dmy", "mdy"})
+#: The weekday pattern and ``_SAID`` cannot match without a weekday's name, nor "dmy"
+#: and "mdy" without a month's.
+_WEEKDAY_NAMES = tuple(_WEEKDAYS)
+_NAMED_MONTH_KINDS = frozenset({"dmy", "mdy"})
+
+
+def _weekday_floor(fold: str) -> int:
+    """A position before which no match of the weekday pattern starts in a clause
+    (``fold``: the clause folded, as long as it): its first weekday name, less the white
+    space, "on" and one word of at most five letters ("late", "since") it may follow."""
+    first = min((i for name in _WEEKDAY_NAMES if (i := fold.find(name)) >= 0),
+                default=len(fold))
+    head = fold[:first].rstrip()
+    if head.endswith("on"):
+        head = head[:-2].rstrip()
+    return max(0, len(head) - 5)
 
 
 def _month_year(month: int, year: str | None, published: dt.date) -> int:
@@ -567,21 +686,37 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     2
     """
     low = clause.lower()
+    weekday: bool | None = None  # whether the clause names a weekday, once asked
+    month: bool | None = None  # and a month
     if "said" in low or "report" in low or "announc" in low or "told" in low \
             or "added" in low or "says" in low:
-        masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause)
+        weekday = has_any(folded(clause), _WEEKDAY_NAMES)
+        masked = _SAID.sub(lambda m: " " * len(m.group(0)), clause) if weekday else clause
     else:
         masked = clause
     found: list[tuple[int, ResolvedDate]] = []
     absolute: list[tuple[int, ResolvedDate]] = []
     relative_end = -1
-    for kind, pattern in _DATE_PATTERNS:
-        # Cheap substring tests first: most clauses hold one date expression at most.
-        if not _KIND_FILTERS[kind].search(low):
+    # Cheap substring tests first: most clauses hold one date expression at most.
+    present = {word for _, word in keyword_automaton(_DATE_WORDS).iter(low)}
+    for kind, pattern, words in _DATE_RULES:
+        if published is None and kind not in _ABSOLUTE_KINDS:
             continue
-        if published is None and kind not in ("iso", "dmy", "mdy"):
+        if words.isdisjoint(present):
             continue
-        for match in pattern.finditer(masked):
+        start = 0
+        if kind == "weekday":
+            if weekday is None:
+                weekday = has_any(folded(clause), _WEEKDAY_NAMES)
+            if not weekday:
+                continue
+            start = _weekday_floor(folded(clause))
+        elif kind in _NAMED_MONTH_KINDS:
+            if month is None:
+                month = has_any(folded(clause), _MONTH_WORDS)
+            if not month:
+                continue
+        for match in pattern.finditer(masked, start):
             if published is None and kind != "iso" and not match.group(3):
                 continue  # a day and month without a year need the publication date
             resolved = _resolve(kind, match, published or dt.date.max)
@@ -589,7 +724,7 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
                 found.append((match.start(), resolved))
                 if kind in ("iso", "dmy", "mdy"):
                     absolute.append((match.start(), resolved))
-                elif match.start() == min(start for start, _ in found):
+                elif match.start() == min(at for at, _ in found):
                     relative_end = match.end()
                 break
     if not found:
@@ -597,8 +732,8 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     first = min(found, key=lambda item: item[0])
     if absolute and relative_end >= 0:
         # "Overnight on 3 January", "Tuesday, 3 January": the date the words qualify
-        start, date = min(absolute, key=lambda item: item[0])
-        if start - relative_end <= _QUALIFIED_GAP:
+        at, date = min(absolute, key=lambda item: item[0])
+        if at - relative_end <= _QUALIFIED_GAP:
             return date
     return first[1]
 
