@@ -502,13 +502,13 @@ def _parse(text: str, pub: dt.date | None
         resolved = resolve_date(text[s_start:s_end], pub)
         first = mentions[bisect.bisect_left(mention_starts, s_start):
                          bisect.bisect_left(mention_starts, s_end)]
-        places = _choose_places(text, first)
+        note_places = _choose_places(text, first)
         counts = casualties(text[s_start:s_end])
         incidents.append(_Incident(
             clause=(s_start, s_end), sentence=0, event_type="Strategic developments",
             sub_event_type="Other", trigger="", date=resolved.date if resolved else pub,
             time_precision=resolved.time_precision if resolved else 2,
-            place=places[0] if places else None, near=False, killed=counts.killed,
+            place=note_places[0] if note_places else None, near=False, killed=counts.killed,
             injured=counts.injured, evidence=text[s_start:s_end].strip()))
     _fill_missing_places(text, incidents, mentions)
     for inc in incidents:
