@@ -402,7 +402,8 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
     """
     import numpy as np
 
-    points = _geonames_points() if any(row.get("geonameid") for row in regions) else {}
+    continent_points = _geonames_points() if any(row.get("geonameid") for row in regions) \
+        else {}
 
     for row in regions:
         spec = row["members"]
@@ -437,8 +438,8 @@ def _add_regions(gaz: Gazetteer, regions: list[dict[str, str]],
             _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
             uncertainty = float((dist + rs).max())
             iso3 = None
-            if points.get(row.get("geonameid") or ""):
-                lon, lat = points[row["geonameid"]]
+            if continent_points.get(row.get("geonameid") or ""):
+                lon, lat = continent_points[row["geonameid"]]
                 _, _, dist = geod().inv(np.full(len(xs), lon), np.full(len(xs), lat), xs, ys)
                 uncertainty = float((dist + rs).max())
         names = [row["name"], *filter(None, row["aliases"].split("|")), row["name_ar"]]
