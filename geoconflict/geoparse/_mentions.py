@@ -489,7 +489,8 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
     if mode == "mixed":  # "Makhmour", "Tal Rifaat": the names the exact scan missed
         countries = text_countries(found, actors)
         found = inside_admin_units(text, longest_mentions(found + respelled_places(
-            text, found, countries, [(a[0], a[1]) for a in actors])), countries)
+            text, found, countries, [(a[0], a[1]) for a in actors], geocoder)), countries,
+            geocoder)
     specials = _seats(text, mode) + _within_longer_names(_demonyms(text, mode), found)
     # "Palestinian militants" points to Palestine as much as a place named there does.
     context = text_countries(found, actors) | {
@@ -521,7 +522,7 @@ def find_mentions(text: str, actors: Sequence[tuple[int, int, str, str]]) -> lis
         # "the Iraqi capital": the capital city, a place of events but no toponym
         for rec in capitals(text, [(m.start, m.end, m.country) for m in mentions
                                    if m.kind == "country" and m.country and m.role in
-                                   ("demonym", "mention", "attribute")]):
+                                   ("demonym", "mention", "attribute")], geocoder):
             mention = _from_record(rec, text)
             mention.role = CAPITAL_ROLE
             mentions.append(mention)
