@@ -738,6 +738,16 @@ def resolve_date(clause: str, published: dt.date | None) -> ResolvedDate | None:
     return first[1]
 
 
+#: Letters ``re.IGNORECASE`` matches to ASCII ones that ``str.lower`` does not turn into
+#: them: dotless i, long s, the Kelvin sign ("Frıday" matches the weekday pattern).
+_ASCII_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u212a": "k", "\u0130": "i"})
+
+
+def _name_key(name: str) -> str:
+    """A matched month or weekday name as the tables spell it."""
+    return name.translate(_ASCII_FOLD).lower().replace("i\u0307", "i").rstrip(".")
+
+
 def _resolve(kind: str, m: re.Match[str], published: dt.date) -> ResolvedDate | None:
     text = m.group(0).strip()
     try:
@@ -745,13 +755,13 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> ResolvedDate | 
             return ResolvedDate(dt.date(int(m[1]), int(m[2]), int(m[3])), 1, text)
         if kind in ("dmy", "mdy"):
             day, month_name = (m[1], m[2]) if kind == "dmy" else (m[2], m[1])
-            month = _MONTHS[month_name.lower().rstrip(".")]
+            month = _MONTHS[_name_key(month_name)]
             year = _month_year(month, m[3], published)
             return ResolvedDate(dt.date(year, month, int(day)), 1, text)
     except ValueError:
         return None
     if kind == "weekday":
-        target = _WEEKDAYS[m[1].lower()]
+        target = _WEEKDAYS[_name_key(m[1])]
         back = (published.weekday() - target) % 7
         if text.lower().startswith("last") and back == 0:
             back = 7
@@ -764,14 +774,14 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> ResolvedDate | 
     if kind == "last_week":
         return ResolvedDate(published - dt.timedelta(days=7), 2, text)
     if kind == "part_month":
-        month = _MONTHS[m[2].lower().rstrip(".")]
+        month = _MONTHS[_name_key(m[2])]
         year = _month_year(month, m[3], published)
         part = m[1].lower()
         last = calendar.monthrange(year, month)[1]
         day = {"early": 5, "mid": 15}.get(part, min(25, last))
         return ResolvedDate(dt.date(year, month, day), 2, text)
     if kind == "month":
-        month = _MONTHS[m[1].lower().rstrip(".")]
+        month = _MONTHS[_name_key(m[1])]
         year = _month_year(month, m[2], published)
         return ResolvedDate(dt.date(year, month, 1), 3, text)
     if kind == "last_month":

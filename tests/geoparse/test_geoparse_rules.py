@@ -185,3 +185,11 @@ def test_clauses_split_separate_events() -> None:
                                               ("many", 10), ("three thousand", 3000)])
 def test_word_number(token: str, value: int | None) -> None:
     assert word_number(token) == value
+
+
+@pytest.mark.parametrize("phrase", ["on Fr\u0131day", "on \u017funday", "on FR\u0130DAY",
+                                    "in Augu\u017ft 2023"])
+def test_names_spelled_with_lookalike_letters_do_not_crash(phrase: str) -> None:
+    # re.IGNORECASE matches dotless i and long s to ASCII letters; the tables must too.
+    resolved = resolve_date(f"A drone hit the base {phrase}.", THU)
+    assert resolved is not None
