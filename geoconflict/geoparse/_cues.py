@@ -51,7 +51,7 @@ _CUE_THEN_CAPITAL = re.compile(
     rf"\b(?i:in|near|of|at|outside|around|into|towards?|between|across|inside|from)[ \t]+"
     rf"(?=(?:{_ARTICLE})?[\u2018\u2019'`]?[{_UPPER}])")
 #: An opening parenthesis with a capital: where admin units may start.
-_PAREN_CAPITAL = re.compile(r"\((?=[A-Z])")
+_PAREN_CAPITAL = re.compile(rf"\((?=[{_UPPER}])")
 #: A run ending right before a parenthesis (a kind word may stand between).
 _RUN_BEFORE_PAREN = re.compile(
     rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
@@ -63,7 +63,7 @@ _CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|betwe
 #: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)";
 #: "district"/"city" may come between ("Sinjar district (Ninewa)").
 _ADMIN_AFTER = re.compile(r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?"
-                          r"[ \t]*\([A-Z][^()\n]{1,60}\)")
+                          rf"[ \t]*\([{_UPPER}][^()\n]{{1,60}}\)")
 
 
 def admin_units_after(text: str, end: int) -> bool:
@@ -213,13 +213,14 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
     trusted = set(countries)
     found = _units_in_names_country(geocoder, text, found)
     trusted |= {str(r["country"]) for r in found if r.get("_unit_agrees")}
+    # "(Sidakan, Erbil)": the last unit is the province, not its capital city
+    found = [_as_province(geocoder, rec) if rec.get("kind") == "city" and
+             _LAST_UNIT.match(text, int(rec["end"])) and
+             _UNIT_OPEN.search(text, max(0, int(rec["start"]) - 80), int(rec["start"]))
+             else rec for rec in found]
     out: list[dict[str, Any]] = []
     for rec in found:
         end = int(rec["end"])
-        if rec.get("kind") == "city" and _LAST_UNIT.match(text, end) and \
-                _UNIT_OPEN.search(text, max(0, int(rec["start"]) - 80), int(rec["start"])):
-            # "(Sidakan, Erbil)": the last unit is the province, not its capital city
-            rec = _as_province(geocoder, rec)
         m = _ADMIN_AFTER.match(text, end)
         more = _NAME_THEN_UNITS.match(text, end) if m is None else None
         if more is not None and float(rec.get("score") or 0) < 100 and \
@@ -262,11 +263,12 @@ def _units_in_names_country(geocoder: Any, text: str, found: list[dict[str, Any]
             continue
         for j, unit in enumerate(out):
             if not (m.start() < int(unit["start"]) and int(unit["end"]) <= m.end()) or \
-                    unit.get("country") == code or unit.get("kind") not in _ADMIN_KINDS:
-                continue
+                    unit.get("country") == code or unit.get("kind") not in _ADMIN_KINDS or \
+                    unit.get("kind") in ("admin1", "country"):
+                continue  # a province or a country as read says more than the name does
             again = geocoder.lookup(str(unit["surface"]), country=code)
             ref = again.get("_ref")
-            if again["status"] == "unresolved" or again["match"] not in _MATCHES or \
+            if again["status"] == "unresolved" or again["match"] != "exact" or \
                     again.get("kind") not in _ADMIN_KINDS or ref is None:
                 continue
             out[j] = {**unit, "name": again["name"], "kind": again["kind"], "country": code,

@@ -126,3 +126,12 @@ def test_a_city_standing_for_its_missing_province_has_a_provinces_precision() ->
     text = "On 6 March 2024, a drone struck a position on Mount Qandil (Sidakan, Erbil)."
     (inc,) = parse_text(text, published="2024-03-07").incidents.itertuples()
     assert (inc.country, inc.geo_precision) == ("IRQ", 3)
+
+
+def test_admin_units_with_a_transliteration_capital() -> None:
+    # "(Şalāḩ ad Dīn)" opens with a capital outside A-Z; a far namesake ("Hassan" in
+    # India) inside the run gives way to the province.
+    text = ("On 3 May 2015, gunmen attacked a checkpoint in Qwertu \u1e28ass\u0101n "
+            "(\u015eal\u0101\u1e29 ad D\u012bn), killing 2 soldiers.")
+    (inc,) = parse_text(text, published="2015-06-01").incidents.itertuples()
+    assert (inc.country, inc.geo_precision) == ("IRQ", 3)
