@@ -11,6 +11,11 @@ just run replace theirs, the others keep their figures and their own measured-at
 ``--snapshot-only`` runs nothing and copies the full (not ``--quick``) benchmarks of
 ``bench/results.json`` into the snapshot.
 
+``--only NAME`` runs ``bench_NAME.py`` and its companions ``bench_NAME_*.py``: ``--only
+geoparse`` is the geoparser's speed and own-set quality, its scores on the independent
+corpora (``geoparse_eval``) and on UCDP's headlines (``geoparse_ucdp``);
+``--only geoparse_eval`` runs that one alone.
+
 Usage: python bench/run.py [--only NAME] [--quick] [--snapshot | --snapshot-only]
 """
 
@@ -73,7 +78,7 @@ def update_snapshot(results: dict[str, Any], names: list[str] | None = None,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", help="run only bench_NAME.py")
+    parser.add_argument("--only", help="run only bench_NAME.py and bench_NAME_*.py")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     parser.add_argument("-o", "--output", default=str(HERE / "results.json"))
     snap = parser.add_mutually_exclusive_group()
@@ -94,7 +99,8 @@ def main() -> int:
         return 0
     files = sorted(HERE.glob("bench_*.py"))
     if args.only:
-        files = [f for f in files if f.stem == f"bench_{args.only}"]
+        files = [f for f in files if f.stem == f"bench_{args.only}"
+                 or f.stem.startswith(f"bench_{args.only}_")]
         if not files:
             print(f"no benchmark bench_{args.only}.py", file=sys.stderr)
             return 2
