@@ -32,8 +32,8 @@ from typing import Any
 from ..datasets import load_dataset
 from ..geocoder import default_geocoder
 
-__all__ = ["US_STATE_ABBREVIATIONS", "hashtag_places", "resolve_in_context",
-           "state_abbreviations",
+__all__ = ["US_STATE_ABBREVIATIONS", "answer_point", "hashtag_places", "placed_at",
+           "resolve_in_context", "span_record", "state_abbreviations",
            "text_countries", "text_country_votes"]
 
 #: Kinds that are resolved once and pinned: they give the text its context.
@@ -82,14 +82,9 @@ def state_abbreviations(text: str) -> list[dict[str, Any]]:
         rec = geocoder.lookup(f"{US_STATE_ABBREVIATIONS[m.group(0)]}, USA")
         if rec.get("kind") != "admin1" or rec.get("_ref") is None:
             continue
-        lon, lat = rec["_ref"]
-        out.append({"start": m.start(), "end": m.end(), "surface": m.group(0),
-                    "name": rec["name"], "kind": "admin1", "country": rec["country"],
-                    "lon": float(lon), "lat": float(lat), "geometry": rec["geometry"],
-                    "geo_precision": rec["geo_precision"],
-                    "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
-                    "source_id": rec["source_id"], "n_candidates": 1,
-                    "key": m.group(0).lower()})
+        state = span_record(m.start(), m.end(), text, rec)
+        if state is not None:
+            out.append(state)
     return out
 
 
@@ -250,6 +245,39 @@ def _towards_text_countries(found: list[dict[str, Any]],
     return out
 
 
+def answer_point(new: dict[str, Any]) -> tuple[float, float] | None:
+    """(lon, lat) of a geocoder answer (:meth:`~geoconflict.geocoder.Geocoder.lookup`):
+    its reference point, else its point geometry; None when it has neither."""
+    ref = new.get("_ref")
+    geometry = new.get("geometry")
+    if ref is None and geometry and geometry.get("type") == "Point":
+        ref = geometry["coordinates"]
+    return None if ref is None else (float(ref[0]), float(ref[1]))
+
+
+def placed_at(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """``rec`` (a ``find_places`` record, or just a span) placed where the geocoder
+    answer ``new`` is: its name, kind, country, point, geometry, precision, radius and
+    source; None when the answer has no point."""
+    point = answer_point(new)
+    if point is None:
+        return None
+    return {**rec, "name": new["name"], "kind": new["kind"], "country": new["country"],
+            "lon": point[0], "lat": point[1], "geometry": new.get("geometry"),
+            "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
+            "source_id": new["source_id"]}
+
+
+def span_record(start: int, end: int, text: str, new: dict[str, Any]
+                ) -> dict[str, Any] | None:
+    """A ``find_places``-like record for ``text[start:end]`` placed at the geocoder
+    answer ``new`` (None when it has no point): how the geoparser's own passes
+    (abbreviations, respellings, capitals) add the spans the scan did not find."""
+    surface = text[start:end]
+    return placed_at({"start": start, "end": end, "surface": surface, "score": 90.0,
+                      "n_candidates": 1, "key": surface.lower()}, new)
+
+
 def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """``rec`` with the batch's answer when it names another place; else ``rec``."""
     if new.get("status") == "unresolved" or new.get("name") is None or \
@@ -257,16 +285,7 @@ def _moved(rec: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         return rec
     if rec.get("kind") in _ANCHOR_KINDS and new.get("kind") not in _ANCHOR_KINDS:
         return rec  # a country or province is never re-read as a village of its name
-    ref = new.get("_ref")
-    geometry = new.get("geometry")
-    if ref is None and geometry and geometry.get("type") == "Point":
-        ref = geometry["coordinates"]
-    if ref is None:
-        return rec
-    return {**rec, "name": new["name"], "kind": new["kind"], "country": new["country"],
-            "lon": float(ref[0]), "lat": float(ref[1]), "geometry": geometry,
-            "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
-            "source_id": new["source_id"]}
+    return placed_at(rec, new) or rec
 
 
 def text_country_votes(found: list[dict[str, Any]],
