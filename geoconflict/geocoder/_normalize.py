@@ -353,8 +353,8 @@ def _is_article(folded: str, offsets: list[int], text: str, match: re.Match[str]
     if text[first].isupper() or (after < len(text) and text[after] in _ARTICLE_JOINERS):
         return True
     # "Şalāḩ ad Dīn", "Dayr az Zawr": a form that is no English word, before a capital
-    nxt = match.end() < len(offsets) and offsets[match.end()]
-    return word not in _ENGLISH_WORDS and bool(nxt) and text[nxt].isupper()
+    return word not in _ENGLISH_WORDS and match.end() < len(offsets) and \
+        text[offsets[match.end()]].isupper()
 
 
 def _drop_articles(folded: str, offsets: list[int], text: str) -> tuple[str, list[int]]:
